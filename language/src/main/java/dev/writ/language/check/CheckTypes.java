@@ -1,0 +1,648 @@
+package dev.writ.language.check;
+
+import dev.writ.language.ast.Expr;
+import dev.writ.language.ast.IntentDecl;
+import dev.writ.language.ast.Name;
+import dev.writ.language.ast.Printer;
+import dev.writ.language.ast.RuleDecl;
+import dev.writ.language.diag.DiagnosticCode;
+import dev.writ.language.diag.Suggestions;
+import dev.writ.language.source.Span;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Types every expression (strict mode) and checks what both modes can check: functions and
+ * their arity, regular expressions and literal arguments. Also reports optional attributes and
+ * parameters read without a {@code has} guard, following the guards that {@code &&}, earlier
+ * {@code when} clauses and {@code unless !(...)} establish.
+ */
+final class CheckTypes implements CheckStage {
+  static final Map<String, Integer> FUNCTIONS = Map.of(
+      "hour", 1, "weekday", 1, "time", 1, "duration", 1, "size", 1, "lower", 1, "cidr", 2);
+  static final Map<String, Integer> METHODS = Map.of("contains", 1, "containsAll", 1, "containsAny", 1);
+
+  @Override
+  public String id() {
+    return "check-types";
+  }
+
+  @Override
+  public void run(CheckContext ctx) {
+    for (IntentDecl intent : ctx.intents.values()) {
+      for (IntentDecl.Allow allow : intent.allows()) {
+        allow.when().ifPresent(w -> {
+          Env env = new Env(ctx.principalTypes.getOrDefault(allow, new TreeSet<>()),
+              ctx.resourceTypes.getOrDefault(allow, new TreeSet<>()), List.of(intent));
+          new ExprChecker(ctx, env).condition(w, Set.of());
+        });
+      }
+    }
+    for (CheckedRule rule : ctx.rules) {
+      RuleDecl r = rule.decl();
+      List<IntentDecl> intents = r.clause(RuleDecl.IntentClause.class)
+          .map(c -> c.intents().stream().map(n -> ctx.intents.get(n.value())).filter(i -> i != null).toList())
+          .orElse(null);
+      Env env = new Env(ctx.principalTypes.getOrDefault(r, new TreeSet<>()),
+          ctx.resourceTypes.getOrDefault(r, new TreeSet<>()), intents);
+      ExprChecker checker = new ExprChecker(ctx, env);
+      // Conditions run in source order and stop at the first that fails, so what an earlier
+      // `when` establishes (or an earlier `unless` rules out) guards the later ones.
+      Set<String> guards = new HashSet<>();
+      for (RuleDecl.Clause c : r.clauses()) {
+        if (c instanceof RuleDecl.ResourceClause rc && rc.when().isPresent()) {
+          checker.condition(rc.when().get(), guards);
+          guards.addAll(Guards.whenTrue(rc.when().get()));
+        } else if (c instanceof RuleDecl.Condition cond) {
+          checker.condition(cond.expr(), guards);
+          guards.addAll(cond.unless() ? Guards.whenFalse(cond.expr()) : Guards.whenTrue(cond.expr()));
+        }
+      }
+      for (RuleDecl.ApprovalClause a : r.clauses(RuleDecl.ApprovalClause.class)) {
+        a.where().ifPresent(w -> checker.condition(w, guards));
+      }
+    }
+  }
+
+  /** What expressions may refer to. {@code intents} is null when the rule has no intent clause. */
+  record Env(SortedSet<String> principalTypes, SortedSet<String> resourceTypes, List<IntentDecl> intents) {}
+
+  /** Facts of the form {@code path.attr} that hold when an expression is true (or false). */
+  static final class Guards {
+    private Guards() {}
+
+    static Set<String> whenTrue(Expr e) {
+      Set<String> out = new HashSet<>();
+      switch (e.kind()) {
+        case HAS -> out.add(key((Expr.Has) e));
+        case AND -> ((Expr.And) e).operands().forEach(o -> out.addAll(whenTrue(o)));
+        case NOT -> out.addAll(whenFalse(((Expr.Not) e).operand()));
+        default -> { }
+      }
+      return out;
+    }
+
+    static Set<String> whenFalse(Expr e) {
+      Set<String> out = new HashSet<>();
+      switch (e.kind()) {
+        case NOT -> out.addAll(whenTrue(((Expr.Not) e).operand()));
+        case OR -> ((Expr.Or) e).operands().forEach(o -> out.addAll(whenFalse(o)));
+        default -> { }
+      }
+      return out;
+    }
+
+    static String key(Expr.Has h) {
+      return Printer.print(h.target()) + "." + h.attr();
+    }
+
+    static String key(Expr target, String attr) {
+      return Printer.print(target) + "." + attr;
+    }
+  }
+
+  /** Checks the expressions of one rule or intent. */
+  static final class ExprChecker {
+    private final CheckContext ctx;
+    private final Env env;
+    private final boolean strict;
+
+    ExprChecker(CheckContext ctx, Env env) {
+      this.ctx = ctx;
+      this.env = env;
+      this.strict = ctx.strict;
+    }
+
+    void condition(Expr e, Set<String> guards) {
+      Type t = check(e, guards);
+      if (strict && !t.is(Type.Tag.BOOL)) {
+        mismatch(e.span(), "a condition must be Bool, but this is " + t, null);
+      }
+    }
+
+    private Type check(Expr e, Set<String> guards) {
+      Type t = typeOf(e, guards);
+      ctx.types.put(e, t);
+      return t;
+    }
+
+    private Type typeOf(Expr e, Set<String> guards) {
+      switch (e.kind()) {
+        case BOOL:
+          return Type.BOOL;
+        case INT:
+          return Type.INT;
+        case STRING:
+          return Type.STRING;
+        case DURATION:
+          return Type.DURATION;
+        case ENTITY: {
+          Name type = ((Expr.EntityLit) e).entity().type();
+          if (strict && ResolveSchema.requireType(ctx, type)) {
+            return Type.entity(type.value());
+          }
+          return strict ? Type.DYNAMIC : Type.ANY_ENTITY;
+        }
+        case VAR:
+          return variable(((Expr.Var) e).variable());
+        case ATTR: {
+          Expr.Attr a = (Expr.Attr) e;
+          Type target = check(a.target(), guards);
+          return attribute(a.target(), target, a.attr().value(), a.attr().span(), guards);
+        }
+        case INDEX: {
+          Expr.Index ix = (Expr.Index) e;
+          Type target = check(ix.target(), guards);
+          return attribute(ix.target(), target, ix.key(), ix.span(), guards);
+        }
+        case HAS: {
+          Expr.Has h = (Expr.Has) e;
+          Type target = check(h.target(), guards);
+          has(target, h);
+          return Type.BOOL;
+        }
+        case BINARY:
+          return binary((Expr.Binary) e, guards);
+        case AND: {
+          Set<String> g = new HashSet<>(guards);
+          for (Expr op : ((Expr.And) e).operands()) {
+            expect(op, check(op, g), Type.Tag.BOOL, "`&&`");
+            g.addAll(Guards.whenTrue(op));
+          }
+          return Type.BOOL;
+        }
+        case OR: {
+          Set<String> g = new HashSet<>(guards);
+          for (Expr op : ((Expr.Or) e).operands()) {
+            expect(op, check(op, g), Type.Tag.BOOL, "`||`");
+            g.addAll(Guards.whenFalse(op));
+          }
+          return Type.BOOL;
+        }
+        case NOT: {
+          Expr op = ((Expr.Not) e).operand();
+          expect(op, check(op, guards), Type.Tag.BOOL, "`!`");
+          return Type.BOOL;
+        }
+        case NEG: {
+          Expr op = ((Expr.Neg) e).operand();
+          expect(op, check(op, guards), Type.Tag.INT, "unary `-`");
+          return Type.INT;
+        }
+        case LIKE: {
+          Expr op = ((Expr.Like) e).operand();
+          expect(op, check(op, guards), Type.Tag.STRING, "`like`");
+          return Type.BOOL;
+        }
+        case MATCHES: {
+          Expr.Matches m = (Expr.Matches) e;
+          expect(m.operand(), check(m.operand(), guards), Type.Tag.STRING, "`matches`");
+          CheckIntents.compile(ctx, m.regex(), m.span());
+          return Type.BOOL;
+        }
+        case METHOD:
+          return method((Expr.MethodCall) e, guards);
+        case CALL:
+          return call((Expr.Call) e, guards);
+        case SET: {
+          Type element = null;
+          for (Expr el : ((Expr.SetLit) e).elements()) {
+            Type t = check(el, guards);
+            if (element == null || element.isDynamic()) {
+              element = t;
+            } else if (strict && !t.isDynamic() && !t.comparableWith(element)) {
+              mismatch(el.span(), "set elements must have one type, but this is " + t + " after " + element, null);
+            } else if (element.tag() == Type.Tag.ENTITY && t.tag() == Type.Tag.ENTITY) {
+              element = union(element, t);
+            }
+          }
+          return Type.setOf(element == null ? Type.DYNAMIC : element);
+        }
+        default:
+          throw new IllegalStateException("internal invariant violated: unknown expression kind " + e.kind());
+      }
+    }
+
+    private static Type union(Type a, Type b) {
+      if (a.entityTypes() == null || b.entityTypes() == null) {
+        return Type.ANY_ENTITY;
+      }
+      SortedSet<String> all = new TreeSet<>(a.entityTypes());
+      all.addAll(b.entityTypes());
+      return Type.entity(all);
+    }
+
+    private Type variable(Expr.Variable v) {
+      if (!strict) {
+        return switch (v) {
+          case CONTEXT -> Type.RECORD;
+          case INTENT -> Type.INTENT;
+          case DELEGATION -> Type.DELEGATION;
+          case REQUEST -> Type.REQUEST;
+          case ACTION -> Type.STRING;
+          default -> Type.ANY_ENTITY;
+        };
+      }
+      return switch (v) {
+        case PRINCIPAL -> env.principalTypes().isEmpty() ? Type.ANY_ENTITY : Type.entity(env.principalTypes());
+        case RESOURCE -> env.resourceTypes().isEmpty() ? Type.ANY_ENTITY : Type.entity(env.resourceTypes());
+        case ACTION -> Type.STRING;
+        case CONTEXT -> Type.RECORD;
+        case INTENT -> Type.INTENT;
+        case DELEGATION -> Type.DELEGATION;
+        case REQUEST -> Type.REQUEST;
+      };
+    }
+
+    private Type attribute(Expr targetExpr, Type target, String attr, Span span, Set<String> guards) {
+      switch (target.tag()) {
+        case RECORD:
+        case DYNAMIC:
+          return Type.DYNAMIC;
+        case INTENT:
+          return intentParam(targetExpr, attr, span, guards);
+        case DELEGATION:
+          return switch (attr) {
+            case "depth" -> Type.INT;
+            case "root" -> variable(Expr.Variable.PRINCIPAL);
+            case "chain" -> Type.setOf(variable(Expr.Variable.PRINCIPAL));
+            default -> unknownField(span, "delegation", attr, List.of("depth", "root", "chain"));
+          };
+        case REQUEST:
+          return switch (attr) {
+            case "duration" -> Type.DURATION;
+            case "time" -> Type.TIME;
+            default -> unknownField(span, "request", attr, List.of("duration", "time"));
+          };
+        case ENTITY:
+          return entityAttribute(targetExpr, target, attr, span, guards);
+        default:
+          if (strict) {
+            mismatch(span, "`" + attr + "` is read from a " + target + ", which has no attributes", null);
+          }
+          return Type.DYNAMIC;
+      }
+    }
+
+    private Type unknownField(Span span, String what, String attr, List<String> known) {
+      ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, span, "`" + what + "` has no field `" + attr + "`",
+          Suggestions.hint(attr, known).orElse("its fields are " + String.join(", ", known)));
+      return Type.DYNAMIC;
+    }
+
+    private Type intentParam(Expr targetExpr, String attr, Span span, Set<String> guards) {
+      if (attr.equals("name")) {
+        return Type.STRING;
+      }
+      if (env.intents() == null) {
+        if (strict) {
+          ctx.report(DiagnosticCode.INTENT_PARAM_WITHOUT_INTENT, span, "`intent." + attr
+              + "` is read, but the rule has no `intent` clause to declare it",
+              "add `intent <name>` to the rule so the parameter can be checked");
+        }
+        return Type.DYNAMIC;
+      }
+      Type type = null;
+      boolean optional = false;
+      for (IntentDecl intent : env.intents()) {
+        Optional<IntentDecl.Param> p = intent.params().stream().filter(x -> x.name().value().equals(attr)).findFirst();
+        if (p.isEmpty()) {
+          ctx.report(DiagnosticCode.NAME_UNKNOWN_PARAM, span, "intent `" + intent.name().value()
+              + "` has no parameter `" + attr + "`", Suggestions.hint(attr,
+                  intent.params().stream().map(x -> x.name().value()).toList()).orElse(null));
+          return Type.DYNAMIC;
+        }
+        Type t = ResolveSchema.resolveType(ctx, p.get().type());
+        if (type != null && !type.equals(t)) {
+          ctx.report(DiagnosticCode.TYPE_AMBIGUOUS_ATTRIBUTE, span, "parameter `" + attr + "` is " + type
+              + " in one intent and " + t + " in another");
+          return Type.DYNAMIC;
+        }
+        type = t;
+        optional |= p.get().optional();
+      }
+      if (optional && !guards.contains(Guards.key(targetExpr, attr))) {
+        ctx.report(DiagnosticCode.LINT_UNGUARDED_OPTIONAL, span, "optional parameter `" + attr
+            + "` is read without checking that it is present", "guard it: `intent has " + attr + " && ...`");
+      }
+      return type == null ? Type.DYNAMIC : type;
+    }
+
+    private Type entityAttribute(Expr targetExpr, Type target, String attr, Span span, Set<String> guards) {
+      if (!strict || target.entityTypes() == null || target.entityTypes().isEmpty()) {
+        return Type.DYNAMIC;
+      }
+      Type type = null;
+      boolean optional = false;
+      for (String typeName : target.entityTypes()) {
+        Schema.EntityTypeDef def = ctx.schema.entityTypes().get(typeName);
+        if (def == null) {
+          return Type.DYNAMIC;
+        }
+        Schema.AttributeDef a = def.attributes().get(attr);
+        if (a == null) {
+          ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, span, "`" + typeName + "` has no attribute `" + attr + "`",
+              Suggestions.hint(attr, def.attributes().keySet()).orElse(target.entityTypes().size() > 1
+                  ? "the selector admits " + String.join(", ", target.entityTypes())
+                  + "; every one of them must declare it" : null));
+          return Type.DYNAMIC;
+        }
+        if (type != null && !type.equals(a.type())) {
+          ctx.report(DiagnosticCode.TYPE_AMBIGUOUS_ATTRIBUTE, span, "attribute `" + attr + "` is " + type
+              + " on one type and " + a.type() + " on `" + typeName + "`",
+              "narrow the selector to one type, or declare the attribute with one type everywhere");
+          return Type.DYNAMIC;
+        }
+        type = a.type();
+        optional |= a.optional();
+      }
+      if (optional && !guards.contains(Guards.key(targetExpr, attr))) {
+        ctx.report(DiagnosticCode.LINT_UNGUARDED_OPTIONAL, span, "optional attribute `" + attr
+            + "` is read without checking that it is present",
+            "guard it: `" + Printer.print(targetExpr) + " has " + attr + " && ...`");
+      }
+      return type;
+    }
+
+    private void has(Type target, Expr.Has h) {
+      if (!strict) {
+        return;
+      }
+      switch (target.tag()) {
+        case ENTITY -> {
+          if (target.entityTypes() == null) {
+            return;
+          }
+          boolean declared = target.entityTypes().stream().anyMatch(t -> {
+            Schema.EntityTypeDef def = ctx.schema.entityTypes().get(t);
+            return def == null || def.attributes().containsKey(h.attr());
+          });
+          if (!declared) {
+            Set<String> known = new TreeSet<>();
+            target.entityTypes().forEach(t -> known.addAll(ctx.schema.entityTypes().get(t).attributes().keySet()));
+            ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, h.span(), "no " + target + " declares attribute `"
+                + h.attr() + "`, so this is always false", Suggestions.hint(h.attr(), known).orElse(null));
+          }
+        }
+        case INTENT -> {
+          if (env.intents() != null && env.intents().stream().noneMatch(i -> i.params().stream()
+              .anyMatch(p -> p.name().value().equals(h.attr())))) {
+            ctx.report(DiagnosticCode.NAME_UNKNOWN_PARAM, h.span(), "no intent of this rule has a parameter `"
+                + h.attr() + "`, so this is always false");
+          }
+        }
+        case RECORD, DYNAMIC -> { }
+        default -> mismatch(h.span(), "`has` tests an entity, `context` or `intent`, not a " + target, null);
+      }
+    }
+
+    private Type binary(Expr.Binary b, Set<String> guards) {
+      Type l = check(b.left(), guards);
+      Type r = check(b.right(), guards);
+      String op = "`" + b.op().symbol() + "`";
+      switch (b.op()) {
+        case EQ, NE -> {
+          if (strict && !l.comparableWith(r)) {
+            mismatch(b.span(), op + " compares " + l + " with " + r + ", which is never equal", null);
+          }
+          return Type.BOOL;
+        }
+        case LT, LE, GT, GE -> {
+          boolean ordered = l.isDynamic() || l.tag() == Type.Tag.INT || l.tag() == Type.Tag.DURATION
+              || l.tag() == Type.Tag.TIME;
+          if (strict && (!ordered || !l.comparableWith(r))) {
+            mismatch(b.span(), op + " orders Int, Duration or Time values of one type, not " + l + " and " + r, null);
+          }
+          return Type.BOOL;
+        }
+        case IN -> {
+          if (!strict || l.isDynamic() || r.isDynamic()) {
+            return Type.BOOL;
+          }
+          boolean ok = (l.tag() == Type.Tag.ENTITY && r.tag() == Type.Tag.ENTITY)
+              || (r.tag() == Type.Tag.SET && (r.element().isDynamic() || l.comparableWith(r.element())));
+          if (!ok) {
+            mismatch(b.span(), "`in` needs an entity on the right, or a set of the left side's type; got " + l
+                + " in " + r, null);
+          }
+          return Type.BOOL;
+        }
+        case ADD, SUB -> {
+          if (l.isDynamic() || r.isDynamic()) {
+            return l.isDynamic() ? (r.tag() == Type.Tag.DURATION ? Type.DYNAMIC : r) : l;
+          }
+          if (l.tag() == Type.Tag.INT && r.tag() == Type.Tag.INT) {
+            return Type.INT;
+          }
+          if (l.tag() == Type.Tag.TIME && r.tag() == Type.Tag.DURATION) {
+            return Type.TIME;
+          }
+          if (l.tag() == Type.Tag.DURATION && r.tag() == Type.Tag.DURATION) {
+            return Type.DURATION;
+          }
+          if (strict) {
+            mismatch(b.span(), op + " works on Int and Int, Time and Duration, or Duration and Duration; not " + l
+                + " and " + r, null);
+          }
+          return Type.DYNAMIC;
+        }
+        default -> throw new IllegalStateException("internal invariant violated: " + b.op());
+      }
+    }
+
+    private Type method(Expr.MethodCall m, Set<String> guards) {
+      Type target = check(m.target(), guards);
+      List<Type> args = new ArrayList<>();
+      m.args().forEach(a -> args.add(check(a, guards)));
+      String name = m.method().value();
+      Integer arity = METHODS.get(name);
+      if (arity == null) {
+        ctx.report(DiagnosticCode.NAME_UNKNOWN_FUNCTION, m.method().span(), "unknown method `" + name + "`",
+            Suggestions.hint(name, METHODS.keySet()).orElse("methods are contains, containsAll and containsAny"));
+        return Type.DYNAMIC;
+      }
+      if (args.size() != arity) {
+        ctx.report(DiagnosticCode.TYPE_ARITY, m.span(), "`" + name + "` takes " + arity + " argument, not "
+            + args.size());
+        return Type.BOOL;
+      }
+      if (strict && !target.isDynamic()) {
+        if (target.tag() != Type.Tag.SET) {
+          mismatch(m.target().span(), "`" + name + "` is a set method, but this is " + target, null);
+        } else if (name.equals("contains")) {
+          if (!args.get(0).comparableWith(target.element())) {
+            mismatch(m.args().get(0).span(), "a set of " + target.element() + " never contains a " + args.get(0), null);
+          }
+        } else if (!args.get(0).is(Type.Tag.SET)) {
+          mismatch(m.args().get(0).span(), "`" + name + "` takes a set, not a " + args.get(0), null);
+        }
+      }
+      return Type.BOOL;
+    }
+
+    private Type call(Expr.Call c, Set<String> guards) {
+      List<Type> args = new ArrayList<>();
+      c.args().forEach(a -> args.add(check(a, guards)));
+      String name = c.function().value();
+      Integer arity = FUNCTIONS.get(name);
+      if (arity == null) {
+        ctx.report(DiagnosticCode.NAME_UNKNOWN_FUNCTION, c.function().span(), "unknown function `" + name + "`",
+            Suggestions.hint(name, FUNCTIONS.keySet()).orElse("functions are " + String.join(", ",
+                new TreeSet<>(FUNCTIONS.keySet()))));
+        return Type.DYNAMIC;
+      }
+      if (args.size() != arity) {
+        ctx.report(DiagnosticCode.TYPE_ARITY, c.span(), "`" + name + "` takes " + arity + " argument"
+            + (arity == 1 ? "" : "s") + ", not " + args.size());
+        return Type.DYNAMIC;
+      }
+      literalArguments(c);
+      return switch (name) {
+        case "hour", "weekday" -> {
+          expect(c.args().get(0), args.get(0), Type.Tag.TIME, "`" + name + "`");
+          yield Type.INT;
+        }
+        case "time" -> {
+          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`time`");
+          yield Type.TIME;
+        }
+        case "duration" -> {
+          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`duration`");
+          yield Type.DURATION;
+        }
+        case "size" -> {
+          if (strict && !args.get(0).is(Type.Tag.STRING) && !args.get(0).is(Type.Tag.SET)) {
+            mismatch(c.args().get(0).span(), "`size` takes a String or a set, not " + args.get(0), null);
+          }
+          yield Type.INT;
+        }
+        case "lower" -> {
+          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`lower`");
+          yield Type.STRING;
+        }
+        default -> {
+          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`cidr`");
+          expect(c.args().get(1), args.get(1), Type.Tag.STRING, "`cidr`");
+          yield Type.BOOL;
+        }
+      };
+    }
+
+    /** Literal arguments of conversions can be checked now rather than fail every evaluation. */
+    private void literalArguments(Expr.Call c) {
+      String name = c.function().value();
+      for (int i = 0; i < c.args().size(); i++) {
+        if (!(c.args().get(i) instanceof Expr.StrLit s)) {
+          continue;
+        }
+        String problem = switch (name) {
+          case "time" -> {
+            try {
+              Instant.parse(s.value());
+              yield null;
+            } catch (DateTimeParseException e) {
+              yield "`" + s.value() + "` is not an ISO-8601 instant such as `2026-06-15T10:00:00Z`";
+            }
+          }
+          case "duration" -> {
+            try {
+              dev.writ.language.ast.Durations.parse(s.value());
+              yield null;
+            } catch (dev.writ.language.ast.Durations.InvalidDuration e) {
+              yield e.getMessage();
+            }
+          }
+          case "cidr" -> i == 1 ? Cidr.problem(s.value()) : Cidr.addressProblem(s.value());
+          default -> null;
+        };
+        if (problem != null) {
+          ctx.report(DiagnosticCode.TYPE_INVALID_LITERAL, s.span(), problem);
+        }
+      }
+    }
+
+    private void expect(Expr e, Type actual, Type.Tag wanted, String what) {
+      if (strict && !actual.is(wanted)) {
+        mismatch(e.span(), what + " needs " + article(wanted) + ", but this is " + actual, null);
+      }
+    }
+
+    private static String article(Type.Tag t) {
+      return switch (t) {
+        case BOOL -> "a Bool";
+        case INT -> "an Int";
+        case STRING -> "a String";
+        case TIME -> "a Time";
+        case DURATION -> "a Duration";
+        default -> "a " + t.name().toLowerCase();
+      };
+    }
+
+    private void mismatch(Span span, String message, String hint) {
+      ctx.report(DiagnosticCode.TYPE_MISMATCH, span, message, hint);
+    }
+  }
+
+  /** IPv4 and IPv6 addresses and ranges, checked without name resolution. */
+  static final class Cidr {
+    private Cidr() {}
+
+    static String problem(String range) {
+      int slash = range.indexOf('/');
+      if (slash < 0) {
+        return "`" + range + "` is not a CIDR range such as `10.0.0.0/8`";
+      }
+      String addr = addressProblem(range.substring(0, slash));
+      if (addr != null) {
+        return addr;
+      }
+      try {
+        int bits = Integer.parseInt(range.substring(slash + 1));
+        int max = range.contains(":") ? 128 : 32;
+        return bits < 0 || bits > max ? "prefix length `" + bits + "` is outside 0.." + max : null;
+      } catch (NumberFormatException e) {
+        return "`" + range + "` has no valid prefix length";
+      }
+    }
+
+    static String addressProblem(String address) {
+      if (!looksLikeAddress(address)) {
+        return "`" + address + "` is not an IP address";
+      }
+      try {
+        InetAddress.getByName(address); // literal addresses only: looksLikeAddress rules out host names
+        return null;
+      } catch (Exception e) {
+        return "`" + address + "` is not an IP address";
+      }
+    }
+
+    static boolean looksLikeAddress(String s) {
+      if (s.isEmpty()) {
+        return false;
+      }
+      if (s.contains(":")) {
+        return s.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == ':' || ch == '.');
+      }
+      String[] parts = s.split("\\.", -1);
+      if (parts.length != 4) {
+        return false;
+      }
+      for (String p : parts) {
+        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

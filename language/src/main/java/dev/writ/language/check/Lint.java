@@ -1,0 +1,140 @@
+package dev.writ.language.check;
+
+import dev.writ.language.ast.EntityKind;
+import dev.writ.language.ast.KindName;
+import dev.writ.language.ast.RuleDecl;
+import dev.writ.language.ast.Selector;
+import dev.writ.language.ast.Str;
+import dev.writ.language.diag.DiagnosticCode;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Warnings about valid rules that are probably not what their author meant. */
+final class Lint implements CheckStage {
+  @Override
+  public String id() {
+    return "lint";
+  }
+
+  @Override
+  public void run(CheckContext ctx) {
+    List<CheckedRule> forbids = ctx.rules.stream().filter(r -> !r.isGrant()).toList();
+    for (CheckedRule rule : ctx.rules) {
+      if (!rule.isGrant()) {
+        continue;
+      }
+      RuleDecl r = rule.decl();
+      if (r.clause(RuleDecl.TtlClause.class).isEmpty()) {
+        ctx.report(DiagnosticCode.LINT_STANDING_GRANT, r.name().span(), "grant `" + rule.fullName()
+            + "` has no `ttl`: what it grants is standing privilege", "bound it with `ttl 1h` (or the task's length); "
+            + "if standing access is intended, say why in its `description`");
+      }
+      if (r.clause(RuleDecl.IntentClause.class).isEmpty() && namesAgents(ctx, r)) {
+        ctx.report(DiagnosticCode.LINT_AGENT_WITHOUT_INTENT, r.name().span(), "grant `" + rule.fullName()
+            + "` lets agents act without a declared task", "add an `intent` clause so that agent access is "
+            + "bound to a task and checked for drift");
+      }
+      for (CheckedRule f : forbids) {
+        if (overrides(ctx, f.decl(), r)) {
+          ctx.report(DiagnosticCode.LINT_OVERRIDDEN_GRANT, r.name().span(), "grant `" + rule.fullName()
+              + "` never takes effect: forbid `" + f.fullName() + "` always overrides it",
+              "narrow the forbid with a condition, or remove the grant");
+          break;
+        }
+      }
+    }
+  }
+
+  private static boolean namesAgents(CheckContext ctx, RuleDecl r) {
+    Optional<RuleDecl.PrincipalClause> p = r.clause(RuleDecl.PrincipalClause.class);
+    if (p.isEmpty()) {
+      return false;
+    }
+    for (Selector.Alt alt : p.get().selector().alternatives()) {
+      if (alt.target() instanceof Selector.KindTarget k && k.kind() == KindName.AGENT) {
+        return true;
+      }
+      String type = alt.target() instanceof Selector.TypeTarget t ? t.type().value()
+          : alt.target() instanceof Selector.EntityTarget e ? e.entity().type().value() : null;
+      if (type != null && ctx.schema.type(type).map(d -> d.kind() == EntityKind.AGENT).orElse(false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether forbid {@code f} applies whenever grant {@code g} does (a conservative test). */
+  private static boolean overrides(CheckContext ctx, RuleDecl f, RuleDecl g) {
+    boolean conditional = f.clauses().stream().anyMatch(c -> c instanceof RuleDecl.Condition
+        || (c instanceof RuleDecl.ResourceClause rc && rc.when().isPresent()) || c instanceof RuleDecl.IntentClause);
+    if (conditional) {
+      return false;
+    }
+    return selectorCovers(ctx, f.clause(RuleDecl.PrincipalClause.class).map(RuleDecl.PrincipalClause::selector),
+            g.clause(RuleDecl.PrincipalClause.class).map(RuleDecl.PrincipalClause::selector))
+        && selectorCovers(ctx, f.clause(RuleDecl.ResourceClause.class).map(RuleDecl.ResourceClause::selector),
+            g.clause(RuleDecl.ResourceClause.class).map(RuleDecl.ResourceClause::selector))
+        && actionsCover(ctx, f.clause(RuleDecl.ActionClause.class).map(RuleDecl.ActionClause::actions),
+            g.clause(RuleDecl.ActionClause.class).map(RuleDecl.ActionClause::actions));
+  }
+
+  private static boolean selectorCovers(CheckContext ctx, Optional<Selector> f, Optional<Selector> g) {
+    if (f.isEmpty() || f.get().alternatives().stream().anyMatch(a -> a.in().isEmpty()
+        && a.target() instanceof Selector.KindTarget k && k.kind() == KindName.ANY)) {
+      return true;
+    }
+    if (g.isEmpty()) {
+      return false;
+    }
+    return g.get().alternatives().stream().allMatch(ga -> f.get().alternatives().stream().anyMatch(fa -> altCovers(ctx, fa, ga)));
+  }
+
+  private static boolean altCovers(CheckContext ctx, Selector.Alt f, Selector.Alt g) {
+    if (f.in().isPresent() && !f.in().equals(g.in())) {
+      return false;
+    }
+    if (f.target() instanceof Selector.KindTarget fk) {
+      if (g.target() instanceof Selector.KindTarget gk) {
+        return fk.kind() == KindName.ANY || fk.kind() == gk.kind();
+      }
+      String type = g.target() instanceof Selector.TypeTarget t ? t.type().value()
+          : ((Selector.EntityTarget) g.target()).entity().type().value();
+      return fk.kind() == KindName.ANY || ctx.schema.type(type).map(d -> fk.kind().matches(d.kind())).orElse(false);
+    }
+    if (f.target() instanceof Selector.TypeTarget ft) {
+      String type = g.target() instanceof Selector.TypeTarget t ? t.type().value()
+          : g.target() instanceof Selector.EntityTarget e ? e.entity().type().value() : null;
+      return ft.type().value().equals(type);
+    }
+    return f.target().equals(g.target());
+  }
+
+  private static boolean actionsCover(CheckContext ctx, Optional<List<Str>> f, Optional<List<Str>> g) {
+    if (f.isEmpty() || f.get().stream().anyMatch(s -> s.value().equals("*"))) {
+      return true;
+    }
+    if (g.isEmpty()) {
+      return false;
+    }
+    for (Str item : g.get()) {
+      String name = item.value();
+      if (ActionNames.isWildcard(name)) {
+        String prefix = name.substring(0, name.length() - 1);
+        boolean covered = f.get().stream().anyMatch(s -> ActionNames.isWildcard(s.value())
+            && prefix.startsWith(s.value().substring(0, s.value().length() - 1)));
+        if (!covered) {
+          return false;
+        }
+        continue;
+      }
+      Set<String> concrete = ctx.expandedGroups.containsKey(name) ? ctx.expandedGroups.get(name) : Set.of(name);
+      for (String a : concrete) {
+        if (f.get().stream().noneMatch(s -> ActionNames.covers(s.value(), a, ctx.expandedGroups))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}
