@@ -1,0 +1,123 @@
+package dev.writ.engine.entity;
+
+import dev.writ.engine.json.DataDocument;
+import dev.writ.engine.json.DataException;
+import dev.writ.engine.json.DataNode;
+import dev.writ.engine.json.Values;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import dev.writ.language.ast.EntityKind;
+import dev.writ.language.check.Schema;
+import dev.writ.language.diag.Suggestions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads entity data (FIXTURES.md "Entities") and, in strict mode, checks it against the schema:
+ * declared types and attributes, attribute types, allowed parent types. Errors name the file,
+ * line, uid and problem.
+ */
+public final class EntityReader {
+  private static final Set<String> FIELDS = Set.of("uid", "kind", "attrs", "parents");
+
+  private final Schema schema;
+
+  public EntityReader(Schema schema) {
+    this.schema = schema;
+  }
+
+  /** Reads entity files (YAML or JSON, each a list of entities) into one store. */
+  public EntityStore readFiles(List<Path> files) {
+    List<Entity> all = new ArrayList<>();
+    for (Path f : files) {
+      all.addAll(readList(DataNode.root(DataDocument.read(f))));
+    }
+    return store(all, files.isEmpty() ? null : files.get(0).toString());
+  }
+
+  public static EntityStore store(List<Entity> entities, String where) {
+    try {
+      return MapEntityStore.of(entities);
+    } catch (EntityDataException e) {
+      throw new DataException(where, e.getMessage());
+    }
+  }
+
+  public List<Entity> readList(DataNode list) {
+    if (list.isMissing()) {
+      return List.of();
+    }
+    List<Entity> out = new ArrayList<>();
+    for (DataNode n : list.elements()) {
+      out.add(read(n));
+    }
+    return out;
+  }
+
+  public Entity read(DataNode n) {
+    n.onlyFields(FIELDS);
+    DataNode uidNode = n.required("uid");
+    EntityUid uid = uidNode.entity();
+    EntityKind kind = null;
+    DataNode kindNode = n.field("kind");
+    if (!kindNode.isMissing()) {
+      kind = EntityKind.fromKeyword(kindNode.string());
+      if (kind == null) {
+        throw kindNode.error("`" + kindNode.string() + "` is not a kind; use human, machine, agent, resource or group");
+      }
+    }
+    Schema.EntityTypeDef def = null;
+    if (schema.strict()) {
+      def = schema.entityTypes().get(uid.type());
+      if (def == null) {
+        throw uidNode.error("unknown entity type `" + uid.type() + "` in `" + uid + "`"
+            + Suggestions.hint(uid.type(), schema.entityTypes().keySet()).map(h -> "; " + h).orElse(""));
+      }
+      if (kind != null && kind != def.kind()) {
+        throw kindNode.error("`" + uid + "` is a " + def.kind().keyword() + " by the schema, not a " + kind.keyword());
+      }
+      kind = def.kind();
+    }
+    Map<String, Value> attrs = new LinkedHashMap<>();
+    DataNode attrsNode = n.field("attrs");
+    if (!attrsNode.isMissing()) {
+      for (Map.Entry<String, DataNode> e : attrsNode.entries()) {
+        if (e.getValue().isMissing()) {
+          continue;
+        }
+        if (def == null) {
+          attrs.put(e.getKey(), Values.untyped(e.getValue()));
+          continue;
+        }
+        Schema.AttributeDef a = def.attributes().get(e.getKey());
+        if (a == null) {
+          throw e.getValue().error("`" + uid + "`: attribute `" + e.getKey() + "` is not declared for `" + uid.type() + "`"
+              + Suggestions.hint(e.getKey(), def.attributes().keySet()).map(h -> "; " + h).orElse(""));
+        }
+        try {
+          attrs.put(e.getKey(), Values.typed(e.getValue(), a.type()));
+        } catch (DataException ex) {
+          throw new DataException(ex.location(), "`" + uid + "`: " + ex.getMessage());
+        }
+      }
+    }
+    Set<EntityUid> parents = new LinkedHashSet<>();
+    DataNode parentsNode = n.field("parents");
+    if (!parentsNode.isMissing()) {
+      for (DataNode p : parentsNode.elements()) {
+        EntityUid parent = p.entity();
+        if (def != null && !def.memberOf().contains(parent.type())) {
+          throw p.error("`" + uid + "` may not be in a `" + parent.type() + "`: the schema allows "
+              + (def.memberOf().isEmpty() ? "no parents for `" + uid.type() + "`" : "only " + String.join(", ", def.memberOf())));
+        }
+        parents.add(parent);
+      }
+    }
+    return new Entity(uid, kind, attrs, parents);
+  }
+}

@@ -1,0 +1,15 @@
+package dev.writ.engine.plan;
+
+import dev.writ.language.check.Schema;
+import java.util.List;
+
+/**
+ * Everything a plan is, as plain data: the schema, the intents and the rules (in bundle order).
+ * This is what a bundle stores; {@link EvaluationPlan} builds the index and the evaluators from it.
+ */
+public record PlanData(Schema schema, List<PlanIntent> intents, List<PlanRule> rules) {
+  public PlanData {
+    intents = List.copyOf(intents);
+    rules = List.copyOf(rules);
+  }
+}

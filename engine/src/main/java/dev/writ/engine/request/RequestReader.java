@@ -1,0 +1,113 @@
+package dev.writ.engine.request;
+
+import dev.writ.engine.entity.Entity;
+import dev.writ.engine.entity.EntityReader;
+import dev.writ.engine.json.DataNode;
+import dev.writ.engine.json.Values;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import dev.writ.language.check.Schema;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Binds access requests and action facts from YAML/JSON trees, refusing malformed input with
+ * the file, line and field path. Unknown fields are refused too: a misspelt optional field
+ * ({@code intnet:}) would otherwise be ignored silently and change the decision.
+ */
+public final class RequestReader {
+  private static final Set<String> REQUEST_FIELDS = Set.of("principal", "actions", "resource", "intent", "duration",
+      "delegation", "approvals", "context", "time", "entities");
+  private static final Set<String> APPROVAL_FIELDS = Set.of("by", "at");
+  private static final Set<String> ACTION_FIELDS = Set.of("grant", "action", "resource", "time");
+
+  private final Schema schema;
+
+  public RequestReader(Schema schema) {
+    this.schema = schema;
+  }
+
+  public AccessRequest request(DataNode n) {
+    n.requireObject().onlyFields(REQUEST_FIELDS);
+    EntityUid principal = n.required("principal").entity();
+    DataNode actionsNode = n.required("actions");
+    List<String> actions = new ArrayList<>();
+    for (DataNode a : actionsNode.elementsOrOne()) {
+      String name = a.string();
+      if (name.isEmpty()) {
+        throw a.error("an action name cannot be empty");
+      }
+      actions.add(name);
+    }
+    if (actions.isEmpty()) {
+      throw actionsNode.error("a request needs at least one action");
+    }
+    EntityUid resource = n.required("resource").entity();
+    Optional<AccessRequest.IntentRef> intent = Optional.empty();
+    DataNode intentNode = n.field("intent");
+    if (!intentNode.isMissing()) {
+      String name = intentNode.required("name").string();
+      Map<String, Value> params = new LinkedHashMap<>();
+      for (Map.Entry<String, DataNode> e : intentNode.entries()) {
+        if (!e.getKey().equals("name") && !e.getValue().isMissing()) {
+          params.put(e.getKey(), Values.untyped(e.getValue()));
+        }
+      }
+      intent = Optional.of(new AccessRequest.IntentRef(name, params));
+    }
+    DataNode durationNode = n.field("duration");
+    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
+    if (duration.isPresent() && duration.get() == 0) {
+      throw durationNode.error("a requested duration must be longer than `0s`");
+    }
+    List<EntityUid> delegation = new ArrayList<>();
+    DataNode chain = n.field("delegation");
+    if (!chain.isMissing()) {
+      for (DataNode d : chain.elementsOrOne()) {
+        delegation.add(d.entity());
+      }
+    }
+    List<AccessRequest.Approval> approvals = new ArrayList<>();
+    DataNode approvalsNode = n.field("approvals");
+    if (!approvalsNode.isMissing()) {
+      for (DataNode a : approvalsNode.elements()) {
+        approvals.add(approval(a));
+      }
+    }
+    DataNode contextNode = n.field("context");
+    if (!contextNode.isMissing()) {
+      contextNode.requireObject();
+    }
+    Value.RecordV context = Values.record(contextNode);
+    DataNode timeNode = n.field("time");
+    Optional<Instant> time = timeNode.isMissing() ? Optional.empty() : Optional.of(timeNode.instant());
+    List<Entity> overlay = new EntityReader(schema).readList(n.field("entities"));
+    return new AccessRequest(principal, actions, resource, intent, duration, delegation, approvals, context, time, overlay);
+  }
+
+  public AccessRequest.Approval approval(DataNode a) {
+    if (a.node().isTextual()) {
+      return new AccessRequest.Approval(a.entity(), Optional.empty());
+    }
+    a.requireObject().onlyFields(APPROVAL_FIELDS);
+    EntityUid by = a.required("by").entity();
+    DataNode at = a.field("at");
+    return new AccessRequest.Approval(by, at.isMissing() ? Optional.empty() : Optional.of(at.instant()));
+  }
+
+  /** An action fact: {@code {grant, action, resource, time?}}. */
+  public ActionFact action(DataNode n) {
+    n.requireObject().onlyFields(ACTION_FIELDS);
+    String grant = n.required("grant").scalarText();
+    String action = n.required("action").string();
+    EntityUid resource = n.required("resource").entity();
+    DataNode timeNode = n.field("time");
+    Optional<Instant> time = timeNode.isMissing() ? Optional.empty() : Optional.of(timeNode.instant());
+    return new ActionFact(grant, action, resource, time);
+  }
+}
