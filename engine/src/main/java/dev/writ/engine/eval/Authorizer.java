@@ -398,6 +398,80 @@ public final class Authorizer implements Decider {
   }
 
   /**
+   * For an action fact (LANGUAGE.md §8, step 2): why the request's single action on its resource
+   * is outside its intent's envelope, or empty when it is inside (or the request has no intent).
+   * An intent that is no longer declared, or parameters that no longer fit it, count as outside.
+   */
+  public Optional<String> outsideIntent(AccessRequest request, EntityStore entities, Instant time) {
+    if (request.intent().isEmpty()) {
+      return Optional.empty();
+    }
+    String name = request.intent().get().name();
+    CompiledIntent intent = plan.intent(name);
+    if (intent == null) {
+      return Optional.of("intent `" + name + "` is not declared in the current bundle");
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, Value> params = IntentParams.check(intent, request.intent().get().params(), problems);
+    if (!problems.isEmpty()) {
+      return Optional.of(problems.get(0));
+    }
+    EntityStore store = entities.overlay(request.entities());
+    EvalState s = new EvalState(store, plan.attributes(), request.resource(), request.context(), name, params,
+        request.durationSeconds().orElse(null), time);
+    s.principal(request.principal(), request.delegation());
+    String action = request.actions().get(0);
+    s.action(action);
+    return intent.covers(s) ? Optional.empty()
+        : Optional.of("`" + action + "` on `" + request.resource() + "` is outside intent `" + name + "`");
+  }
+
+  /** Whether a grant for this intent revokes its tree on drift ({@code on drift revoke}). */
+  public boolean revokesOnDrift(String intentName) {
+    CompiledIntent intent = plan.intent(intentName);
+    return intent != null && intent.revokeOnDrift();
+  }
+
+  /**
+   * For an action fact (LANGUAGE.md §8, step 4): the forbids that apply now to the request's
+   * single action, for its principal or any member of its chain. A forbid that errors applies.
+   */
+  public List<String> forbidding(AccessRequest request, EntityStore entities, Instant time) {
+    EntityStore store = entities.overlay(request.entities());
+    String intentName = request.intent().map(AccessRequest.IntentRef::name).orElse(null);
+    Map<String, Value> params = Map.of();
+    CompiledIntent intent = intentName == null ? null : plan.intent(intentName);
+    if (intent != null) {
+      params = IntentParams.check(intent, request.intent().get().params(), new ArrayList<>());
+    }
+    EvalState s = new EvalState(store, plan.attributes(), request.resource(), request.context(), intentName, params,
+        request.durationSeconds().orElse(null), time);
+    s.principal(request.principal(), request.delegation());
+    String action = request.actions().get(0);
+    s.action(action);
+    ActionResult result = new ActionResult();
+    Collector collector = new Collector(false);
+    RuleIndex.Candidates candidates = new RuleIndex.Candidates();
+    Set<EntityUid> resourceAncestors = store.ancestorsOrSelf(request.resource());
+    List<EntityUid> chain = request.delegation();
+    for (int i = chain.size(); i >= 0; i--) {
+      EntityUid member = i == chain.size() ? request.principal() : chain.get(i);
+      if (store.get(member) == null && i < chain.size()) {
+        continue;
+      }
+      s.principal(member, i == chain.size() ? chain : chain.subList(0, i));
+      plan.forbidIndex().candidates(action, s, resourceAncestors, candidates);
+      for (int c = 0; c < candidates.size(); c++) {
+        CompiledRule rule = plan.rule(candidates.get(c));
+        if (applies(rule, s, collector, true) && !result.forbids.contains(rule)) {
+          result.forbids.add(rule);
+        }
+      }
+    }
+    return result.forbids.stream().map(r -> r.name).sorted().toList();
+  }
+
+  /**
    * The rules the index proposes for one action with {@code principal} as the acting principal
    * (grants and forbids). For tests that check the index never misses a rule.
    */
