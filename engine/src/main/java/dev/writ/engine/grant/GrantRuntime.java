@@ -30,11 +30,23 @@ public final class GrantRuntime {
   private final GrantStore store;
   private final Clock clock;
   private final AtomicReference<PolicyContext> policy;
+  private volatile boolean explain;
 
   public GrantRuntime(GrantStore store, Clock clock, PolicyContext policy) {
     this.store = store;
     this.clock = clock;
     this.policy = new AtomicReference<>(policy);
+  }
+
+  /** Whether decisions carry explanations (fixture suites use them for failures and coverage). */
+  public GrantRuntime explaining(boolean on) {
+    this.explain = on;
+    return this;
+  }
+
+  private DecideOptions options(Instant t) {
+    DecideOptions o = DecideOptions.at(t);
+    return explain ? o.explaining() : o;
   }
 
   /** Swaps in a new bundle and entity data, atomically; later operations use it. */
@@ -65,7 +77,7 @@ public final class GrantRuntime {
     PolicyContext p = policy.get();
     Instant t = now(request.time());
     AccessRequest timed = request.withTime(t);
-    Decision d = p.authorizer().decide(timed, p.entities(), DecideOptions.at(t));
+    Decision d = p.authorizer().decide(timed, p.entities(), options(t));
     return store.update(table -> {
       String id = table.nextId();
       AuditEvent.Header h = header(t, id, null, timed, d.policies(), p.revision());
@@ -110,7 +122,7 @@ public final class GrantRuntime {
       List<AccessRequest.Approval> approvals = new ArrayList<>(g.approvals());
       approvals.add(approval);
       AccessRequest again = g.asRequest(t).withApprovals(approvals);
-      Decision d = p.authorizer().decide(again, p.entities(), DecideOptions.at(t));
+      Decision d = p.authorizer().decide(again, p.entities(), options(t));
       boolean counted = !by.equals(g.principal()) && !g.chain().contains(by)
           && table.waitingFor(id).stream().anyMatch(w -> p.entities().ancestorsOrSelf(by).contains(w.from()));
       List<AuditEvent> events = new ArrayList<>();
@@ -170,7 +182,7 @@ public final class GrantRuntime {
         wanted.forEach(a -> outcomes.put(a, Outcome.DENY));
         d = Decision.deny(outcomes, refusals);
       } else {
-        DecideOptions options = DecideOptions.at(t);
+        DecideOptions options = options(t);
         Optional<Long> remaining = parent.remainingSeconds(t);
         if (remaining.isPresent()) {
           options = options.withDelegatorRemaining(remaining.get());
