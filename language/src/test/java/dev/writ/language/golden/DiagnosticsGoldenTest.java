@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -51,7 +52,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code expected.txt}.
  *
  * <p>{@link #everyDiagnosticCodeHasAGoldenCase} fails when a {@link DiagnosticCode} appears in no
- * expected file, so each new code comes with at least one example.
+ * expected file, so each new code comes with at least one example, and
+ * {@link #everyDiagnosticCodeIsDocumented} when it has no section in {@code docs/diagnostics.md}.
  */
 class DiagnosticsGoldenTest {
   private static final String EXPECTED = "expected.txt";
@@ -184,6 +186,22 @@ class DiagnosticsGoldenTest {
     if (!problems.isEmpty()) {
       fail(String.join("\n", problems));
     }
+  }
+
+  /** docs/diagnostics.md has a section for each code (skipped when the docs are not checked out). */
+  @Test
+  void everyDiagnosticCodeIsDocumented() throws IOException {
+    Path doc = Stream.of("../docs/diagnostics.md", "docs/diagnostics.md").map(Path::of)
+        .filter(Files::isRegularFile).findFirst().orElse(null);
+    Assumptions.assumeTrue(doc != null, "docs/diagnostics.md not found from " + Path.of("").toAbsolutePath());
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    List<String> missing = new ArrayList<>();
+    for (DiagnosticCode code : DiagnosticCode.values()) {
+      if (!text.contains("### `" + code.code() + "`")) {
+        missing.add(code.code());
+      }
+    }
+    assertTrue(missing.isEmpty(), "codes without a section in " + doc + ": " + missing);
   }
 
   /**
