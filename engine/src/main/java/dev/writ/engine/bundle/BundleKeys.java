@@ -151,7 +151,8 @@ public final class BundleKeys {
   }
 
   private static String article(String alg) {
-    return (alg.startsWith("E") || alg.startsWith("X") ? "an " : "a ") + alg;
+    // as spoken: an RSA, an EC, an Ed448, an X25519, a DSA
+    return (alg.startsWith("E") || alg.startsWith("X") || alg.startsWith("R") ? "an " : "a ") + alg;
   }
 
   /** Refuses any key but Ed25519 (an EdDSA key may also be Ed448). */

@@ -220,11 +220,33 @@ public final class BundleReader {
     return bytes + " bytes (" + String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024)) + ")";
   }
 
+  /** A JSON path such as {@code rules[3].conditions[0].expr}. */
+  private static String path(java.util.List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
+    StringBuilder sb = new StringBuilder();
+    for (var ref : refs) {
+      if (ref.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "the top" : sb.toString();
+  }
+
   /** One line, without Jackson's location dumps or Java class names where a plain message exists. */
   private static String describe(Throwable e) {
     String m;
     if (e instanceof JsonProcessingException j) {
       m = j.getOriginalMessage();
+      if (m != null) {
+        // Jackson's hints are for whoever configures the mapper, not for the reader of the message.
+        m = m.replaceAll(" \\(set DeserializationConfig[^)]*\\)", "")
+            .replaceAll("; `DeserializationFeature\\.[A-Z_]+` enabled", "")
+            .replaceAll(" \\(index \\d+\\)", "");
+      }
+      if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jm && !jm.getPath().isEmpty()) {
+        m = "at " + path(jm.getPath()) + ": " + m;
+      }
     } else if (e instanceof ZipException) {
       m = "the plan section is not valid gzip data";
     } else if (e instanceof StackOverflowError) {
