@@ -154,6 +154,13 @@ class BundleRoundTripTest {
     BundleWriter.writeFile(bytes, out);
     BundleWriter.writeFile(bytes, out); // replacing an existing bundle
     assertArrayEquals(bytes, Files.readAllBytes(out));
+    if (Files.getFileStore(out).supportsFileAttributeView("posix")) {
+      assertTrue(Files.getPosixFilePermissions(out).contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ));
+      assertFalse(Files.getPosixFilePermissions(out).equals(java.nio.file.attribute.PosixFilePermissions
+          .fromString("rw-------")) && !Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe")))
+          .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")),
+          "a bundle gets the umask's permissions, not owner-only ones");
+    }
     try (var listing = Files.list(out.getParent())) {
       assertEquals(List.of(out), listing.toList(), "no temporary files left behind");
     }
