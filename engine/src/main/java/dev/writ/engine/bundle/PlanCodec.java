@@ -327,17 +327,18 @@ final class PlanCodec {
         if (argc > sp) {
           return ctx.reportInputMismatch(PlanExpr.class, "expression node %d has too few arguments", i);
         }
-        List<PlanExpr> args = new ArrayList<>(argc);
+        PlanExpr[] args = new PlanExpr[argc];
         int d = 1;
         for (int k = 0; k < argc; k++) {
           sp--;
-          args.add(stack.remove(sp));
+          args[k] = stack.remove(sp);
           d = Math.max(d, depth[sp] + 1);
         }
         if (d > MAX_EXPR_DEPTH) {
           return ctx.reportInputMismatch(PlanExpr.class, "expression nests deeper than %d levels", MAX_EXPR_DEPTH);
         }
-        stack.add(new PlanExpr(ops.get(i), strs.get(i), nums[i], args, ats.get(i)));
+        // An immutable list, so that PlanExpr's List.copyOf keeps it instead of copying it again.
+        stack.add(new PlanExpr(ops.get(i), strs.get(i), nums[i], argc == 0 ? List.of() : List.of(args), ats.get(i)));
         depth[sp] = d;
         sp++;
       }
