@@ -127,7 +127,7 @@ public final class BundleReader {
     BundleManifest manifest;
     try {
       manifest = PlanCodec.decodeManifest(bytes, manifestAt, (int) manifestLen);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw BundleException.of(name, "has a malformed manifest: " + describe(e));
     }
     if (manifest == null || manifest.format() != version) {

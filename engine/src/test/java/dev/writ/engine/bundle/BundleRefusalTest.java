@@ -351,6 +351,20 @@ class BundleRefusalTest {
     refused(OPEN, withPlanJson(s -> s.replaceFirst("\"id\":0,", "\"id\":5,")), "has a plan this engine cannot build");
     refused(OPEN, withPlanJson(s -> s.replaceFirst("\"expr\":\\[[^]]*]",
         "\"expr\":[\"MATCHES\",\"([\",0,1,\"x\",\"STR\",\"a\",0,0,\"x\"]")), "has a plan this engine cannot build");
+    // Nulls where the engine expects lists: a clean refusal, not a NullPointerException.
+    refused(OPEN, withPlanJson(s -> s.replaceFirst("\"approvals\":\\[]", "\"approvals\":null")),
+        "has a plan this engine cannot build");
+    refused(OPEN, withPlanJson(s -> s.replaceFirst("\"memberOf\":\\[[^]]*]", "\"memberOf\":null")),
+        "has a malformed plan");
+    refused(OPEN, withPlanJson(s -> {
+      try {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) PlanCodec.MAPPER.readTree(s);
+        tree.putNull("schema");
+        return PlanCodec.MAPPER.writeValueAsString(tree);
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }), "its schema does not match the schema digest");
   }
 
   @Test
