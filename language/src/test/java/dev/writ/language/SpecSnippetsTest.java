@@ -20,11 +20,8 @@ import dev.writ.language.parse.ParseResult;
 import dev.writ.language.parse.PolicyParser;
 import dev.writ.language.source.SourceFile;
 import dev.writ.language.source.Span;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.writ.language.testing.SpecBundle;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -35,25 +32,15 @@ import org.junit.jupiter.api.Test;
  * form one valid strict-mode bundle, and small examples of what the spec states about syntax.
  */
 class SpecSnippetsTest {
-  static final String BUNDLE = "spec/bundle";
-  static final List<String> BUNDLE_FILES = List.of("intents.policy", "rules.policy", "schema.policy");
-
-  // ---- helpers -----------------------------------------------------------------------------
+  static final String BUNDLE = SpecBundle.DIRECTORY;
 
   static String resource(String name) {
-    try (InputStream in = SpecSnippetsTest.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing test resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SpecBundle.resource(name);
   }
 
   /** The spec bundle's files, in path order. */
   static List<SourceFile> specSources() {
-    return BUNDLE_FILES.stream().map(f -> new SourceFile(BUNDLE + "/" + f, resource(BUNDLE + "/" + f))).toList();
+    return SpecBundle.sources();
   }
 
   static String render(Diagnostics d) {
