@@ -131,6 +131,55 @@ class NestingLimitsProperties {
     });
   }
 
+  /** Runs {@code body} on a thread with {@code stackBytes} of stack, rethrowing what it throws. */
+  static void onStack(long stackBytes, Runnable body) throws InterruptedException {
+    Throwable[] thrown = {null};
+    Thread t = new Thread(null, () -> {
+      try {
+        body.run();
+      } catch (Throwable e) {
+        thrown[0] = e;
+      }
+    }, "small-stack", stackBytes);
+    t.start();
+    t.join();
+    if (thrown[0] != null) {
+      throw new AssertionError("on a " + stackBytes / 1024 + " KiB stack", thrown[0]);
+    }
+  }
+
+  @Test
+  void theDeepestAcceptedFilesNeedNoMoreThanADefaultThreadStack() throws InterruptedException {
+    // Servers run requests on threads with the JVM's default stack (1 MiB on 64-bit Linux),
+    // not on the main thread's 8 MiB. Everything the default limits let through, valid or with
+    // a syntax error at the bottom (which takes the slower LL path with error recovery), must
+    // parse, check and format there. (About 512 KiB is enough today.)
+    onStack(1 << 20, () -> {
+      for (Shape s : Shape.values()) {
+        if (s == Shape.UNCLOSED || s == Shape.BRACES) {
+          continue;
+        }
+        int depth = s.tokenLevel ? TOKEN_LIMIT - 3 : TREE_LIMIT - 3;
+        String text = s.text.apply(depth);
+        ParseResult r = parse(text);
+        assertTrue(r.ok(), () -> s + ": " + codes(r));
+        assertTrue(Frontend.checkSources(List.of(new SourceFile("deep.policy", text))).diagnostics().items().stream()
+            .noneMatch(d -> d.code().code().startsWith("limit.")));
+        Formatter.format(r.file().get());
+        for (String broken : List.of(" +", " == 1 == 2", " ===", " )")) {
+          String bad = text.replaceFirst("(1|true|context\\.a|\"x\"|String)", "$1" + broken);
+          assertFalse(parse(bad).ok(), bad);
+        }
+      }
+    });
+    // refusing is cheap
+    onStack(256 << 10, () -> {
+      for (Shape s : Shape.values()) {
+        assertRefused(s.text.apply(s.tokenLevel ? 10_000 : 2_000));
+      }
+    });
+  }
+
   // ---- the big ones ----------------------------------------------------------------------
 
   @Test
