@@ -80,6 +80,10 @@ class ParserRobustnessProperties {
     try {
       var checked = Checker.check(List.of(f));
       assertEquals(checked.bundle().isPresent(), !checked.diagnostics().hasErrors());
+      for (Diagnostic d : checked.diagnostics().items()) {
+        assertSame(f.span().source(), d.span().source(), () -> "checker diagnostic without its file: " + d.headline());
+        assertTrue(d.span().end() <= text.length(), () -> "checker span outside the text: " + d.headline());
+      }
       DiagnosticRenderer.render(checked.diagnostics());
     } catch (Throwable e) {
       throw new AssertionError("checker threw on " + show(text), e);

@@ -78,6 +78,11 @@ class RoundTripProperties {
           PolicyFile pb = parse(Formatter.format(b));
           var result = Checker.check(List.of(pa, pb));
           assertEquals(result.bundle().isPresent(), !result.diagnostics().hasErrors());
+          for (Diagnostic d : result.diagnostics().items()) {
+            var src = d.span().source();
+            assertTrue(src == pa.span().source() || src == pb.span().source(), d::headline);
+            assertTrue(d.span().end() <= src.text().length(), d::headline);
+          }
         });
   }
 
@@ -93,6 +98,20 @@ class RoundTripProperties {
         r.clauses().stream().map(c -> c.kind().keyword()).toList());
     assertTrue(((RuleDecl.ResourceClause) r.clauses().get(0)).when().isPresent());
     assertTrue(((RuleDecl.ResourceClause) r.clauses().get(1)).when().isEmpty());
+  }
+
+  @Test
+  void generatorsCoverEveryExpressionAndClauseKind() {
+    var exprs = new java.util.HashSet<Expr.Kind>();
+    qt().withExamples(1000).forAll(AstGenerators.expressions()).checkAssert(e -> exprs.add(e.kind()));
+    assertEquals(Expr.Kind.values().length, exprs.size(), exprs::toString);
+    var clauses = new java.util.HashSet<RuleDecl.ClauseKind>();
+    qt().withExamples(1000).forAll(AstGenerators.rules()).checkAssert(r -> r.clauses().forEach(c -> clauses.add(c.kind())));
+    assertEquals(RuleDecl.ClauseKind.values().length, clauses.size(), clauses::toString);
+    var intentClauses = new java.util.HashSet<Class<?>>();
+    qt().withExamples(500).forAll(AstGenerators.intents())
+        .checkAssert(i -> i.clauses().forEach(c -> intentClauses.add(c.getClass())));
+    assertEquals(5, intentClauses.size(), intentClauses::toString);
   }
 
   @Test
