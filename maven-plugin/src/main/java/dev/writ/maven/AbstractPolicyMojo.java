@@ -1,6 +1,7 @@
 package dev.writ.maven;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -68,4 +69,18 @@ public abstract class AbstractPolicyMojo extends AbstractMojo {
   protected abstract Optional<String> skipReason();
 
   protected abstract void doExecute() throws MojoExecutionException, MojoFailureException;
+
+  /**
+   * A path as the engine is given it and as the log shows it: relative to the working directory
+   * (where {@code mvn} was started) when it lies below it, else absolute. That is how the engine
+   * and the {@code writ} command show paths, so diagnostics, suite files, rule locations and this
+   * goal's own lines all read alike ({@code src/main/policy/prod.policy:3:13}, or
+   * {@code module/src/main/policy/...} from the root of a multi-module build), and every one of
+   * them still opens from where the build was run.
+   */
+  protected static Path shown(File file) {
+    Path p = file.toPath().toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return p.startsWith(cwd) && !p.equals(cwd) ? cwd.relativize(p) : p;
+  }
 }

@@ -1,6 +1,5 @@
 package dev.writ.maven;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,13 +27,12 @@ final class PolicySourceDirectory {
   private PolicySourceDirectory() {}
 
   /** @param doing what the goal would do, for the log line ("validate", "bundle") */
-  static boolean hasPolicies(Log log, File directory, String doing) throws MojoExecutionException {
-    Path dir = directory.toPath();
+  static boolean hasPolicies(Log log, Path dir, String doing) throws MojoExecutionException {
     if (Files.isRegularFile(dir)) {
       return true;
     }
     if (!Files.isDirectory(dir)) {
-      log.info("No policy directory " + directory + ": nothing to " + doing);
+      log.info("No policy directory " + dir + ": nothing to " + doing);
       return false;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
@@ -42,9 +40,9 @@ final class PolicySourceDirectory {
         return true;
       }
     } catch (IOException | UncheckedIOException e) {
-      throw new MojoExecutionException("Cannot read the policy directory " + directory + ": " + e.getMessage(), e);
+      throw new MojoExecutionException("Cannot read the policy directory " + dir + ": " + e.getMessage(), e);
     }
-    log.warn("No .policy files in " + directory + ": nothing to " + doing);
+    log.warn("No .policy files in " + dir + ": nothing to " + doing);
     return false;
   }
 }

@@ -15,20 +15,22 @@ final class RerunHint {
 
   /** The command with {@code <name>} where the case name goes, as {@code ConsoleReport} wants it. */
   static String template(MavenSession session, MavenProject project) {
-    return "mvn policy:test" + module(session, project) + " -Dpolicy.test=\"<name>\"";
+    return template(session == null ? null : session.getProjects(), project);
+  }
+
+  /** @param projects the projects of the build (the reactor), or null */
+  static String template(List<MavenProject> projects, MavenProject project) {
+    String module = projects == null || projects.size() < 2 || project == null ? "" : " -pl :" + project.getArtifactId();
+    return "mvn policy:test" + module + " -Dpolicy.test=\"<name>\"";
   }
 
   /** The command for one case or suite file name. */
   static String forName(MavenSession session, MavenProject project, String name) {
-    return template(session, project).replace("<name>", quotable(name));
+    return forName(session == null ? null : session.getProjects(), project, name);
   }
 
-  private static String module(MavenSession session, MavenProject project) {
-    List<MavenProject> projects = session == null ? null : session.getProjects();
-    if (projects == null || projects.size() < 2 || project == null) {
-      return "";
-    }
-    return " -pl :" + project.getArtifactId();
+  static String forName(List<MavenProject> projects, MavenProject project, String name) {
+    return template(projects, project).replace("<name>", quotable(name));
   }
 
   /**

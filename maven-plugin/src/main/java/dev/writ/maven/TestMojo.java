@@ -12,6 +12,7 @@ import dev.writ.engine.testing.TestRun;
 import dev.writ.engine.tooling.PolicyProject;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Runs the fixture suites ({@code *_test.yaml}, FIXTURES.md) against the policies, prints the
+ * Runs the fixture suites ({@code *_test.yaml} files of cases and scenarios) against the policies, prints the
  * results and the rule coverage, writes one JUnit XML report per suite, and fails the build when
  * a case fails, a case errors or a suite cannot be read. The failure message gives the counts,
  * the report directory and the command that reruns one case.
@@ -150,23 +151,25 @@ public class TestMojo extends AbstractPolicyMojo {
           + coverageMinimum);
     }
     String filter = test == null || test.isBlank() ? null : test.strip();
+    Path tests = shown(testDirectory);
+    Path reports = shown(reportsDirectory);
     boolean anySuite;
     try {
-      anySuite = !FixtureRunner.findSuites(testDirectory.toPath()).isEmpty();
+      anySuite = !FixtureRunner.findSuites(tests).isEmpty();
     } catch (DataException e) {
       throw new MojoExecutionException(e.describe(), e);
     }
     if (!anySuite) {
-      noTests(filter, "no suites (*_test.yaml) under " + testDirectory);
+      noTests(filter, "no suites (*_test.yaml) under " + tests);
       return;
     }
 
     banner();
     TestRun run;
     try {
-      run = new PolicyProject(policyDirectory.toPath(), testDirectory.toPath()).test(filter, reportsDirectory.toPath());
+      run = new PolicyProject(shown(policyDirectory), tests).test(filter, reports);
     } catch (IOException e) {
-      throw new MojoExecutionException("Cannot write the policy test reports to " + reportsDirectory + ": "
+      throw new MojoExecutionException("Cannot write the policy test reports to " + reports + ": "
           + e.getMessage(), e);
     } catch (DataException e) {
       throw new MojoExecutionException(e.describe(), e);
@@ -191,7 +194,7 @@ public class TestMojo extends AbstractPolicyMojo {
   private void noTests(String filter, String why) throws MojoFailureException {
     if (filter != null && failIfNoSpecifiedTests) {
       throw new MojoFailureException("No policy tests matching pattern \"" + filter + "\" were executed in "
-          + testDirectory + " (" + why + "). (Set -Dpolicy.failIfNoSpecifiedTests=false to ignore this error.)");
+          + shown(testDirectory) + " (" + why + "). (Set -Dpolicy.failIfNoSpecifiedTests=false to ignore this error.)");
     }
     getLog().info(filter == null ? "No policy tests to run." : "No policy tests matching \"" + filter + "\" here.");
   }
@@ -208,7 +211,7 @@ public class TestMojo extends AbstractPolicyMojo {
    * details first, then one line per suite in order, then one summary line; the details and the
    * lines of suites that did not pass go out as errors, the rest as info (Surefire's levels).
    */
-  private void printResults(TestRun run) {
+  void printResults(TestRun run) {
     String[] lines = ConsoleReport.render(run, RerunHint.template(session, project)).split("\n");
     int tail = run.suites().size() + 1;
     int details = lines.length - tail;
@@ -230,13 +233,13 @@ public class TestMojo extends AbstractPolicyMojo {
         getLog().info(lines[i]);
       }
     }
-    getLog().info("Reports: " + reportsDirectory);
+    getLog().info("Reports: " + shown(reportsDirectory));
     for (String line : ConsoleReport.coverage(run).split("\n")) {
       getLog().info(line);
     }
   }
 
-  private String failureMessage(TestRun run) {
+  String failureMessage(TestRun run) {
     StringBuilder m = new StringBuilder("There are policy test failures: ")
         .append(plural(run.failed(), "failure")).append(", ").append(plural(run.errors(), "error"))
         .append(", ").append(run.passed()).append(" passed of ").append(plural(run.total(), "test")).append('.');
@@ -265,7 +268,7 @@ public class TestMojo extends AbstractPolicyMojo {
     if (listed.size() > LISTED) {
       m.append("\n  ... and ").append(listed.size() - LISTED).append(" more (see the log above)");
     }
-    m.append("\n\nPlease refer to ").append(reportsDirectory).append(" for the individual test results.");
+    m.append("\n\nPlease refer to ").append(shown(reportsDirectory)).append(" for the individual test results.");
     if (first != null) {
       m.append("\nRerun one case: ").append(RerunHint.forName(session, project, first));
     }
@@ -296,7 +299,7 @@ public class TestMojo extends AbstractPolicyMojo {
     if (partial.size() > LISTED) {
       m.append("\n  ... and ").append(partial.size() - LISTED).append(" more (see the log above)");
     }
-    m.append("\nAdd cases to the suites in ").append(testDirectory).append('.');
+    m.append("\nAdd cases to the suites in ").append(shown(testDirectory)).append('.');
     throw new MojoFailureException(m.toString());
   }
 }

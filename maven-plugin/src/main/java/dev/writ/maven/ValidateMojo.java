@@ -5,6 +5,7 @@ import static dev.writ.maven.MavenDiagnosticLog.plural;
 import dev.writ.engine.tooling.PolicyProject;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.Diagnostics;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -53,10 +54,11 @@ public class ValidateMojo extends AbstractPolicyMojo {
 
   @Override
   protected void doExecute() throws MojoExecutionException, MojoFailureException {
-    if (!PolicySourceDirectory.hasPolicies(getLog(), policyDirectory, "validate")) {
+    Path policies = shown(policyDirectory);
+    if (!PolicySourceDirectory.hasPolicies(getLog(), policies, "validate")) {
       return;
     }
-    Frontend.Result result = new PolicyProject(policyDirectory.toPath(), null).validate();
+    Frontend.Result result = new PolicyProject(policies, null).validate();
     Diagnostics diagnostics = result.diagnostics();
     MavenDiagnosticLog.print(getLog(), diagnostics);
 
@@ -66,17 +68,17 @@ public class ValidateMojo extends AbstractPolicyMojo {
     String problems = errors == 0 && warnings == 0 ? "no problems"
         : plural(errors, "error") + ", " + plural(warnings, "warning");
     if (errors > 0) {
-      getLog().error("Checked " + files + " in " + policyDirectory + ": " + problems);
+      getLog().error("Checked " + files + " in " + policies + ": " + problems);
       throw new MojoFailureException("Policy validation failed with " + plural(errors, "error") + " in "
-          + policyDirectory + ":" + MavenDiagnosticLog.errorHeadlines(diagnostics, 10)
+          + policies + ":" + MavenDiagnosticLog.errorHeadlines(diagnostics, 10)
           + "\nFix them and run `mvn policy:validate` again.");
     }
     int rules = result.bundle().map(b -> b.rules().size()).orElse(0);
-    String summary = "Checked " + files + ", " + plural(rules, "rule") + " in " + policyDirectory + ": " + problems;
+    String summary = "Checked " + files + ", " + plural(rules, "rule") + " in " + policies + ": " + problems;
     if (warnings > 0 && failOnWarning) {
       getLog().error(summary);
       throw new MojoFailureException("Policy validation failed: " + plural(warnings, "warning")
-          + " in " + policyDirectory + " and failOnWarning is set (see the warnings above; -Dpolicy.failOnWarning=false"
+          + " in " + policies + " and failOnWarning is set (see the warnings above; -Dpolicy.failOnWarning=false"
           + " lets them pass).");
     }
     if (warnings > 0) {
