@@ -4,15 +4,14 @@ assert runs.size() == 4 : "expected 4 Maven runs in build.log, found ${runs.size
 
 // 1: verify fails; the log names the case, shows expected against actual, the explanation and the rerun command
 def run = runs[0]
-assert run.contains('[ERROR] FAILED case "SRE reads prod with MFA" in ')
-assert run.contains('access_test.yaml:8)')
+assert run.contains('[ERROR] FAILED case "SRE reads prod with MFA" in src/test/policy/access_test.yaml (src/test/policy/access_test.yaml:8)')
 assert run.contains('[ERROR]   ttl: expected 1h, got 2h')
 assert run.contains('[ERROR]   explanation:')
 assert run.contains('[ERROR]   rerun it alone: mvn policy:test -Dpolicy.test="SRE reads prod with MFA"')
 assert run.contains('[ERROR] policy tests: 2 passed, 1 failed')
 assert run.contains('There are policy test failures: 1 failure, 0 errors, 2 passed of 3 tests.')
-assert run.contains('FAILED case "SRE reads prod with MFA" (')
-assert run.contains('Please refer to ' + new File(basedir, 'target/policy-reports') + ' for the individual test results.')
+assert run.contains('  FAILED case "SRE reads prod with MFA" (src/test/policy/access_test.yaml:8): ttl: expected 1h, got 2h')
+assert run.contains('Please refer to target/policy-reports for the individual test results.')
 assert run.contains('Rerun one case: mvn policy:test -Dpolicy.test="SRE reads prod with MFA"')
 assert run.contains('BUILD FAILURE')
 assert !run.contains('at dev.writ.') : 'no stack trace'

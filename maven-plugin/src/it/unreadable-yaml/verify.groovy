@@ -1,6 +1,6 @@
 def log = new File(basedir, 'build.log').text
-def broken = new File(basedir, 'src/test/policy/broken_test.yaml').path
-def steps = new File(basedir, 'src/test/policy/steps_test.yaml').path
+def broken = 'src/test/policy/broken_test.yaml'
+def steps = 'src/test/policy/steps_test.yaml'
 
 // each unreadable suite: the file, the line and what is wrong
 assert log.contains("[ERROR] ERROR suite ${broken}:")
