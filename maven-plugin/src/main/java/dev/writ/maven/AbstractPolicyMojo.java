@@ -26,8 +26,8 @@ public abstract class AbstractPolicyMojo extends AbstractMojo {
    * skip with an info line (as Surefire does for a project without tests), so the plugin can be
    * declared once in a parent POM.
    *
-   * <p>Default: {@code ${project.basedir}/src/main/policy}. Example:
-   * <pre>{@code <policyDirectory>${project.basedir}/policies</policyDirectory>}</pre>
+   * <p>Default: <code>${project.basedir}/src/main/policy</code>. Example:
+   * <pre>&lt;policyDirectory&gt;${project.basedir}/policies&lt;/policyDirectory&gt;</pre>
    * or {@code -Dpolicy.policyDirectory=policies}.
    */
   @Parameter(property = "policy.policyDirectory", defaultValue = "${project.basedir}/src/main/policy", required = true)

@@ -44,8 +44,8 @@ public class TestMojo extends AbstractPolicyMojo {
    * {@code _test.yml} under it, at any depth, is a suite; other YAML files there (shared entity
    * data) are not run.
    *
-   * <p>Default: {@code ${project.basedir}/src/test/policy}. Example:
-   * <pre>{@code <testDirectory>${project.basedir}/src/test/fixtures</testDirectory>}</pre>
+   * <p>Default: <code>${project.basedir}/src/test/policy</code>. Example:
+   * <pre>&lt;testDirectory&gt;${project.basedir}/src/test/fixtures&lt;/testDirectory&gt;</pre>
    */
   @Parameter(property = "policy.testDirectory", defaultValue = "${project.basedir}/src/test/policy", required = true)
   protected File testDirectory;
@@ -54,8 +54,8 @@ public class TestMojo extends AbstractPolicyMojo {
    * Where the JUnit XML reports go, one {@code TEST-policy.<suite>.xml} per suite, in the shape
    * Surefire writes, so CI servers show policy tests next to the others.
    *
-   * <p>Default: {@code ${project.build.directory}/policy-reports}. Example:
-   * <pre>{@code <reportsDirectory>${project.build.directory}/surefire-reports</reportsDirectory>}</pre>
+   * <p>Default: <code>${project.build.directory}/policy-reports</code>. Example:
+   * <pre>&lt;reportsDirectory&gt;${project.build.directory}/surefire-reports&lt;/reportsDirectory&gt;</pre>
    */
   @Parameter(property = "policy.reportsDirectory", defaultValue = "${project.build.directory}/policy-reports",
       required = true)
