@@ -119,12 +119,17 @@ public final class GrantRuntime {
             + ", not waiting for approval");
       }
       AccessRequest.Approval approval = new AccessRequest.Approval(by, Optional.of(t));
-      List<AccessRequest.Approval> approvals = new ArrayList<>(g.approvals());
-      approvals.add(approval);
-      AccessRequest again = g.asRequest(t).withApprovals(approvals);
-      Decision d = p.authorizer().decide(again, p.entities(), options(t));
       boolean counted = !by.equals(g.principal()) && !g.chain().contains(by)
           && table.waitingFor(id).stream().anyMatch(w -> p.entities().ancestorsOrSelf(by).contains(w.from()));
+      // An approval that does not count is recorded and changes nothing: it does not join the
+      // request's approvals (so it is never listed as an approver, nor counted later should the
+      // approver's memberships change).
+      List<AccessRequest.Approval> approvals = new ArrayList<>(g.approvals());
+      if (counted) {
+        approvals.add(approval);
+      }
+      AccessRequest again = g.asRequest(t).withApprovals(approvals);
+      Decision d = p.authorizer().decide(again, p.entities(), options(t));
       List<AuditEvent> events = new ArrayList<>();
       AuditEvent.Header h = header(t, id, g.parent(), again, d.policies(), p.revision());
       events.add(new AuditEvent.Approved(h, by, counted));
@@ -135,7 +140,7 @@ public final class GrantRuntime {
         events.add(granted);
         issued = grantOf(granted);
       }
-      Grant pendingNow = d.decision() == Outcome.PENDING ? g.withApproval(approval) : null;
+      Grant pendingNow = d.decision() != Outcome.PENDING ? null : counted ? g.withApproval(approval) : g;
       Grant result = issued != null ? issued : pendingNow;
       return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
     });
