@@ -298,7 +298,7 @@ public final class GrantRuntime {
       List<String> revoked = new ArrayList<>();
       for (Grant g : table.all()) {
         boolean involved = g.principal().equals(principal) || g.chain().contains(principal);
-        if (involved && !g.state().isEnded()) {
+        if (involved && !g.state().isEnded() && !expireIfDue(g, t, p.revision(), events)) {
           events.add(new AuditEvent.Revoked(header(t, g, p.revision()), "offboarded"));
           revoked.add(g.id());
         }
@@ -354,12 +354,13 @@ public final class GrantRuntime {
 
   private void revokeTree(GrantTable table, Grant g, String reason, Instant t, String revision,
                           List<AuditEvent> events, List<String> revoked) {
-    if (!g.state().isEnded()) {
+    // A grant whose time is up is expired, not revoked: its expiry is recorded instead.
+    if (!g.state().isEnded() && !expireIfDue(g, t, revision, events)) {
       events.add(new AuditEvent.Revoked(header(t, g, revision), reason));
       revoked.add(g.id());
     }
     for (Grant d : table.descendants(g.id())) {
-      if (!d.state().isEnded()) {
+      if (!d.state().isEnded() && !expireIfDue(d, t, revision, events)) {
         events.add(new AuditEvent.Revoked(header(t, d, revision), "cascade"));
         revoked.add(d.id());
       }
