@@ -100,14 +100,22 @@ class TrailTamperingTest {
   void everySingleFlippedByteIsCaughtAtItsRecord() throws IOException {
     // Every position of the file, with a low-bit flip and a flip into a non-ASCII byte
     // (which is not valid UTF-8 on its own).
+    // Each variant goes to a new file: rewriting one file in place thousands of times makes
+    // ext4 flush on every close (auto_da_alloc), which costs seconds.
+    int n = 0;
     for (int mask : new int[] {0x01, 0x80, 0x20}) {
       for (int pos = 0; pos < intact.length; pos++) {
+        if (mask != 0x01 && pos % 3 != 0) {
+          continue; // the other flips on every third byte keep the test quick
+        }
         byte[] bad = intact.clone();
         bad[pos] ^= (byte) mask;
-        Files.write(file, bad);
+        Path variant = dir.resolve("flipped-" + n++ + ".jsonl");
+        Files.write(variant, bad);
         int record = recordAt(pos);
         String what = "byte " + pos + " ^ " + Integer.toHexString(mask) + " (record " + record + ")";
-        TrailVerifier.Result r = TrailVerifier.verify(file);
+        TrailVerifier.Result r = TrailVerifier.verify(variant);
+        Files.delete(variant);
         if (pos == intact.length - 1) {
           // The final newline: the last record loses its end of line and becomes torn.
           assertBad(r, RECORDS, what);
