@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * The trail as a JSON-lines file. Appends are written and forced to disk before
  * {@link #append} returns. On open the whole chain is verified; a damaged record refuses the
- * open (the trail is evidence: it is never silently repaired), except a torn last line, which
- * is what a crash in the middle of a write leaves and was never acknowledged: it is cut off.
+ * open (the trail is evidence: it is never silently repaired), except a torn tail, which is
+ * what a crash in the middle of an append leaves and was never acknowledged: a last line
+ * without its end, and the records of a commit whose last record never made it to disk (see
+ * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all.
  */
 public final class FileAuditTrail implements AuditTrail {
   private final Path file;
@@ -65,7 +67,12 @@ public final class FileAuditTrail implements AuditTrail {
     }
     String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
     long lineNo = 0;
+    long offset = 0;          // bytes read so far
+    long committedEnd = 0;    // where the last complete commit ends
+    int committedRecords = 0;
+    String committedHead = head;
     for (String line : text.split("\n")) {
+      offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
       if (line.isEmpty()) {
         continue;
       }
@@ -90,9 +97,21 @@ public final class FileAuditTrail implements AuditTrail {
         throw damaged(lineNo, "unreadable event: " + e.getMessage());
       }
       var body = (com.fasterxml.jackson.databind.node.ObjectNode) p.json().deepCopy();
-      body.remove(List.of("seq", "prev", "hash"));
+      body.remove(TrailFormat.FRAMING);
       records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash()));
       head = p.hash();
+      if (!p.more()) {
+        committedEnd = Math.min(offset, end);
+        committedRecords = records.size();
+        committedHead = head;
+      }
+    }
+    if (records.size() > committedRecords) {
+      // The last commit was cut short: its first records are on disk, its last is not.
+      records.subList(committedRecords, records.size()).clear();
+      head = committedHead;
+      end = (int) committedEnd;
+      torn = true;
     }
     if (torn) {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -117,9 +136,10 @@ public final class FileAuditTrail implements AuditTrail {
     StringBuilder lines = new StringBuilder();
     String h = head;
     long seq = records.size();
-    for (AuditEvent e : events) {
+    for (int i = 0; i < events.size(); i++) {
+      AuditEvent e = events.get(i);
       var body = AuditCodec.write(e);
-      TrailFormat.Line line = TrailFormat.line(++seq, h, body);
+      TrailFormat.Line line = TrailFormat.line(++seq, h, body, i < events.size() - 1);
       out.add(new AuditRecord(seq, e, body, h, line.hash()));
       lines.append(line.text()).append('\n');
       h = line.hash();

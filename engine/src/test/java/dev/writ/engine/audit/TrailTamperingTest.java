@@ -225,6 +225,22 @@ class TrailTamperingTest {
   }
 
   @Test
+  void openingCutsOffACommitWhoseLastRecordIsMissing() throws IOException {
+    // Records 1 and 2 were one append: record 1 says more follow.
+    assertTrue(TrailFormat.parse(lines().get(0)).more());
+    assertFalse(TrailFormat.parse(lines().get(1)).more());
+    List<String> first = lines().subList(0, 1);
+    writeLines(first);
+    assertTrue(TrailVerifier.verify(file).ok(), "the chain itself is intact");
+    try (FileAuditTrail reopened = FileAuditTrail.open(file)) {
+      assertTrue(reopened.repairedTail());
+      assertEquals(0, reopened.records().size(), "half a commit is no commit");
+      assertEquals(TrailFormat.GENESIS, reopened.head());
+    }
+    assertEquals(0, Files.size(file));
+  }
+
+  @Test
   void openingCutsOffATornLastRecordOnly() throws IOException {
     int lastStart = new String(intact, StandardCharsets.UTF_8).lastIndexOf('\n', intact.length - 2) + 1;
     Files.write(file, Arrays.copyOf(intact, lastStart + 40));
