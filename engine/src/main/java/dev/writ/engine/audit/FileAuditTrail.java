@@ -3,6 +3,8 @@ package dev.writ.engine.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,10 @@ import java.util.List;
  * what a crash in the middle of an append leaves and was never acknowledged: a last line
  * without its end, and the records of a commit whose last record never made it to disk (see
  * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all.
+ *
+ * <p>One writer at a time: the file is locked (an OS lock, held until {@link #close} or the
+ * end of the process) before it is read, so a second store on the same file, in this process
+ * or another, is refused instead of interleaving its records with this one's.
  */
 public final class FileAuditTrail implements AuditTrail {
   private final Path file;
@@ -29,10 +35,34 @@ public final class FileAuditTrail implements AuditTrail {
     this.file = file;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      this.repairedTail = load();
-      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
+      // Read, repaired and appended through this one channel: on Linux, closing any other
+      // descriptor of the file would drop the lock.
+      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
     } catch (IOException e) {
+      throw new AuditException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new AuditException("the audit trail " + file + " is in use by another store (in this process or "
+            + "another); only one writer may have it open");
+      }
+      this.repairedTail = load();
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof AuditException a) {
+        throw a;
+      }
       throw new AuditException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
     }
   }
@@ -51,10 +81,15 @@ public final class FileAuditTrail implements AuditTrail {
   }
 
   private boolean load() throws IOException {
-    if (!Files.exists(file)) {
-      return false;
+    long size = channel.size();
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new AuditException("the audit trail " + file + " is larger than 2 GB; it cannot be replayed in one piece");
     }
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes = new byte[(int) size];
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    while (buf.hasRemaining() && channel.read(buf, buf.position()) >= 0) {
+      // read it all
+    }
     int end = bytes.length;
     boolean torn = false;
     if (end > 0 && bytes[end - 1] != '\n') {
@@ -114,11 +149,10 @@ public final class FileAuditTrail implements AuditTrail {
       torn = true;
     }
     if (torn) {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.truncate(end);
-        ch.force(true);
-      }
+      channel.truncate(end);
+      channel.force(true);
     }
+    channel.position(end);
     return torn;
   }
 
@@ -144,13 +178,25 @@ public final class FileAuditTrail implements AuditTrail {
       lines.append(line.text()).append('\n');
       h = line.hash();
     }
+    long start = -1;
     try {
+      start = channel.position();
       ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
       channel.force(false);
     } catch (IOException e) {
+      // Take back whatever part of the commit was written (a full disk, say), so that the next
+      // append continues the chain from the last acknowledged record.
+      if (start >= 0) {
+        try {
+          channel.truncate(start);
+          channel.position(start);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new AuditException("cannot write the audit trail " + file + ": " + e.getMessage(), e);
     }
     records.addAll(out);

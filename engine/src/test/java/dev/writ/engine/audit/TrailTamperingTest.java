@@ -225,6 +225,18 @@ class TrailTamperingTest {
   }
 
   @Test
+  void onlyOneWriterMayHaveTheTrailOpen() {
+    try (FileAuditTrail first = FileAuditTrail.open(file)) {
+      AuditException e = assertThrows(AuditException.class, () -> FileAuditTrail.open(file));
+      assertTrue(e.getMessage().contains("in use"), e::getMessage);
+      first.append(List.of(event(RECORDS + 1)));
+    }
+    try (FileAuditTrail again = FileAuditTrail.open(file)) {
+      assertEquals(RECORDS + 1, again.records().size(), "closing releases the lock");
+    }
+  }
+
+  @Test
   void openingCutsOffACommitWhoseLastRecordIsMissing() throws IOException {
     // Records 1 and 2 were one append: record 1 says more follow.
     assertTrue(TrailFormat.parse(lines().get(0)).more());

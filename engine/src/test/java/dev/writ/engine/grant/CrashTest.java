@@ -3,8 +3,10 @@ package dev.writ.engine.grant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.writ.engine.audit.AuditException;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.FileAuditTrail;
 import dev.writ.engine.audit.TrailVerifier;
@@ -99,6 +101,11 @@ class CrashTest {
     }
     Thread.sleep(millis);
     assertTrue(child.isAlive(), () -> where + ": the child died by itself: " + readErr(round));
+    if (round == 1) {
+      // One writer at a time, across processes too.
+      AuditException busy = assertThrows(AuditException.class, () -> EventSourcedGrantStore.open(data));
+      assertTrue(busy.getMessage().contains("in use"), busy::getMessage);
+    }
     child.destroyForcibly(); // SIGKILL
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
     reader.join(30_000);
