@@ -20,32 +20,32 @@ import java.util.List;
  * without its end, and the records of a commit whose last record never made it to disk (see
  * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all.
  *
- * <p>One writer at a time: the file is locked (an OS lock, held until {@link #close} or the
- * end of the process) before it is read, so a second store on the same file, in this process
- * or another, is refused instead of interleaving its records with this one's.
+ * <p>One writer at a time: before the trail is read, {@code <file>.lock} next to it is locked
+ * (an OS lock, held until {@link #close} or the end of the process), so a second store on the
+ * same trail, in this process or another, is refused instead of interleaving its records with
+ * this one's. The lock is on a file of its own because on Linux closing any descriptor of a
+ * file drops the process's locks on it, and readers such as {@code writ audit verify} open the
+ * trail itself.
  */
 public final class FileAuditTrail implements AuditTrail {
   private final Path file;
   private final FileChannel channel;
+  private final FileChannel lockChannel;
   private final List<AuditRecord> records = new ArrayList<>();
   private String head = TrailFormat.GENESIS;
   private final boolean repairedTail;
 
   private FileAuditTrail(Path file) {
     this.file = file;
+    FileChannel data = null;
+    FileChannel lockFile = null;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      // Read, repaired and appended through this one channel: on Linux, closing any other
-      // descriptor of the file would drop the lock.
-      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+      lockFile = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new AuditException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
-    }
-    try {
       FileLock lock;
       try {
-        lock = channel.tryLock();
+        lock = lockFile.tryLock();
       } catch (OverlappingFileLockException e) {
         lock = null;
       }
@@ -53,12 +53,19 @@ public final class FileAuditTrail implements AuditTrail {
         throw new AuditException("the audit trail " + file + " is in use by another store (in this process or "
             + "another); only one writer may have it open");
       }
+      data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      this.channel = data;
+      this.lockChannel = lockFile;
       this.repairedTail = load();
     } catch (IOException | RuntimeException e) {
-      try {
-        channel.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
+      for (FileChannel c : new FileChannel[] {data, lockFile}) {
+        try {
+          if (c != null) {
+            c.close();
+          }
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
       if (e instanceof AuditException a) {
         throw a;
@@ -220,6 +227,11 @@ public final class FileAuditTrail implements AuditTrail {
       channel.close();
     } catch (IOException e) {
       // nothing left to flush: every append forced its bytes already
+    }
+    try {
+      lockChannel.close(); // releases the lock
+    } catch (IOException e) {
+      // the lock goes with the process anyway
     }
   }
 }
