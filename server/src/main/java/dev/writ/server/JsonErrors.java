@@ -20,6 +20,8 @@ public final class JsonErrors {
   /** A field path at the start of a message: {@code a.b[0].c: ...}, or {@code document: ...}. */
   private static final Pattern PATH = Pattern.compile("^([A-Za-z_$][\\w$\\-]*(?:\\[\\d+])*(?:\\.[\\w$\\-]+(?:\\[\\d+])*)*): ");
   private static final Pattern MISSING = Pattern.compile("missing field `([^`]+)`");
+  /** Entity data errors name the uid first: {@code `Employee::x`: entities[0].attrs.department: ...}. */
+  private static final Pattern UID = Pattern.compile("^`[^`]*`: ");
 
   public static ObjectNode body(String error, String at) {
     ObjectNode o = DataDocument.JSON.createObjectNode();
@@ -72,11 +74,12 @@ public final class JsonErrors {
    */
   static String fieldOf(String message, String fallback) {
     String path = null;
-    String rest = message;
-    Matcher m = PATH.matcher(message);
+    Matcher uid = UID.matcher(message);
+    String rest = uid.find() ? message.substring(uid.end()) : message;
+    Matcher m = PATH.matcher(rest);
     if (m.find()) {
       path = m.group(1).equals("document") ? null : m.group(1);
-      rest = message.substring(m.end());
+      rest = rest.substring(m.end());
     }
     Matcher missing = MISSING.matcher(rest);
     if (rest.startsWith("missing field") && missing.find()) {
