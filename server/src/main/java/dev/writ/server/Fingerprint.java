@@ -1,16 +1,22 @@
 package dev.writ.server;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The observable state of some files: path, size, modification time and file identity (so that
- * a new file renamed over the old one counts as a change even within one timestamp tick).
+ * The observable state of some files: path, size, modification time, file identity (a new file
+ * renamed over the old one) and a digest of the content (a same-size rewrite within one
+ * timestamp tick of a coarse file system), so that no change goes unseen.
  */
 public record Fingerprint(List<String> entries) {
   public Fingerprint {
@@ -43,12 +49,30 @@ public record Fingerprint(List<String> entries) {
     return new Fingerprint(all);
   }
 
+  /** Files larger than this are not digested (their size, time and identity still count). */
+  private static final long DIGEST_LIMIT = 256L * 1024 * 1024;
+
   private static String entry(Path f) {
     try {
       BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-      return f + "|" + a.size() + "|" + a.lastModifiedTime().toMillis() + "|" + a.fileKey();
+      String digest = a.isRegularFile() && a.size() <= DIGEST_LIMIT ? digest(f) : "-";
+      return f + "|" + a.size() + "|" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|" + a.fileKey() + "|" + digest;
     } catch (IOException | RuntimeException e) {
       return f + "|missing";
+    }
+  }
+
+  private static String digest(Path f) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 }

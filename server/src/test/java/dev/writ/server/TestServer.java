@@ -124,6 +124,15 @@ final class TestServer implements AutoCloseable {
     return r.body().lines().filter(l -> !l.isBlank()).count();
   }
 
+  /** Number of records in the trail file. */
+  long auditLengthFromFile() {
+    try (Stream<String> lines = Files.lines(trail())) {
+      return lines.filter(l -> !l.isBlank()).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   Path trail() {
     return data.resolve("audit.jsonl");
   }
