@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.Fields;
  * strict JSON (no trailing content, no duplicate keys) with the engine's binding.
  */
 public final class Call {
-  /** Reading an oversize body on is bounded too: past this, the connection is simply closed. */
+  /** Reading on past the limit (a body of unknown length) is bounded too: past this, the connection is closed. */
   private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
   private static final ObjectReader STRICT = DataDocument.JSON.reader()
@@ -98,14 +98,14 @@ public final class Call {
   private String read() {
     long declared = request.getLength();
     if (declared > maxBody) {
-      drain(Content.Source.asInputStream(request), declared <= DRAIN_LIMIT);
+      // Refused before reading: Jetty reads on what has arrived and closes the connection.
       throw tooLarge();
     }
     byte[] bytes;
     try (InputStream in = Content.Source.asInputStream(request)) {
       bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (bytes.length > maxBody) {
-        drain(in, true);
+        drain(in);
         throw tooLarge();
       }
     } catch (IOException e) {
@@ -124,11 +124,11 @@ public final class Call {
         Map.of("Connection", "close"));
   }
 
-  /** Reads (and drops) what is left, up to a bound, so the client sees the answer rather than a reset. */
-  private static void drain(InputStream in, boolean wanted) {
-    if (!wanted) {
-      return;
-    }
+  /**
+   * Reads (and drops) what is left of a body of unknown length, up to a bound, so that the client
+   * sees the answer rather than a connection reset.
+   */
+  private static void drain(InputStream in) {
     byte[] buf = new byte[16 * 1024];
     long total = 0;
     try {
