@@ -1,6 +1,7 @@
 package dev.writ.server;
 
 import java.net.URI;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -54,10 +55,7 @@ public final class WritServer implements AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("writ-http");
     Server jetty = new Server(pool);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendXPoweredBy(false);
-    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(httpConfiguration()));
     connector.setHost(config.host());
     connector.setPort(config.port());
     jetty.addConnector(connector);
@@ -88,6 +86,19 @@ public final class WritServer implements AutoCloseable {
     LOG.info("serving revision {} from {} on {} (data in {}{})", service.active().revision(), source.describe(),
         server.uri(), config.dataDir(), config.watch() ? ", watching for changes" : "");
     return server;
+  }
+
+  /**
+   * HTTP settings: no version banner; and an encoded {@code /} ({@code %2F}) allowed in a path
+   * segment, because entity ids may hold one ({@code Workload::"prod/api"}) and the router decodes
+   * each segment on its own, so it never splits a path there.
+   */
+  static HttpConfiguration httpConfiguration() {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setUriCompliance(UriCompliance.DEFAULT.with("writ", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+    return http;
   }
 
   public WritService service() {

@@ -167,6 +167,7 @@ class BadInputTest {
         a("GET", "/v1/grants/g-404", null, 404, "id"),
         a("POST", "/v1/principals/Employee::nobody/offboard", null, 404, "uid"),
         a("POST", "/v1/principals/nobody/offboard", null, 400, "uid"),
+        a("POST", "/v1/principals/Workload::%22prod%2Fapi%22/offboard", null, 404, "uid"),
         a("POST", "/v1/grants/{active}/approvals", "{\"by\":\"Employee::carol\"}", 409, "id"),
         a("POST", "/v1/grants/{revoked}/approvals", "{\"by\":\"Employee::carol\"}", 409, "id"),
         // query parameters

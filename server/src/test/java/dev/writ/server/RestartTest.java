@@ -90,4 +90,22 @@ class RestartTest {
       assertTrue(v.ok(), v.problem());
     }
   }
+
+  @Test
+  void aDamagedTrailRefusesToStart() throws Exception {
+    Path data;
+    try (TestServer s = new TestServer(dir)) {
+      s.post("/v1/grants", TestServer.ALICE_METRICS);
+      s.post("/v1/grants", TestServer.ALICE_METRICS);
+      data = s.data;
+      s.close();
+      List<String> lines = Files.readAllLines(s.trail());
+      lines.set(1, lines.get(1).replace("\"permit\"", "\"deny\""));
+      Files.write(s.trail(), lines);
+      ServerStartException e = org.junit.jupiter.api.Assertions.assertThrows(ServerStartException.class, s::start);
+      assertTrue(e.getMessage().contains("damaged at line 2"), e.getMessage());
+      s.server = null;
+    }
+    assertTrue(Files.exists(data.resolve("audit.jsonl")), "the evidence is left as it was");
+  }
 }
