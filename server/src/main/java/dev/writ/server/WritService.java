@@ -8,7 +8,6 @@ import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.request.RequestReader;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -171,9 +170,5 @@ public final class WritService implements AutoCloseable {
   @Override
   public void close() {
     store.close();
-  }
-
-  Path dataDir() {
-    return config.dataDir();
   }
 }
