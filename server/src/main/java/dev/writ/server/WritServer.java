@@ -22,15 +22,17 @@ public final class WritServer implements AutoCloseable {
 
   private final WritService service;
   private final Server jetty;
+  private final GracefulHandler graceful;
   private final ServerConnector connector;
   private final ExpirySweeper sweeper;
   private final BundleWatcher watcher;
   private boolean closed;
 
-  private WritServer(WritService service, Server jetty, ServerConnector connector, ExpirySweeper sweeper,
-                     BundleWatcher watcher) {
+  private WritServer(WritService service, Server jetty, GracefulHandler graceful, ServerConnector connector,
+                     ExpirySweeper sweeper, BundleWatcher watcher) {
     this.service = service;
     this.jetty = jetty;
+    this.graceful = graceful;
     this.connector = connector;
     this.sweeper = sweeper;
     this.watcher = watcher;
@@ -62,8 +64,6 @@ public final class WritServer implements AutoCloseable {
     Router router = new Router(config.maxBodyBytes(), metrics);
     new Endpoints(service).register(router);
     GracefulHandler graceful = new GracefulHandler(router);
-    // While stopping, idle keep-alive connections are closed soon rather than waited for.
-    graceful.setShutdownIdleTimeout(Math.min(200, config.stopTimeout().toMillis()));
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.stopTimeout().toMillis());
@@ -82,7 +82,7 @@ public final class WritServer implements AutoCloseable {
     }
     ExpirySweeper sweeper = new ExpirySweeper(service, config.sweepInterval());
     BundleWatcher watcher = config.watch() ? new BundleWatcher(service, config.watchInterval()) : null;
-    WritServer server = new WritServer(service, jetty, connector, sweeper, watcher);
+    WritServer server = new WritServer(service, jetty, graceful, connector, sweeper, watcher);
     LOG.info("serving revision {} from {} on {} (data in {}{})", service.active().revision(), source.describe(),
         server.uri(), config.dataDir(), config.watch() ? ", watching for changes" : "");
     return server;
@@ -116,6 +116,11 @@ public final class WritServer implements AutoCloseable {
       host = "[" + host + "]";
     }
     return URI.create("http://" + host + ":" + port());
+  }
+
+  /** Calls being handled now (a call is handled once its body has arrived). */
+  public long requestsInFlight() {
+    return graceful.getCurrentRequestCount();
   }
 
   /** Blocks until the server has stopped. */
