@@ -95,10 +95,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withDataDir(data)
         .withEntityFiles(entities).withMaxBodyBytes(maxBody).withWatch(watch, Duration.ofSeconds(interval));
-    PolicySource policySource = source.bundle != null ? PolicySource.bundle(source.bundle, Optional.ofNullable(trust))
-        : PolicySource.policies(source.policies);
     WritServer server;
     try {
+      PolicySource policySource = source.bundle != null
+          ? PolicySource.bundle(source.bundle, Optional.ofNullable(trust))
+          : PolicySource.policies(source.policies);
       server = WritServer.start(config, policySource);
     } catch (PolicyLoadException e) {
       if (!e.details().isBlank()) {

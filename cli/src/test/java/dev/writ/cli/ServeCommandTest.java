@@ -93,19 +93,40 @@ class ServeCommandTest {
   }
 
   @Test
-  void bundlesAreNotAvailableYet() throws Exception {
-    Run r = writ("serve", "--bundle", dir.resolve("x.wbundle").toString(), "--data", dir.resolve("d").toString());
-    assertEquals(2, r.code());
-    assertTrue(r.err().contains("x.wbundle"), r.err());
+  void bundlesThatCannotBeServedAreRefused() throws Exception {
+    Path p = policies();
+    Run missing = writ("serve", "--bundle", dir.resolve("x.wbundle").toString(), "--data", dir.resolve("d").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("x.wbundle"), missing.err());
+    assertEquals(0, writ("keygen", "--private", dir.resolve("k").toString(), "--public", dir.resolve("k.pub").toString())
+        .code());
+    Path unsigned = dir.resolve("unsigned.wbundle");
+    assertEquals(0, writ("bundle", p.toString(), "-o", unsigned.toString()).code());
+    Run notSigned = writ("serve", "--bundle", unsigned.toString(), "--trust", dir.resolve("k.pub").toString(),
+        "--data", dir.resolve("d").toString());
+    assertEquals(2, notSigned.code());
+    assertTrue(notSigned.err().contains("not signed"), notSigned.err());
+    Run badKey = writ("serve", "--bundle", unsigned.toString(), "--trust", dir.resolve("nope.pub").toString(),
+        "--data", dir.resolve("d").toString());
+    assertEquals(2, badKey.code());
+    assertTrue(badKey.err().contains("--trust"), badKey.err());
+    assertTrue(Files.notExists(dir.resolve("d")));
   }
 
   @Test
   void servesUntilSigtermThenStopsGracefully() throws Exception {
     Path p = policies();
     Path data = dir.resolve("data");
+    Path bundle = dir.resolve("logs.wbundle");
+    assertEquals(0, writ("keygen", "--private", dir.resolve("k").toString(), "--public", dir.resolve("k.pub").toString())
+        .code());
+    Run built = writ("bundle", p.toString(), "-o", bundle.toString(), "--sign", dir.resolve("k").toString(),
+        "--revision", "7.1.0");
+    assertEquals(0, built.code(), built.err());
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Writ.class.getName(), "serve", "--policies", p.toString(),
-        "--entities", dir.resolve("entities.yaml").toString(), "--port", "0", "--data", data.toString());
+        System.getProperty("java.class.path"), Writ.class.getName(), "serve", "--bundle", bundle.toString(),
+        "--trust", dir.resolve("k.pub").toString(), "--entities", dir.resolve("entities.yaml").toString(),
+        "--port", "0", "--data", data.toString());
     Process process = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -117,6 +138,7 @@ class ServeCommandTest {
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode());
+      assertTrue(health.body().contains("\"revision\":\"7.1.0\""), health.body());
       HttpResponse<String> grant = http.send(HttpRequest.newBuilder(base.resolve("/v1/grants"))
           .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, grant.statusCode(), grant.body());

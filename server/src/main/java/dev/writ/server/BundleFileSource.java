@@ -1,33 +1,45 @@
 package dev.writ.server;
 
+import dev.writ.engine.bundle.BundleException;
+import dev.writ.engine.bundle.BundleKeys;
+import dev.writ.engine.bundle.BundleReader;
+import dev.writ.engine.bundle.LoadedBundle;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A compiled bundle file ({@code .wbundle}), its signature verified against the trusted public
- * key when one is configured. Loading never runs the parser.
+ * A compiled bundle file ({@code .wbundle}): format version and content digest checked, and, with
+ * a trusted public key, an Ed25519 signature that must verify (an unsigned bundle is then
+ * refused too). Loading never runs the parser. The revision is the bundle manifest's.
  */
 final class BundleFileSource implements PolicySource {
   private final Path file;
-  private final Optional<Path> trustedKey;
+  private final Optional<Path> keyFile;
+  private final BundleReader reader;
 
+  /** @throws PolicyLoadException when the trusted key cannot be read (it is read once, at start) */
   BundleFileSource(Path file, Optional<Path> trustedKey) {
     this.file = file;
-    this.trustedKey = trustedKey;
+    this.keyFile = trustedKey;
+    Optional<PublicKey> key;
+    try {
+      key = trustedKey.map(BundleKeys::readPublicKey);
+    } catch (BundleException e) {
+      throw new PolicyLoadException("--trust: " + e.getMessage());
+    }
+    this.reader = new BundleReader(key);
   }
 
   @Override
   public LoadedPolicy load() {
-    // The bundle reader (dev.writ.engine.bundle) is not on this branch yet. Once it is:
-    //   try {
-    //     LoadedBundle b = new BundleReader(trustedKey.map(BundleKeys::readPublicKey)).read(file);
-    //     return new LoadedPolicy(b.evaluationPlan(), b.manifest().revision());
-    //   } catch (BundleException e) {
-    //     throw new PolicyLoadException(e.getMessage());
-    //   }
-    throw new PolicyLoadException("cannot load " + file + ": compiled bundles are not available in this build yet;"
-        + " serve a policy directory with --policies DIR");
+    try {
+      LoadedBundle b = reader.read(file);
+      return new LoadedPolicy(b.evaluationPlan(), b.manifest().revision());
+    } catch (BundleException e) {
+      throw new PolicyLoadException(e.getMessage());
+    }
   }
 
   @Override
@@ -37,6 +49,6 @@ final class BundleFileSource implements PolicySource {
 
   @Override
   public String describe() {
-    return "bundle " + file + trustedKey.map(k -> " (signed, trusting " + k + ")").orElse("");
+    return "bundle " + file + keyFile.map(k -> " (signature verified with " + k + ")").orElse("");
   }
 }

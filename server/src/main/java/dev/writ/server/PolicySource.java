@@ -24,6 +24,11 @@ public interface PolicySource {
   /** What it is, for logs and /health ({@code bundle /etc/writ/prod.wbundle}). */
   String describe();
 
+  /**
+   * A compiled bundle, verified against the trusted public key when one is given.
+   *
+   * @throws PolicyLoadException when the key cannot be read
+   */
   static PolicySource bundle(Path file, Optional<Path> trustedKey) {
     return new BundleFileSource(file, trustedKey);
   }

@@ -120,7 +120,7 @@ public final class WritService implements AutoCloseable {
       lastError = e.getMessage();
       lastErrorAt = now();
       metrics.bundleLoadFailed();
-      LOG.warn("refused {}: {}; still serving revision {}{}", source.describe(), e.getMessage(), previous.revision(),
+      LOG.warn("refused: {}; still serving revision {}{}", e.getMessage(), previous.revision(),
           e.details().isBlank() ? "" : "\n" + e.details().strip());
       return Reload.REFUSED;
     } catch (RuntimeException e) {

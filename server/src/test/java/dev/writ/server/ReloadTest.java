@@ -143,28 +143,18 @@ class ReloadTest {
     }
   }
 
-  @Test
-  void aBundleSourceIsRefusedUntilBundlesLand() {
-    // Until the bundle reader is on this branch, serving a bundle is refused with a clear message.
-    PolicyLoadException e = org.junit.jupiter.api.Assertions.assertThrows(PolicyLoadException.class,
-        () -> WritServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")),
-            PolicySource.bundle(dir.resolve("x.wbundle"), java.util.Optional.empty())));
-    assertTrue(e.getMessage().contains("x.wbundle"), e.getMessage());
-    assertTrue(Files.notExists(dir.resolve("data")), "nothing opened");
-  }
-
-  private static String ttl(TestServer s) {
+  static String ttl(TestServer s) {
     return s.post("/v1/decisions", TestServer.ALICE_METRICS).json().path("ttl").asText();
   }
 
   /** Writes a file the way deployments do: a new file renamed over the old one. */
-  private static void replace(Path file, String text) throws Exception {
+  static void replace(Path file, String text) throws Exception {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static JsonNode await(TestServer s, Predicate<JsonNode> health) throws InterruptedException {
+  static JsonNode await(TestServer s, Predicate<JsonNode> health) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     JsonNode h = s.get("/health").json();
     while (!health.test(h)) {

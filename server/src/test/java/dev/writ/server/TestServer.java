@@ -32,6 +32,7 @@ final class TestServer implements AutoCloseable {
   final MutableClock clock;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   ServerConfig config;
+  PolicySource source;
   WritServer server;
 
   /** A record of one exchange: status, headers, body (parsed when it is JSON). */
@@ -58,6 +59,12 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path root, java.util.function.UnaryOperator<ServerConfig> tweak) {
+    this(root, tweak, s -> PolicySource.policies(s.policies));
+  }
+
+  /** @param source what to serve, made once the test's copy of the policies and entities exists */
+  TestServer(Path root, java.util.function.UnaryOperator<ServerConfig> tweak,
+             java.util.function.Function<TestServer, PolicySource> source) {
     this.root = root;
     this.policies = root.resolve("policies");
     this.entities = root.resolve("entities.yaml");
@@ -66,11 +73,12 @@ final class TestServer implements AutoCloseable {
     copyResources();
     config = tweak.apply(ServerConfig.defaults().withPort(0).withDataDir(data).withEntityFiles(List.of(entities))
         .withClock(clock).withSweepInterval(Duration.ofMillis(50)).withStopTimeout(Duration.ofSeconds(5)));
+    this.source = source.apply(this);
     start();
   }
 
   void start() {
-    server = WritServer.start(config, PolicySource.policies(policies));
+    server = WritServer.start(config, source);
   }
 
   void restart() {
