@@ -95,16 +95,6 @@ public final class ApiJson {
     return o;
   }
 
-  /** An audit record as stored in the trail: {@code seq}, the event's fields, {@code prev}, {@code hash}. */
-  public static ObjectNode audit(AuditRecord r) {
-    ObjectNode o = DataDocument.JSON.createObjectNode();
-    o.put("seq", r.seq());
-    o.setAll(r.json());
-    o.put("prev", r.prev());
-    o.put("hash", r.hash());
-    return o;
-  }
-
   private static ArrayNode uids(List<EntityUid> list) {
     ArrayNode a = DataDocument.JSON.createArrayNode();
     list.forEach(u -> a.add(u.toString()));

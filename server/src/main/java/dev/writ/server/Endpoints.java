@@ -291,7 +291,7 @@ public final class Endpoints {
     }
     StringBuilder out = new StringBuilder();
     for (AuditRecord r : runtime().audit(filter)) {
-      out.append(ApiJson.audit(r).toString()).append('\n');
+      out.append(r.line()).append('\n');
     }
     return new Reply(200, Reply.JSON_LINES, out.toString().getBytes(StandardCharsets.UTF_8), java.util.Map.of());
   }

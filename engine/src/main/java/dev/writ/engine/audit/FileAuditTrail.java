@@ -140,7 +140,7 @@ public final class FileAuditTrail implements AuditTrail {
       }
       var body = (com.fasterxml.jackson.databind.node.ObjectNode) p.json().deepCopy();
       body.remove(TrailFormat.FRAMING);
-      records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash()));
+      records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line));
       head = p.hash();
       if (!p.more()) {
         committedEnd = Math.min(offset, end);
@@ -181,7 +181,7 @@ public final class FileAuditTrail implements AuditTrail {
       AuditEvent e = events.get(i);
       var body = AuditCodec.write(e);
       TrailFormat.Line line = TrailFormat.line(++seq, h, body, i < events.size() - 1);
-      out.add(new AuditRecord(seq, e, body, h, line.hash()));
+      out.add(new AuditRecord(seq, e, body, h, line.hash(), line.text()));
       lines.append(line.text()).append('\n');
       h = line.hash();
     }

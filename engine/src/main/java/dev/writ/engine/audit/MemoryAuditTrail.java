@@ -16,7 +16,7 @@ public final class MemoryAuditTrail implements AuditTrail {
       long seq = records.size() + 1;
       var body = AuditCodec.write(e);
       TrailFormat.Line line = TrailFormat.line(seq, head, body, i < events.size() - 1);
-      AuditRecord r = new AuditRecord(seq, e, body, head, line.hash());
+      AuditRecord r = new AuditRecord(seq, e, body, head, line.hash(), line.text());
       head = line.hash();
       records.add(r);
       out.add(r);
