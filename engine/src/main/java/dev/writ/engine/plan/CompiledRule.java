@@ -1,0 +1,107 @@
+package dev.writ.engine.plan;
+
+import dev.writ.engine.value.EntityUid;
+import dev.writ.language.ast.EntityKind;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** A rule ready to evaluate: matchers for its scope, compiled conditions, approvals and delegation limits. */
+public final class CompiledRule {
+  public final PlanRule data;
+  public final int id;
+  public final String name;
+  public final boolean forbid;
+  final SelectorMatcher principal; // null: any
+  final ActionMatcher actions; // null: any
+  final SelectorMatcher resource; // null: any
+  final Set<String> intents; // null: any
+  final ExprNode[] conditions;
+  final boolean[] unless;
+  final Approval[] approvals;
+  final Set<EntityKind> delegateKinds; // null: no delegation allowed
+  final boolean delegateAnyKind;
+  final long delegateDepth;
+
+  record Approval(long count, EntityUid from, ExprNode where, PlanRule.Approval data) {}
+
+  CompiledRule(PlanRule r, ExprCompiler compiler) {
+    this.data = r;
+    this.id = r.id();
+    this.name = r.name();
+    this.forbid = r.forbid();
+    this.principal = r.principal() == null ? null : new SelectorMatcher(r.principal());
+    this.actions = r.actions() == null ? null : new ActionMatcher(r.actions());
+    this.resource = r.resource() == null ? null : new SelectorMatcher(r.resource());
+    this.intents = r.intents() == null ? null : Set.copyOf(r.intents());
+    List<PlanRule.Condition> conds = r.conditions();
+    this.conditions = new ExprNode[conds.size()];
+    this.unless = new boolean[conds.size()];
+    for (int i = 0; i < conds.size(); i++) {
+      conditions[i] = compiler.compile(conds.get(i).expr());
+      unless[i] = conds.get(i).unless();
+    }
+    this.approvals = r.approvals().stream()
+        .map(a -> new Approval(a.count(), EntityUid.parse(a.from()), a.where() == null ? null : compiler.compile(a.where()), a))
+        .toArray(Approval[]::new);
+    if (r.delegation() == null) {
+      delegateKinds = null;
+      delegateAnyKind = false;
+      delegateDepth = 0;
+    } else {
+      Set<EntityKind> kinds = EnumSet.noneOf(EntityKind.class);
+      boolean any = false;
+      for (String k : r.delegation().kinds()) {
+        if (k.equals("any")) {
+          any = true;
+        } else {
+          kinds.add(EntityKind.fromKeyword(k));
+        }
+      }
+      delegateKinds = kinds;
+      delegateAnyKind = any;
+      delegateDepth = r.delegation().depth();
+    }
+  }
+
+  public boolean scopeMatches(EvalState s) {
+    return (actions == null || actions.matches(s.action.value()))
+        && (principal == null || principal.matches(s.principalUid, s.principal, s.principalAncestors))
+        && (resource == null || resource.matches(s.resourceUid, s.resource, s.store.ancestorsOrSelf(s.resourceUid)))
+        && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
+  }
+
+  /**
+   * Evaluates the conditions in source order. Returns -1 when all hold, or the index of the first
+   * condition that does not; throws on error.
+   */
+  public int firstFailing(EvalState s) throws EvalError {
+    for (int i = 0; i < conditions.length; i++) {
+      if (conditions[i].test(s) == unless[i]) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Whether approval clause {@code i} is required: it has no {@code where}, or its {@code where}
+   * holds, or evaluating it errors (an approval that cannot be ruled out is needed).
+   */
+  public boolean approvalRequired(int i, EvalState s, java.util.function.Consumer<EvalError> onError) {
+    ExprNode where = approvals[i].where();
+    if (where == null) {
+      return true;
+    }
+    try {
+      return where.test(s);
+    } catch (EvalError e) {
+      onError.accept(e);
+      return true;
+    }
+  }
+
+  public boolean delegationKindAllowed(EntityKind kind) {
+    return delegateAnyKind || (delegateKinds != null && kind != null && delegateKinds.contains(kind));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.writ.engine.plan;
+
+import dev.writ.engine.entity.AttributeTable;
+import dev.writ.language.check.Schema;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The executable form of a {@link PlanData}: rules with compiled conditions, intents, the
+ * attribute slot table, and one {@link RuleIndex} for grants and one for forbids. Immutable and
+ * safe to share between threads. Built in named steps: bind attributes, compile expressions
+ * (patterns are compiled once here), build the indexes.
+ */
+public final class EvaluationPlan {
+  private final PlanData data;
+  private final AttributeTable attributes;
+  private final CompiledRule[] rules;
+  private final Map<String, CompiledIntent> intents;
+  private final Map<String, CompiledRule> byName;
+  private final RuleIndex grants;
+  private final RuleIndex forbids;
+  private final Set<String> actionGroups;
+
+  private EvaluationPlan(PlanData data) {
+    this.data = data;
+    this.attributes = new AttributeTable(attributeNames(data));
+    ExprCompiler compiler = new ExprCompiler(attributes);
+    this.rules = new CompiledRule[data.rules().size()];
+    List<CompiledRule> grantList = new ArrayList<>();
+    List<CompiledRule> forbidList = new ArrayList<>();
+    Map<String, CompiledRule> names = new HashMap<>();
+    for (PlanRule r : data.rules()) {
+      if (r.id() != names.size()) {
+        throw new IllegalStateException("internal invariant violated: rule ids must be 0..n-1 in order");
+      }
+      CompiledRule c = new CompiledRule(r, compiler);
+      rules[r.id()] = c;
+      names.put(r.name(), c);
+      (r.forbid() ? forbidList : grantList).add(c);
+    }
+    this.byName = Collections.unmodifiableMap(names);
+    Map<String, CompiledIntent> in = new HashMap<>();
+    for (PlanIntent i : data.intents()) {
+      in.put(i.name(), new CompiledIntent(i, compiler));
+    }
+    this.intents = Collections.unmodifiableMap(in);
+    this.grants = new RuleIndex(grantList);
+    this.forbids = new RuleIndex(forbidList);
+    this.actionGroups = Set.copyOf(data.schema().groups().keySet());
+  }
+
+  public static EvaluationPlan of(PlanData data) {
+    return new EvaluationPlan(data);
+  }
+
+  private static Set<String> attributeNames(PlanData data) {
+    Set<String> names = new LinkedHashSet<>();
+    data.schema().entityTypes().values().forEach(t -> names.addAll(t.attributes().keySet()));
+    for (PlanRule r : data.rules()) {
+      r.conditions().forEach(c -> collect(c.expr(), names));
+      r.approvals().forEach(a -> {
+        if (a.where() != null) {
+          collect(a.where(), names);
+        }
+      });
+    }
+    for (PlanIntent i : data.intents()) {
+      i.allows().forEach(a -> {
+        if (a.when() != null) {
+          collect(a.when(), names);
+        }
+      });
+    }
+    return names;
+  }
+
+  private static void collect(PlanExpr e, Set<String> names) {
+    if (e.op() == PlanExpr.Op.ATTR) {
+      names.add(e.str());
+    }
+    e.args().forEach(a -> collect(a, names));
+  }
+
+  public PlanData data() {
+    return data;
+  }
+
+  public Schema schema() {
+    return data.schema();
+  }
+
+  public AttributeTable attributes() {
+    return attributes;
+  }
+
+  public CompiledRule rule(int id) {
+    return rules[id];
+  }
+
+  public CompiledRule rule(String name) {
+    return byName.get(name);
+  }
+
+  public int ruleCount() {
+    return rules.length;
+  }
+
+  public CompiledIntent intent(String name) {
+    return intents.get(name);
+  }
+
+  public RuleIndex grantIndex() {
+    return grants;
+  }
+
+  public RuleIndex forbidIndex() {
+    return forbids;
+  }
+
+  public boolean isActionGroup(String action) {
+    return actionGroups.contains(action);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.writ.engine.plan;
+
+import dev.writ.engine.entity.AttributeTable;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Builds {@link ExprNode} trees from lowered expressions: patterns compiled, attribute reads bound to slots. */
+public final class ExprCompiler {
+  private final AttributeTable table;
+
+  public ExprCompiler(AttributeTable table) {
+    this.table = table;
+  }
+
+  public ExprNode compile(PlanExpr e) {
+    String at = e.at();
+    switch (e.op()) {
+      case BOOL:
+      case INT:
+      case STR:
+      case DUR:
+      case TIME:
+      case ENTITY:
+        return new ExprNode.Const(literal(e), at);
+      case SET: {
+        if (e.isLiteral()) {
+          return new ExprNode.Const(literal(e), at);
+        }
+        return new ExprNode.SetLit(all(e), at);
+      }
+      case VAR:
+        return new ExprNode.Var(e.str(), at);
+      case ATTR: {
+        PlanExpr target = e.arg(0);
+        int slot = table.slot(e.str());
+        if (target.op() == PlanExpr.Op.VAR && slot >= 0
+            && (target.str().equals("principal") || target.str().equals("resource"))) {
+          return new ExprNode.SlotAttr(target.str().equals("principal"), slot, e.str(), at);
+        }
+        return new ExprNode.Attr(compile(target), slot, e.str(), at);
+      }
+      case HAS:
+        return new ExprNode.Has(compile(e.arg(0)), e.str(), at);
+      case EQ:
+      case NE:
+        return new ExprNode.Equals(compile(e.arg(0)), compile(e.arg(1)), e.op() == PlanExpr.Op.NE, at);
+      case LT:
+      case LE:
+      case GT:
+      case GE:
+        return new ExprNode.Compare(e.op(), compile(e.arg(0)), compile(e.arg(1)), at);
+      case IN:
+        return new ExprNode.In(compile(e.arg(0)), compile(e.arg(1)), at);
+      case ADD:
+      case SUB:
+        return new ExprNode.Arith(e.op() == PlanExpr.Op.ADD, compile(e.arg(0)), compile(e.arg(1)), at);
+      case AND:
+        return new ExprNode.And(all(e), at);
+      case OR:
+        return new ExprNode.Or(all(e), at);
+      case NOT:
+        return new ExprNode.Not(compile(e.arg(0)), at);
+      case NEG:
+        return new ExprNode.Neg(compile(e.arg(0)), at);
+      case LIKE:
+        return new ExprNode.Like(compile(e.arg(0)), new Glob(e.str()), at);
+      case MATCHES:
+        return new ExprNode.Matches(compile(e.arg(0)), Pattern.compile(e.str()), at);
+      case METHOD:
+        return new ExprNode.Method(e.str(), compile(e.arg(0)), compile(e.arg(1)), at);
+      case CALL:
+        return new ExprNode.Call(e.str(), all(e), at);
+      default:
+        throw new IllegalStateException("internal invariant violated: unknown plan op " + e.op());
+    }
+  }
+
+  private ExprNode[] all(PlanExpr e) {
+    ExprNode[] out = new ExprNode[e.args().size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = compile(e.arg(i));
+    }
+    return out;
+  }
+
+  /** The value of a literal node. */
+  public static Value literal(PlanExpr e) {
+    return switch (e.op()) {
+      case BOOL -> Value.Bool.of(e.num() != 0);
+      case INT -> new Value.Int(e.num());
+      case STR -> new Value.Str(e.str());
+      case DUR -> new Value.Dur(e.num());
+      case TIME -> new Value.Time(Instant.parse(e.str()));
+      case ENTITY -> new Value.EntityV(EntityUid.parse(e.str()));
+      case SET -> {
+        Set<Value> out = new LinkedHashSet<>();
+        e.args().forEach(a -> out.add(literal(a)));
+        yield new Value.SetV(out);
+      }
+      default -> throw new IllegalStateException("internal invariant violated: not a literal: " + e.op());
+    };
+  }
+
+  /** A literal node for a value, or null when the value has no literal form (records). */
+  public static PlanExpr toLiteral(Value v, String at) {
+    return switch (v.kind()) {
+      case BOOL -> PlanExpr.bool(((Value.Bool) v).value(), at);
+      case INT -> new PlanExpr(PlanExpr.Op.INT, null, ((Value.Int) v).value(), null, at);
+      case STRING -> new PlanExpr(PlanExpr.Op.STR, ((Value.Str) v).value(), 0, null, at);
+      case DURATION -> new PlanExpr(PlanExpr.Op.DUR, null, ((Value.Dur) v).seconds(), null, at);
+      case TIME -> new PlanExpr(PlanExpr.Op.TIME, v.toString(), 0, null, at);
+      case ENTITY -> new PlanExpr(PlanExpr.Op.ENTITY, ((Value.EntityV) v).uid().toString(), 0, null, at);
+      case SET -> {
+        java.util.List<PlanExpr> elems = new java.util.ArrayList<>();
+        for (Value x : ((Value.SetV) v).elements()) {
+          PlanExpr l = toLiteral(x, at);
+          if (l == null) {
+            yield null;
+          }
+          elems.add(l);
+        }
+        yield new PlanExpr(PlanExpr.Op.SET, null, 0, elems, at);
+      }
+      case RECORD -> null;
+    };
+  }
+}

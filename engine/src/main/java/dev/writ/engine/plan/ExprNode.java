@@ -1,0 +1,564 @@
+package dev.writ.engine.plan;
+
+import dev.writ.engine.entity.Entity;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import dev.writ.language.ast.Durations;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A compiled expression: a tree of small evaluators built once per plan. Attribute reads on
+ * {@code principal} and {@code resource} are array reads through the plan's attribute slots;
+ * constants are shared values; nothing is allocated on the common paths.
+ */
+public abstract class ExprNode {
+  final String at;
+
+  ExprNode(String at) {
+    this.at = at;
+  }
+
+  public abstract Value eval(EvalState s) throws EvalError;
+
+  /** Evaluates a condition: a Bool, or an error. */
+  public final boolean test(EvalState s) throws EvalError {
+    Value v = eval(s);
+    if (v instanceof Value.Bool b) {
+      return b.value();
+    }
+    throw new EvalError("a condition must be Bool, but this is " + v.typeName(), at);
+  }
+
+  // ---- leaves --------------------------------------------------------------------------
+
+  static final class Const extends ExprNode {
+    final Value value;
+
+    Const(Value value, String at) {
+      super(at);
+      this.value = value;
+    }
+
+    @Override
+    public Value eval(EvalState s) {
+      return value;
+    }
+  }
+
+  static final class Var extends ExprNode {
+    final String name;
+
+    Var(String name, String at) {
+      super(at);
+      this.name = name;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      return switch (name) {
+        case "principal" -> s.principalValue;
+        case "resource" -> s.resourceValue;
+        case "action" -> s.action;
+        case "context" -> s.context;
+        case "intent" -> s.intentRecord(at);
+        case "delegation" -> s.delegationRecord();
+        case "request" -> s.requestRecord();
+        default -> throw new EvalError("unknown variable `" + name + "`", at);
+      };
+    }
+  }
+
+  // ---- attributes ----------------------------------------------------------------------
+
+  /** {@code principal.attr} or {@code resource.attr}: a slot read on an entity already at hand. */
+  static final class SlotAttr extends ExprNode {
+    final boolean principal;
+    final int slot;
+    final String name;
+
+    SlotAttr(boolean principal, int slot, String name, String at) {
+      super(at);
+      this.principal = principal;
+      this.slot = slot;
+      this.name = name;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Entity e = principal ? s.principal : s.resource;
+      if (e == null) {
+        EntityUid uid = principal ? s.principalUid : s.resourceUid;
+        throw new EvalError("`" + uid + "` has no attribute `" + name + "`: the entity has no data", at);
+      }
+      Value v = e.slots(s.table)[slot];
+      if (v == null) {
+        throw new EvalError("`" + e.uid() + "` has no attribute `" + name + "`", at);
+      }
+      return v;
+    }
+  }
+
+  static final class Attr extends ExprNode {
+    final ExprNode target;
+    final int slot;
+    final String name;
+
+    Attr(ExprNode target, int slot, String name, String at) {
+      super(at);
+      this.target = target;
+      this.slot = slot;
+      this.name = name;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value t = target.eval(s);
+      if (t instanceof Value.EntityV ev) {
+        Entity e = s.store.get(ev.uid());
+        if (e == null) {
+          throw new EvalError("`" + ev.uid() + "` has no attribute `" + name + "`: the entity has no data", at);
+        }
+        Value v = slot >= 0 ? e.slots(s.table)[slot] : e.attributes().get(name);
+        if (v == null) {
+          throw new EvalError("`" + ev.uid() + "` has no attribute `" + name + "`", at);
+        }
+        return v;
+      }
+      if (t instanceof Value.RecordV r) {
+        Value v = r.fields().get(name);
+        if (v == null) {
+          throw new EvalError("no field `" + name + "` in " + describe(target), at);
+        }
+        return v;
+      }
+      throw new EvalError("cannot read `" + name + "` from a " + t.typeName(), at);
+    }
+  }
+
+  static final class Has extends ExprNode {
+    final ExprNode target;
+    final String name;
+
+    Has(ExprNode target, String name, String at) {
+      super(at);
+      this.target = target;
+      this.name = name;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value t = target.eval(s);
+      if (t instanceof Value.EntityV ev) {
+        Entity e = s.store.get(ev.uid());
+        return Value.Bool.of(e != null && e.attributes().containsKey(name));
+      }
+      if (t instanceof Value.RecordV r) {
+        return Value.Bool.of(r.fields().containsKey(name));
+      }
+      throw new EvalError("`has` tests an entity or a record, not a " + t.typeName(), at);
+    }
+  }
+
+  static String describe(ExprNode target) {
+    if (target instanceof Var v) {
+      return "`" + v.name + "`";
+    }
+    if (target instanceof Attr a) {
+      return "`" + a.name + "`";
+    }
+    return "the record";
+  }
+
+  // ---- operators -----------------------------------------------------------------------
+
+  static final class Equals extends ExprNode {
+    final ExprNode left;
+    final ExprNode right;
+    final boolean negate;
+
+    Equals(ExprNode left, ExprNode right, boolean negate, String at) {
+      super(at);
+      this.left = left;
+      this.right = right;
+      this.negate = negate;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      boolean eq = left.eval(s).equals(right.eval(s));
+      return Value.Bool.of(eq != negate);
+    }
+  }
+
+  static final class Compare extends ExprNode {
+    final ExprNode left;
+    final ExprNode right;
+    final PlanExpr.Op op;
+
+    Compare(PlanExpr.Op op, ExprNode left, ExprNode right, String at) {
+      super(at);
+      this.op = op;
+      this.left = left;
+      this.right = right;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value l = left.eval(s);
+      Value r = right.eval(s);
+      int c;
+      if (l instanceof Value.Int a && r instanceof Value.Int b) {
+        c = Long.compare(a.value(), b.value());
+      } else if (l instanceof Value.Dur a && r instanceof Value.Dur b) {
+        c = Long.compare(a.seconds(), b.seconds());
+      } else if (l instanceof Value.Time a && r instanceof Value.Time b) {
+        c = a.instant().compareTo(b.instant());
+      } else {
+        throw new EvalError("cannot order " + l.typeName() + " and " + r.typeName()
+            + "; `<` and friends compare two Ints, two Durations or two Times", at);
+      }
+      boolean result = switch (op) {
+        case LT -> c < 0;
+        case LE -> c <= 0;
+        case GT -> c > 0;
+        default -> c >= 0;
+      };
+      return Value.Bool.of(result);
+    }
+  }
+
+  static final class In extends ExprNode {
+    final ExprNode left;
+    final ExprNode right;
+
+    In(ExprNode left, ExprNode right, String at) {
+      super(at);
+      this.left = left;
+      this.right = right;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value l = left.eval(s);
+      Value r = right.eval(s);
+      if (r instanceof Value.EntityV re) {
+        if (!(l instanceof Value.EntityV le)) {
+          throw new EvalError("`in` with an entity on the right needs an entity on the left, not a " + l.typeName(), at);
+        }
+        return Value.Bool.of(ancestors(s, le.uid()).contains(re.uid()));
+      }
+      if (r instanceof Value.SetV set) {
+        if (set.elements().contains(l)) {
+          return Value.Bool.TRUE;
+        }
+        if (l instanceof Value.EntityV le) {
+          Set<EntityUid> anc = ancestors(s, le.uid());
+          for (Value e : set.elements()) {
+            if (e instanceof Value.EntityV ee && anc.contains(ee.uid())) {
+              return Value.Bool.TRUE;
+            }
+          }
+        }
+        return Value.Bool.FALSE;
+      }
+      throw new EvalError("`in` needs an entity or a set on the right, not a " + r.typeName(), at);
+    }
+
+    private static Set<EntityUid> ancestors(EvalState s, EntityUid uid) {
+      return uid.equals(s.principalUid) ? s.principalAncestors : s.store.ancestorsOrSelf(uid);
+    }
+  }
+
+  static final class Arith extends ExprNode {
+    final ExprNode left;
+    final ExprNode right;
+    final boolean add;
+
+    Arith(boolean add, ExprNode left, ExprNode right, String at) {
+      super(at);
+      this.add = add;
+      this.left = left;
+      this.right = right;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value l = left.eval(s);
+      Value r = right.eval(s);
+      try {
+        if (l instanceof Value.Int a && r instanceof Value.Int b) {
+          return new Value.Int(add ? Math.addExact(a.value(), b.value()) : Math.subtractExact(a.value(), b.value()));
+        }
+        if (l instanceof Value.Dur a && r instanceof Value.Dur b) {
+          return new Value.Dur(add ? Math.addExact(a.seconds(), b.seconds()) : Math.subtractExact(a.seconds(), b.seconds()));
+        }
+        if (l instanceof Value.Time a && r instanceof Value.Dur b) {
+          return new Value.Time(add ? a.instant().plusSeconds(b.seconds()) : a.instant().minusSeconds(b.seconds()));
+        }
+      } catch (ArithmeticException | DateTimeException e) {
+        throw new EvalError("overflow in `" + (add ? "+" : "-") + "`", at);
+      }
+      throw new EvalError("`" + (add ? "+" : "-") + "` works on Int and Int, Time and Duration, or Duration and "
+          + "Duration; not " + l.typeName() + " and " + r.typeName(), at);
+    }
+  }
+
+  static final class And extends ExprNode {
+    final ExprNode[] operands;
+
+    And(ExprNode[] operands, String at) {
+      super(at);
+      this.operands = operands;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      for (ExprNode op : operands) {
+        Value v = op.eval(s);
+        if (!(v instanceof Value.Bool b)) {
+          throw new EvalError("`&&` needs Bool operands, not " + v.typeName(), op.at);
+        }
+        if (!b.value()) {
+          return Value.Bool.FALSE;
+        }
+      }
+      return Value.Bool.TRUE;
+    }
+  }
+
+  static final class Or extends ExprNode {
+    final ExprNode[] operands;
+
+    Or(ExprNode[] operands, String at) {
+      super(at);
+      this.operands = operands;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      for (ExprNode op : operands) {
+        Value v = op.eval(s);
+        if (!(v instanceof Value.Bool b)) {
+          throw new EvalError("`||` needs Bool operands, not " + v.typeName(), op.at);
+        }
+        if (b.value()) {
+          return Value.Bool.TRUE;
+        }
+      }
+      return Value.Bool.FALSE;
+    }
+  }
+
+  static final class Not extends ExprNode {
+    final ExprNode operand;
+
+    Not(ExprNode operand, String at) {
+      super(at);
+      this.operand = operand;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = operand.eval(s);
+      if (v instanceof Value.Bool b) {
+        return Value.Bool.of(!b.value());
+      }
+      throw new EvalError("`!` needs a Bool, not " + v.typeName(), at);
+    }
+  }
+
+  static final class Neg extends ExprNode {
+    final ExprNode operand;
+
+    Neg(ExprNode operand, String at) {
+      super(at);
+      this.operand = operand;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = operand.eval(s);
+      if (v instanceof Value.Int i) {
+        if (i.value() == Long.MIN_VALUE) {
+          throw new EvalError("overflow in unary `-`", at);
+        }
+        return new Value.Int(-i.value());
+      }
+      throw new EvalError("unary `-` needs an Int, not " + v.typeName(), at);
+    }
+  }
+
+  static final class Like extends ExprNode {
+    final ExprNode operand;
+    final Glob glob;
+
+    Like(ExprNode operand, Glob glob, String at) {
+      super(at);
+      this.operand = operand;
+      this.glob = glob;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = operand.eval(s);
+      if (v instanceof Value.Str str) {
+        return Value.Bool.of(glob.matches(str.value()));
+      }
+      throw new EvalError("`like` needs a String, not " + v.typeName(), at);
+    }
+  }
+
+  static final class Matches extends ExprNode {
+    final ExprNode operand;
+    final Pattern pattern;
+
+    Matches(ExprNode operand, Pattern pattern, String at) {
+      super(at);
+      this.operand = operand;
+      this.pattern = pattern;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = operand.eval(s);
+      if (v instanceof Value.Str str) {
+        return Value.Bool.of(pattern.matcher(str.value()).matches());
+      }
+      throw new EvalError("`matches` needs a String, not " + v.typeName(), at);
+    }
+  }
+
+  static final class SetLit extends ExprNode {
+    final ExprNode[] elements;
+
+    SetLit(ExprNode[] elements, String at) {
+      super(at);
+      this.elements = elements;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      java.util.LinkedHashSet<Value> out = new java.util.LinkedHashSet<>();
+      for (ExprNode e : elements) {
+        out.add(e.eval(s));
+      }
+      return new Value.SetV(out);
+    }
+  }
+
+  static final class Method extends ExprNode {
+    final String name;
+    final ExprNode target;
+    final ExprNode arg;
+
+    Method(String name, ExprNode target, ExprNode arg, String at) {
+      super(at);
+      this.name = name;
+      this.target = target;
+      this.arg = arg;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value t = target.eval(s);
+      Value a = arg.eval(s);
+      if (!(t instanceof Value.SetV set)) {
+        throw new EvalError("`" + name + "` is a set method, but this is a " + t.typeName(), at);
+      }
+      if (name.equals("contains")) {
+        return Value.Bool.of(set.elements().contains(a));
+      }
+      if (!(a instanceof Value.SetV other)) {
+        throw new EvalError("`" + name + "` takes a set, not a " + a.typeName(), at);
+      }
+      if (name.equals("containsAll")) {
+        return Value.Bool.of(set.elements().containsAll(other.elements()));
+      }
+      for (Value v : other.elements()) {
+        if (set.elements().contains(v)) {
+          return Value.Bool.TRUE;
+        }
+      }
+      return Value.Bool.FALSE;
+    }
+  }
+
+  static final class Call extends ExprNode {
+    final String name;
+    final ExprNode[] args;
+
+    Call(String name, ExprNode[] args, String at) {
+      super(at);
+      this.name = name;
+      this.args = args;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value a = args[0].eval(s);
+      switch (name) {
+        case "hour":
+          return new Value.Int(time(a).atOffset(ZoneOffset.UTC).getHour());
+        case "weekday":
+          return new Value.Int(time(a).atOffset(ZoneOffset.UTC).getDayOfWeek().getValue());
+        case "time":
+          try {
+            return new Value.Time(Instant.parse(str(a)));
+          } catch (DateTimeParseException e) {
+            throw new EvalError("`" + str(a) + "` is not an ISO-8601 time such as `2026-06-15T10:00:00Z`", at);
+          }
+        case "duration":
+          try {
+            return new Value.Dur(Durations.parse(str(a)));
+          } catch (Durations.InvalidDuration e) {
+            throw new EvalError(e.getMessage(), at);
+          }
+        case "size":
+          if (a instanceof Value.Str str) {
+            return new Value.Int(str.value().length());
+          }
+          if (a instanceof Value.SetV set) {
+            return new Value.Int(set.elements().size());
+          }
+          throw new EvalError("`size` takes a String or a set, not a " + a.typeName(), at);
+        case "lower":
+          return new Value.Str(str(a).toLowerCase(Locale.ROOT));
+        case "cidr": {
+          String ip = str(a);
+          String range = str(args[1].eval(s));
+          byte[] addr = IpRange.address(ip);
+          if (addr == null) {
+            throw new EvalError("`" + ip + "` is not an IP address", at);
+          }
+          IpRange.Range r = IpRange.range(range);
+          if (r == null) {
+            throw new EvalError("`" + range + "` is not a CIDR range such as `10.0.0.0/8`", at);
+          }
+          return Value.Bool.of(r.contains(addr));
+        }
+        default:
+          throw new EvalError("unknown function `" + name + "`", at);
+      }
+    }
+
+    private Instant time(Value v) throws EvalError {
+      if (v instanceof Value.Time t) {
+        return t.instant();
+      }
+      throw new EvalError("`" + name + "` needs a Time, not a " + v.typeName(), at);
+    }
+
+    private String str(Value v) throws EvalError {
+      if (v instanceof Value.Str t) {
+        return t.value();
+      }
+      throw new EvalError("`" + name + "` needs a String, not a " + v.typeName(), at);
+    }
+  }
+}

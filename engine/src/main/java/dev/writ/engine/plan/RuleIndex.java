@@ -1,0 +1,263 @@
+package dev.writ.engine.plan;
+
+import dev.writ.engine.entity.Entity;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.language.ast.EntityKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Finds the rules that could apply to a request without looking at the others: a three-level
+ * map, by action, then principal, then resource. Each rule is filed under keys such that any
+ * request it applies to reaches it through at least one of them:
+ *
+ * <ul>
+ *   <li>action: the concrete name, a wildcard prefix, or "any";</li>
+ *   <li>principal and resource, per selector alternative: the entity itself; the entity named
+ *       in {@code in} (reached through the request entity's ancestor set); the type; the kind;
+ *       or "any".</li>
+ * </ul>
+ *
+ * <p>INVARIANT: candidates are a superset of the rules whose scope matches (the evaluator still
+ * checks every scope clause), so the index can never make a decision different from a full scan.
+ * The cost of a lookup depends on the number of keys a request has (its ancestors) and on the
+ * rules that share them, not on the size of the bundle.
+ */
+public final class RuleIndex {
+  private static final int[] EMPTY = new int[0];
+
+  /** One dimension's map from keys to the next level. */
+  static final class Level<N> {
+    final Map<EntityUid, N> eq = new HashMap<>();
+    final Map<EntityUid, N> in = new HashMap<>();
+    final Map<String, N> type = new HashMap<>();
+    final Map<EntityKind, N> kind = new EnumMap<>(EntityKind.class);
+    N any;
+
+    interface Visitor<N> {
+      void visit(N n);
+    }
+
+    void visit(EntityUid uid, Entity entity, Set<EntityUid> ancestors, Visitor<N> v) {
+      if (!eq.isEmpty()) {
+        N n = eq.get(uid);
+        if (n != null) {
+          v.visit(n);
+        }
+      }
+      if (!in.isEmpty()) {
+        // Iterate the smaller side: usually the ancestor set, but a bundle may name few entities.
+        if (ancestors.size() <= in.size()) {
+          for (EntityUid a : ancestors) {
+            N n = in.get(a);
+            if (n != null) {
+              v.visit(n);
+            }
+          }
+        } else {
+          for (Map.Entry<EntityUid, N> e : in.entrySet()) {
+            if (ancestors.contains(e.getKey())) {
+              v.visit(e.getValue());
+            }
+          }
+        }
+      }
+      if (!type.isEmpty()) {
+        N n = type.get(uid.type());
+        if (n != null) {
+          v.visit(n);
+        }
+      }
+      if (!kind.isEmpty() && entity != null && entity.kind() != null) {
+        N n = kind.get(entity.kind());
+        if (n != null) {
+          v.visit(n);
+        }
+      }
+      if (any != null) {
+        v.visit(any);
+      }
+    }
+  }
+
+  /** Leaves collect rule ids while building, then freeze into sorted arrays. */
+  static final class Leaf {
+    List<Integer> building = new ArrayList<>();
+    int[] ids = EMPTY;
+  }
+
+  private final Map<String, Level<Level<Leaf>>> byAction = new HashMap<>();
+  private final TreeMap<String, Level<Level<Leaf>>> byPrefix = new TreeMap<>();
+  private String[] prefixes = new String[0];
+  private Level<Level<Leaf>>[] prefixLevels;
+  private Level<Level<Leaf>> anyAction;
+  private final List<Leaf> leaves = new ArrayList<>();
+  private final int ruleCount;
+
+  RuleIndex(List<CompiledRule> rules) {
+    for (CompiledRule r : rules) {
+      for (Level<Level<Leaf>> actionLevel : actionLevels(r)) {
+        for (Key pk : keys(r.data.principal())) {
+          Level<Leaf> resourceLevel = child(actionLevel, pk, Level::new);
+          for (Key rk : keys(r.data.resource())) {
+            Leaf leaf = child(resourceLevel, rk, () -> {
+              Leaf l = new Leaf();
+              leaves.add(l);
+              return l;
+            });
+            leaf.building.add(r.id);
+          }
+        }
+      }
+    }
+    for (Leaf l : leaves) {
+      l.ids = l.building.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+      l.building = null;
+    }
+    prefixes = byPrefix.keySet().toArray(String[]::new);
+    @SuppressWarnings("unchecked")
+    Level<Level<Leaf>>[] levels = byPrefix.values().toArray(Level[]::new);
+    prefixLevels = levels;
+    ruleCount = rules.size();
+  }
+
+  private List<Level<Level<Leaf>>> actionLevels(CompiledRule r) {
+    List<Level<Level<Leaf>>> out = new ArrayList<>();
+    if (r.data.actions() == null) {
+      out.add(anyAction());
+      return out;
+    }
+    for (String a : r.data.actions()) {
+      if (a.equals("*")) {
+        out.add(anyAction());
+      } else if (a.endsWith("*")) {
+        out.add(byPrefix.computeIfAbsent(a.substring(0, a.length() - 1), k -> new Level<>()));
+      } else {
+        out.add(byAction.computeIfAbsent(a, k -> new Level<>()));
+      }
+    }
+    return out;
+  }
+
+  private Level<Level<Leaf>> anyAction() {
+    if (anyAction == null) {
+      anyAction = new Level<>();
+    }
+    return anyAction;
+  }
+
+  private record Key(PlanSelector.Target target, String value, EntityUid uid) {}
+
+  /** The most selective key of each alternative; "any" when there is no clause. */
+  private static List<Key> keys(List<PlanSelector> selector) {
+    List<Key> out = new ArrayList<>();
+    if (selector == null) {
+      out.add(null);
+      return out;
+    }
+    for (PlanSelector s : selector) {
+      if (s.target() == PlanSelector.Target.ENTITY) {
+        out.add(new Key(s.target(), null, EntityUid.parse(s.value())));
+      } else if (s.in() != null) {
+        out.add(new Key(null, "in", EntityUid.parse(s.in())));
+      } else if (s.target() == PlanSelector.Target.TYPE) {
+        out.add(new Key(s.target(), s.value(), null));
+      } else if (!s.value().equals("any")) {
+        out.add(new Key(s.target(), s.value(), null));
+      } else {
+        out.add(null);
+      }
+    }
+    return out;
+  }
+
+  private static <N> N child(Level<N> level, Key key, java.util.function.Supplier<N> make) {
+    if (key == null) {
+      if (level.any == null) {
+        level.any = make.get();
+      }
+      return level.any;
+    }
+    if (key.target() == PlanSelector.Target.ENTITY) {
+      return level.eq.computeIfAbsent(key.uid(), k -> make.get());
+    }
+    if (key.target() == null) {
+      return level.in.computeIfAbsent(key.uid(), k -> make.get());
+    }
+    if (key.target() == PlanSelector.Target.TYPE) {
+      return level.type.computeIfAbsent(key.value(), k -> make.get());
+    }
+    return level.kind.computeIfAbsent(EntityKind.fromKeyword(key.value()), k -> make.get());
+  }
+
+  /** A growable list of rule ids, reused by one decision. */
+  public static final class Candidates {
+    int[] ids = new int[16];
+    int size;
+
+    void add(int[] more) {
+      if (size + more.length > ids.length) {
+        ids = Arrays.copyOf(ids, Math.max(ids.length * 2, size + more.length));
+      }
+      System.arraycopy(more, 0, ids, size, more.length);
+      size += more.length;
+    }
+
+    /** Sorts and removes duplicates; returns the count. */
+    int finish() {
+      if (size > 1) {
+        Arrays.sort(ids, 0, size);
+        int w = 1;
+        for (int r = 1; r < size; r++) {
+          if (ids[r] != ids[w - 1]) {
+            ids[w++] = ids[r];
+          }
+        }
+        size = w;
+      }
+      return size;
+    }
+
+    public int size() {
+      return size;
+    }
+
+    public int get(int i) {
+      return ids[i];
+    }
+
+    public void clear() {
+      size = 0;
+    }
+  }
+
+  /** Adds the candidates for one action with the state's principal and resource, sorted, without duplicates. */
+  public void candidates(String action, EvalState s, Set<EntityUid> resourceAncestors, Candidates out) {
+    out.clear();
+    if (ruleCount == 0) {
+      return;
+    }
+    Level.Visitor<Leaf> leafVisitor = leaf -> out.add(leaf.ids);
+    Level.Visitor<Level<Leaf>> principalVisitor =
+        level -> level.visit(s.resourceUid, s.resource, resourceAncestors, leafVisitor);
+    Level<Level<Leaf>> exact = byAction.get(action);
+    if (exact != null) {
+      exact.visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
+    }
+    for (int i = 0; i < prefixes.length; i++) {
+      if (action.startsWith(prefixes[i])) {
+        prefixLevels[i].visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
+      }
+    }
+    if (anyAction != null) {
+      anyAction.visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
+    }
+    out.finish();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.writ.engine.plan;
+
+import dev.writ.engine.entity.Entity;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.language.ast.EntityKind;
+import java.util.List;
+import java.util.Set;
+
+/** A compiled selector: matches an entity by kind, type or uid, optionally inside another entity. */
+public final class SelectorMatcher {
+  /** One alternative. {@code kind} null with target KIND means {@code any}. */
+  record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in) {}
+
+  final Alt[] alts;
+
+  SelectorMatcher(List<PlanSelector> selectors) {
+    alts = new Alt[selectors.size()];
+    for (int i = 0; i < alts.length; i++) {
+      PlanSelector s = selectors.get(i);
+      EntityUid in = s.in() == null ? null : EntityUid.parse(s.in());
+      alts[i] = switch (s.target()) {
+        case KIND -> new Alt(s.target(), s.value().equals("any") ? null : EntityKind.fromKeyword(s.value()), null, null, in);
+        case TYPE -> new Alt(s.target(), null, s.value(), null, in);
+        case ENTITY -> new Alt(s.target(), null, null, EntityUid.parse(s.value()), in);
+      };
+    }
+  }
+
+  /**
+   * @param entity    the entity's data, or null when the store does not have it (kind then unknown)
+   * @param ancestors the uid and everything it is a member of
+   */
+  public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
+    for (Alt a : alts) {
+      boolean target = switch (a.target) {
+        case KIND -> a.kind == null || (entity != null && entity.kind() == a.kind);
+        case TYPE -> uid.type().equals(a.type);
+        case ENTITY -> uid.equals(a.uid);
+      };
+      if (target && (a.in == null || ancestors.contains(a.in))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
