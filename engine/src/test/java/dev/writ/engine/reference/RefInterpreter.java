@@ -5,6 +5,7 @@ import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.ast.EntityLiteral;
 import dev.writ.language.ast.Expr;
+import dev.writ.language.source.Span;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.DateTimeException;
@@ -26,17 +27,24 @@ import java.util.regex.Pattern;
 final class RefInterpreter {
   private RefInterpreter() {}
 
-  /** An evaluation error: the message and the expression whose evaluation failed. */
+  /**
+   * An evaluation error: the message and where it happened, the expression whose evaluation
+   * failed (for an attribute read, the attribute's name: that is the read that failed).
+   */
   static final class EvalError extends RuntimeException {
-    final transient Expr where;
+    final transient Span where;
 
     EvalError(Expr where, String message) {
+      this(where instanceof Expr.Attr a ? a.attr().span() : where.span(), message);
+    }
+
+    EvalError(Span where, String message) {
       super(message, null, false, false);
       this.where = where;
     }
 
     String at() {
-      return where.span().position();
+      return where.position();
     }
   }
 
@@ -69,10 +77,10 @@ final class RefInterpreter {
       return variable(v, env);
     }
     if (e instanceof Expr.Attr a) {
-      return attribute(e, a.target(), a.attr().value(), env);
+      return attribute(a.attr().span(), a.target(), a.attr().value(), env);
     }
     if (e instanceof Expr.Index ix) {
-      return attribute(e, ix.target(), ix.key(), env);
+      return attribute(ix.span(), ix.target(), ix.key(), env);
     }
     if (e instanceof Expr.Has h) {
       return has(h, env);
@@ -97,7 +105,7 @@ final class RefInterpreter {
       return Value.Bool.FALSE;
     }
     if (e instanceof Expr.Not n) {
-      return Value.Bool.of(!bool(n.operand(), eval(n.operand(), env), "`!`"));
+      return Value.Bool.of(!bool(n, eval(n.operand(), env), "`!`"));
     }
     if (e instanceof Expr.Neg n) {
       Value v = eval(n.operand(), env);
@@ -110,11 +118,11 @@ final class RefInterpreter {
       return new Value.Int(-i.value());
     }
     if (e instanceof Expr.Like l) {
-      String s = string(l.operand(), eval(l.operand(), env), "`like`");
+      String s = string(l, eval(l.operand(), env), "`like`");
       return Value.Bool.of(globToRegex(l.pattern()).matcher(s).matches());
     }
     if (e instanceof Expr.Matches m) {
-      String s = string(m.operand(), eval(m.operand(), env), "`matches`");
+      String s = string(m, eval(m.operand(), env), "`matches`");
       return Value.Bool.of(Pattern.compile(m.regex()).matcher(s).matches());
     }
     if (e instanceof Expr.MethodCall m) {
@@ -159,7 +167,7 @@ final class RefInterpreter {
   }
 
   /** {@code target.name} or {@code target["name"]}. */
-  private static Value attribute(Expr e, Expr target, String name, RefEnv env) {
+  private static Value attribute(Span e, Expr target, String name, RefEnv env) {
     if (target instanceof Expr.Var v) {
       switch (v.variable()) {
         case INTENT -> {

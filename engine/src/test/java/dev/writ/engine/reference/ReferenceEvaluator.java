@@ -561,16 +561,19 @@ public final class ReferenceEvaluator implements Decider {
         return false;
       }
     }
-    // A delegate never gets what its sponsor could not get by the same rule.
-    boolean all = true;
+    // A delegate never gets what its sponsor could not get by the same rule. Gap: the members
+    // are tried root first and the first that the rule does not apply to ends the check, as
+    // conditions stop at the first that decides (§7.2); an error is reported for that member only.
     for (int i = 0; i < chain.size(); i++) {
       Application a = apply(rule, acting.as(chain.get(i), chain.subList(0, i)));
       if (a.error != null) {
         results.errors.add(a.error);
       }
-      all &= a.applies;
+      if (!a.applies) {
+        return false;
+      }
     }
-    return all;
+    return true;
   }
 
   /** The approval requirements of an applying grant that the request's approvals do not meet. */

@@ -143,6 +143,7 @@ public final class EntityGen {
       }
       case EMPLOYEE -> new Value.EntityV(new EntityUid("Employee",
           r.chance(0.1) ? "ghost" : r.pick(m.types.get("Employee").ids())));
+      case SET_EMPLOYEE -> new Value.SetV(Set.of(new Value.EntityV(new EntityUid("Employee", "alice"))));
     };
   }
 }

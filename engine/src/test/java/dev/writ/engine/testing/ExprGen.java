@@ -190,6 +190,7 @@ final class ExprGen {
       case TIME -> read + " < request.time";
       case SET_STRING -> read + ".contains(\"pii\")";
       case EMPLOYEE -> read + r.oneOf(" in Team::\"sre\"", ".level > 1", " == principal", ".dept == \"sre\"");
+      case SET_EMPLOYEE -> read + ".contains(principal)";
     };
   }
 
@@ -282,6 +283,10 @@ final class ExprGen {
   }
 
   private String setEntity() {
+    java.util.Optional<String> approvers = param(VT.SET_EMPLOYEE);
+    if (approvers.isPresent() && r.chance(0.3)) {
+      return approvers.get();
+    }
     return r.chance(0.5) ? "delegation.chain"
         : "[" + groupLiteral() + ", " + anyEntityLiteral() + "]";
   }
@@ -317,7 +322,8 @@ final class ExprGen {
     if (who.equals("principal") && r.chance(0.1)) {
       base = "delegation.root"; // same static type as principal
     }
-    return java.util.Optional.of(base + "." + r.pick(ok));
+    String attr = r.pick(ok);
+    return java.util.Optional.of(r.chance(0.1) ? base + "[\"" + attr + "\"]" : base + "." + attr);
   }
 
   /** An Employee-valued read: {@code principal.manager}, {@code resource.owner}, {@code intent.lead}. */

@@ -14,8 +14,6 @@ import dev.writ.engine.reference.ReferenceEvaluator;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.RequestReader;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,11 +26,11 @@ class GeneratorsTest {
   @Test
   void generatedBundlesPassTheCheckerAndGiveEveryOutcomeOften() {
     int n = Integer.getInteger("writ.generators.tries", 1500);
-    Mix mix = new Mix();
+    OutcomeMix mix = new OutcomeMix();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Scenario s = Scenario.of(1000L + i, 1 + i % 10, i % 4 != 0);
-      ReferenceEvaluator ref = new ReferenceEvaluator(s.bundle());
+      ReferenceEvaluator ref = new ReferenceEvaluator(s.bundle().checked());
       for (RequestGen.Generated g : s.requests()) {
         try {
           mix.add(ref.decide(g.request(), s.store(), g.options()));
@@ -56,7 +54,7 @@ class GeneratorsTest {
     for (int i = 0; i < 200; i++) {
       Scenario s = Scenario.of(5000L + i, 1 + i % 10, i % 4 != 0);
       String yaml = FixtureWriter.yaml(FixtureWriter.entities(s.entities()));
-      List<Entity> back = new EntityReader(s.bundle().schema())
+      List<Entity> back = new EntityReader(s.bundle().checked().schema())
           .readList(DataNode.root(DataDocument.parse("entities.yaml", yaml, true)));
       assertEquals(s.entities().size(), back.size());
       for (int k = 0; k < back.size(); k++) {
@@ -69,7 +67,7 @@ class GeneratorsTest {
       }
       for (RequestGen.Generated g : s.requests()) {
         String req = FixtureWriter.yaml(FixtureWriter.request(g.request()));
-        AccessRequest r = new RequestReader(s.bundle().schema())
+        AccessRequest r = new RequestReader(s.bundle().checked().schema())
             .request(DataNode.root(DataDocument.parse("request.yaml", req, true)));
         assertEquals(g.request().principal(), r.principal(), req);
         assertEquals(g.request().actions(), r.actions(), req);
@@ -78,44 +76,6 @@ class GeneratorsTest {
         assertEquals(g.request().context(), r.context(), req);
         assertEquals(g.request().durationSeconds(), r.durationSeconds(), req);
       }
-    }
-  }
-
-  /** Counts of outcomes over many decisions. */
-  public static final class Mix {
-    final Map<String, Integer> counts = new TreeMap<>();
-    int withErrors;
-    int withForbids;
-    int bad;
-
-    public void add(Decision d) {
-      counts.merge(d.decision().json(), 1, Integer::sum);
-      if (d.standing()) {
-        counts.merge("standing", 1, Integer::sum);
-      }
-      if (!d.errors().isEmpty()) {
-        withErrors++;
-      }
-      if (!d.forbids().isEmpty()) {
-        withForbids++;
-      }
-    }
-
-    int count(Outcome o) {
-      return counts.getOrDefault(o.json(), 0);
-    }
-
-    int total() {
-      return count(Outcome.PERMIT) + count(Outcome.PENDING) + count(Outcome.DENY) + bad;
-    }
-
-    @Override
-    public String toString() {
-      int t = Math.max(1, total());
-      return String.format("permit %d%%, pending %d%%, deny %d%% (forbidden %d%%), bad request %d%%; "
-              + "with errors %d%%, standing %d%% (of %d)", 100 * count(Outcome.PERMIT) / t,
-          100 * count(Outcome.PENDING) / t, 100 * count(Outcome.DENY) / t, 100 * withForbids / t, 100 * bad / t,
-          100 * withErrors / t, 100 * counts.getOrDefault("standing", 0) / t, t);
     }
   }
 }

@@ -218,6 +218,9 @@ public final class RequestGen {
     });
     List<String> pool = fitting.isEmpty() || r.chance(0.15) ? new ArrayList<>(m.actions.keySet()) : fitting;
     List<String> out = r.some(pool, r.oneOf(1, 1, 1, 2, 2, 3));
+    if (r.chance(0.02)) {
+      out.add(out.get(0)); // the same action twice
+    }
     if (r.chance(0.03)) {
       out.set(0, r.oneOf("db:read", "db:*", "*", "db:drop", "everything"));
     }
@@ -258,6 +261,8 @@ public final class RequestGen {
         case SET_STRING -> r.oneOf(new Value.Str("a"), new Value.SetV(Set.of(new Value.Int(1))));
         case EMPLOYEE -> r.oneOf(new Value.Str("alice"), new Value.Str("Assistant::triage"),
             new Value.EntityV(new EntityUid("Team", "sre")));
+        case SET_EMPLOYEE -> r.oneOf(new Value.Str("Employee::alice"),
+            new Value.SetV(Set.of(new Value.Str("Employee::bob"), new Value.Str("bob"))));
       };
     }
     return switch (p.type()) {
@@ -266,8 +271,9 @@ public final class RequestGen {
           : r.oneOf("a", "b"));
       case INT -> new Value.Int(r.between(0, 4));
       case BOOL -> Value.Bool.of(r.chance(0.5));
-      case DURATION -> new Value.Str(r.oneOf("30m", "1h", "2h", "1h30m", "0s"));
-      case TIME -> new Value.Str(r.oneOf("2026-06-15T12:00:00Z", "2026-06-14T00:00:00Z", "2026-07-01T00:00:00Z"));
+      case DURATION -> new Value.Str(r.oneOf("30m", "1h", "2h", "1h30m", "0s", "90m"));
+      case TIME -> new Value.Str(r.oneOf("2026-06-15T12:00:00Z", "2026-06-14T00:00:00Z", "2026-07-01T00:00:00Z",
+          "2026-06-15T12:00:00+02:00", "2026-06-15T12:00:00.250Z"));
       case SET_STRING -> {
         Set<Value> s = new LinkedHashSet<>();
         for (String x : r.subset(List.of("db", "web", "pii"), 0.5)) {
@@ -277,7 +283,15 @@ public final class RequestGen {
       }
       case EMPLOYEE -> {
         String id = r.pick(m.types.get("Employee").ids());
-        yield r.chance(0.5) ? new Value.Str("Employee::" + id) : new Value.EntityV(new EntityUid("Employee", id));
+        yield r.chance(0.5) ? new Value.Str(r.chance(0.8) ? "Employee::" + id : "Employee::\"" + id + "\"")
+            : new Value.EntityV(new EntityUid("Employee", id));
+      }
+      case SET_EMPLOYEE -> {
+        Set<Value> s = new LinkedHashSet<>();
+        for (String id : r.subset(m.types.get("Employee").ids(), 0.4)) {
+          s.add(r.chance(0.5) ? new Value.Str("Employee::" + id) : new Value.EntityV(new EntityUid("Employee", id)));
+        }
+        yield new Value.SetV(s);
       }
     };
   }
@@ -348,10 +362,11 @@ public final class RequestGen {
       f.put("mfa", Value.Bool.of(r.chance(0.6)));
     }
     if (r.chance(0.4)) {
-      f.put("t", new Value.Str(r.chance(0.8) ? r.oneOf("2026-06-15T08:00:00Z", "2026-06-16T08:00:00Z") : "noon"));
+      f.put("t", new Value.Str(r.chance(0.8) ? r.oneOf("2026-06-15T08:00:00Z", "2026-06-16T08:00:00Z",
+          "2026-06-15T08:00:00-05:00", "2026-06-15") : "noon"));
     }
     if (r.chance(0.4)) {
-      f.put("d", new Value.Str(r.chance(0.8) ? r.oneOf("30m", "2h", "1d") : "2hours"));
+      f.put("d", new Value.Str(r.chance(0.8) ? r.oneOf("30m", "2h", "1d", "90m", "0s") : r.oneOf("2hours", "1h1h")));
     }
     if (r.chance(0.4)) {
       f.put("ip", new Value.Str(r.oneOf("10.1.2.3", "192.168.1.1", "8.8.8.8", "2001:db8::7", "::1", "10.1", "x")));
@@ -377,6 +392,7 @@ public final class RequestGen {
       case TIME -> new Value.Time(EntityGen.NOW);
       case SET_STRING -> new Value.SetV(Set.of(new Value.Str("pii")));
       case EMPLOYEE -> new Value.EntityV(new EntityUid("Employee", "alice"));
+      case SET_EMPLOYEE -> new Value.SetV(Set.of());
     };
   }
 

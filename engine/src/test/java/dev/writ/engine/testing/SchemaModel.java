@@ -21,7 +21,7 @@ public final class SchemaModel {
   /** The value types the generators know. {@code EMPLOYEE} is an entity of type Employee. */
   public enum VT {
     INT("Int"), STRING("String"), BOOL("Bool"), DURATION("Duration"), TIME("Time"), SET_STRING("Set<String>"),
-    EMPLOYEE("Employee");
+    EMPLOYEE("Employee"), SET_EMPLOYEE("Set<Employee>");
 
     final String text;
 
@@ -78,6 +78,7 @@ public final class SchemaModel {
     PARAMS.put("services", VT.SET_STRING);
     PARAMS.put("lead", VT.EMPLOYEE);
     PARAMS.put("dryrun", VT.BOOL);
+    PARAMS.put("approvers", VT.SET_EMPLOYEE);
   }
 
   public final boolean strict;
