@@ -232,6 +232,42 @@ class DifferentialProperties {
 
   private static void fail(String what, Scenario s, RequestGen.Generated g, Result expected, Result actual,
                            List<String> diffs) {
+    CaseReducer.Case reduced = CaseReducer.reduce(
+        new CaseReducer.Case(s.bundle().files(), s.entities(), g.request(), g.options()), DifferentialProperties::check);
+    CheckedBundle small = CaseReducer.bundle(reduced);
+    Scenario smaller = new Scenario(new dev.writ.engine.testing.BundleCase(s.bundle().seed(), s.bundle().size(),
+        s.bundle().strict(), s.bundle().generated(), reduced.files(), small), s.dataSeed(), reduced.entities(),
+        CaseReducer.store(reduced), List.of(new RequestGen.Generated(reduced.request(), reduced.options())));
+    RequestGen.Generated g2 = smaller.requests().get(0);
+    Result e2 = Result.of(new ReferenceEvaluator(small), g2.request(), smaller, g2.options());
+    Result a2 = Result.of(new Authorizer(PlanCompiler.compile(small)), g2.request(), smaller, g2.options());
+    if (e2.decision != null && a2.decision != null) {
+      diffs = DecisionDiff.differences(e2.decision, a2.decision, ERRORS);
+    }
+    failAsIs(what + " (reduced from the generated case)", smaller, g2, e2, a2, diffs);
+  }
+
+  /** The failure of a case, or empty when both evaluators agree on it (for the reducer). */
+  private static Optional<String> check(CaseReducer.Case c) {
+    CheckedBundle bundle = CaseReducer.bundle(c);
+    Scenario s = new Scenario(null, 0, c.entities(), CaseReducer.store(c), List.of());
+    Result e = Result.of(new ReferenceEvaluator(bundle), c.request(), s, c.options());
+    Result a = Result.of(new Authorizer(PlanCompiler.compile(bundle)), c.request(), s, c.options());
+    if (e.crash != null || a.crash != null) {
+      return Optional.of("crash: " + (e.crash != null ? e.crash : a.crash));
+    }
+    if ((e.refusal == null) != (a.refusal == null)) {
+      return Optional.of("refusal: " + e.refusal + " <> " + a.refusal);
+    }
+    if (e.refusal != null) {
+      return Optional.empty();
+    }
+    List<String> diffs = DecisionDiff.differences(e.decision, a.decision, ERRORS);
+    return diffs.isEmpty() ? Optional.empty() : Optional.of(diffs.get(0));
+  }
+
+  private static void failAsIs(String what, Scenario s, RequestGen.Generated g, Result expected, Result actual,
+                               List<String> diffs) {
     Map<String, String> shown = new LinkedHashMap<>();
     if (!diffs.isEmpty()) {
       shown.put("differences (reference <> plan)", String.join("\n", diffs) + "\n");
