@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -299,35 +298,53 @@ public final class Authorizer implements Decider {
     return missing;
   }
 
+  private static final Comparator<PendingApproval> PENDING_ORDER = Comparator.comparing(PendingApproval::policy)
+      .thenComparing(PendingApproval::from);
+  private static final Comparator<PlanRule.ObligationDef> OBLIGATION_ORDER = Comparator
+      .comparing(PlanRule.ObligationDef::name).thenComparing(o -> o.value() == null ? "" : o.value());
+
+  /** Combines the per-action results (LANGUAGE.md §7.2). Kept free of streams: it runs on every decision. */
   private Decision assemble(Map<String, ActionResult> results, Map<String, Outcome> outcomes, List<String> reasons,
                             Collector collector, CompiledIntent intent, AccessRequest request, DecideOptions options) {
     Outcome overall = Outcome.PERMIT;
     for (Outcome o : outcomes.values()) {
       overall = overall.and(o);
     }
-    TreeSet<String> policies = new TreeSet<>();
-    TreeSet<String> forbids = new TreeSet<>();
-    TreeMap<String, CompiledRule> withObligations = new TreeMap<>();
-    TreeSet<PendingApproval> pending = new TreeSet<>(Comparator.comparing(PendingApproval::policy)
-        .thenComparing(PendingApproval::from));
+    List<CompiledRule> granting = new ArrayList<>(2);
+    List<CompiledRule> forbidding = List.of();
+    List<PendingApproval> pending = List.of();
     Long ttl = null;
     boolean bounded = false;
     for (ActionResult r : results.values()) {
-      for (CompiledRule f : r.forbids) {
-        forbids.add(f.name);
-        withObligations.put(f.name, f);
+      if (!r.forbids.isEmpty()) {
+        forbidding = forbidding.isEmpty() ? new ArrayList<>(r.forbids) : forbidding;
+        if (forbidding != r.forbids) {
+          for (CompiledRule f : r.forbids) {
+            if (!forbidding.contains(f)) {
+              forbidding.add(f);
+            }
+          }
+        }
       }
       if (r.outcome == Outcome.PERMIT) {
         for (CompiledRule g : r.satisfied) {
-          policies.add(g.name);
-          withObligations.put(g.name, g);
+          if (!granting.contains(g)) {
+            granting.add(g);
+          }
         }
         if (r.ttl != null) {
           ttl = ttl == null ? r.ttl : Math.min(ttl, r.ttl);
           bounded = true;
         }
       } else if (r.outcome == Outcome.PENDING) {
-        pending.addAll(r.pending);
+        if (pending.isEmpty()) {
+          pending = new ArrayList<>();
+        }
+        for (PendingApproval p : r.pending) {
+          if (!pending.contains(p)) {
+            pending.add(p);
+          }
+        }
       }
     }
     Optional<Long> issued = Optional.empty();
@@ -343,19 +360,56 @@ public final class Authorizer implements Decider {
         issued = Optional.of(limit);
       }
     }
-    List<Obligation> obligations = new ArrayList<>();
-    for (CompiledRule r : withObligations.values()) {
-      r.data.obligations().stream()
-          .sorted(Comparator.comparing(PlanRule.ObligationDef::name)
-              .thenComparing(o -> o.value() == null ? "" : o.value()))
-          .distinct()
-          .forEach(o -> obligations.add(new Obligation(o.name(), o.value(), r.name)));
+    List<String> policies = names(granting);
+    List<String> forbids = names(forbidding);
+    List<Obligation> obligations = List.of();
+    for (List<CompiledRule> group : List.of(granting, forbidding)) {
+      for (CompiledRule r : group) {
+        if (!r.data.obligations().isEmpty()) {
+          if (obligations.isEmpty()) {
+            obligations = new ArrayList<>();
+          }
+          List<PlanRule.ObligationDef> defs = new ArrayList<>(r.data.obligations());
+          defs.sort(OBLIGATION_ORDER);
+          for (PlanRule.ObligationDef o : defs) {
+            Obligation ob = new Obligation(o.name(), o.value(), r.name);
+            if (!obligations.contains(ob)) {
+              obligations.add(ob);
+            }
+          }
+        }
+      }
     }
-    TreeSet<EvalErrorInfo> errors = new TreeSet<>(ERROR_ORDER);
-    errors.addAll(collector.errors);
-    return new Decision(overall, issued, standing, List.copyOf(policies), List.copyOf(forbids), List.copyOf(pending),
-        obligations, outcomes, reasons, List.copyOf(errors),
+    if (obligations.size() > 1) {
+      obligations.sort(Comparator.comparing(Obligation::policy));
+    }
+    if (pending.size() > 1) {
+      pending.sort(PENDING_ORDER);
+    }
+    List<EvalErrorInfo> errors = collector.errors;
+    if (errors.size() > 1) {
+      TreeSet<EvalErrorInfo> sorted = new TreeSet<>(ERROR_ORDER);
+      sorted.addAll(errors);
+      errors = new ArrayList<>(sorted);
+    }
+    return new Decision(overall, issued, standing, policies, forbids, pending, obligations, outcomes, reasons, errors,
         collector.traces == null ? Optional.empty() : Optional.of(List.copyOf(collector.traces)));
+  }
+
+  /** Rule names, sorted. */
+  private static List<String> names(List<CompiledRule> rules) {
+    if (rules.isEmpty()) {
+      return List.of();
+    }
+    if (rules.size() == 1) {
+      return List.of(rules.get(0).name);
+    }
+    String[] out = new String[rules.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rules.get(i).name;
+    }
+    java.util.Arrays.sort(out);
+    return List.of(out);
   }
 
   private static Long min(Long a, Long b) {
@@ -384,7 +438,7 @@ public final class Authorizer implements Decider {
       if (plan.isActionGroup(a)) {
         throw new BadRequestException(field + ": `" + a + "` is an action group; a request names concrete actions");
       }
-      if (plan.schema().strict() && !plan.schema().actions().containsKey(a)) {
+      if (plan.schema().strict() && !plan.isDeclaredAction(a)) {
         throw new BadRequestException(field + ": unknown action `" + a + "`"
             + dev.writ.language.diag.Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
       }

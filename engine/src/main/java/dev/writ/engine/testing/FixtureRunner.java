@@ -166,8 +166,9 @@ public final class FixtureRunner {
 
   private Object planOf(Path dir) {
     Path key = dir.toAbsolutePath().normalize();
+    Path shown = relativeToWorkingDirectory(key);
     return plans.computeIfAbsent(key, d -> {
-      Frontend.Result result = Frontend.checkDirectory(d);
+      Frontend.Result result = Frontend.checkDirectory(shown);
       if (!result.ok()) {
         return "the policies in " + d + " do not compile:\n" + DiagnosticRenderer.render(result.diagnostics());
       }
@@ -178,6 +179,12 @@ public final class FixtureRunner {
       }
       return plan;
     });
+  }
+
+  /** Paths in messages are relative to where the user ran the tests, when they are below it. */
+  private static Path relativeToWorkingDirectory(Path p) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return p.startsWith(cwd) && !p.equals(cwd) ? cwd.relativize(p) : p;
   }
 
   // ---- cases -------------------------------------------------------------------------
