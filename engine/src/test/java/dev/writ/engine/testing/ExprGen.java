@@ -131,7 +131,9 @@ final class ExprGen {
   }
 
   private String membership(int depth) {
-    return switch (r.between(0, 5)) {
+    return switch (r.between(0, 6)) {
+      case 6 -> "action in " + r.oneOf("[\"db:select\", \"s3:get\"]", "[\"logs:read\", \"db:insert\", \"s3:put\"]",
+          "[]");
       case 0, 1 -> p(entity(0)) + " in " + groupLiteral();
       case 2 -> p(entity(0)) + " in " + setEntity();
       case 3 -> p(string(depth > 0 ? depth - 1 : 0)) + " in " + p(setString(0));
@@ -142,14 +144,15 @@ final class ExprGen {
 
   private String has() {
     List<Supplier<String>> options = new ArrayList<>();
-    options.add(() -> "context has " + r.oneOf("flag", "n", "s", "t", "d", "ip", "mfa", "r", "nothing"));
+    options.add(() -> "context has " + r.oneOf("flag", "n", "s", "t", "d", "ip", "mfa", "r", "nothing",
+        "\"source-ip\"", "\"n\""));
     for (String who : List.of("principal", "resource")) {
       Set<String> types = who.equals("principal") ? scope.principalTypes() : scope.resourceTypes();
       List<String> pool = new ArrayList<>(who.equals("principal") ? SchemaModel.PRINCIPAL_ATTRS.keySet()
           : SchemaModel.RESOURCE_ATTRS.keySet());
       List<String> ok = pool.stream().filter(a -> !m.strict || m.someDeclares(types, a)).toList();
       if (!ok.isEmpty()) {
-        options.add(() -> who + " has " + r.pick(ok));
+        options.add(() -> who + " has " + (r.chance(0.15) ? Gens.quote(r.pick(ok)) : r.pick(ok)));
       }
     }
     List<String> params = new ArrayList<>(SchemaModel.PARAMS.keySet());
