@@ -539,7 +539,16 @@ final class RefInterpreter {
         }
       }
       try {
-        return InetAddress.getByName(s).getAddress();
+        byte[] b = InetAddress.getByName(s).getAddress();
+        if (b.length == 4) {
+          // Java turns an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into IPv4; it is written as IPv6.
+          byte[] mapped = new byte[16];
+          mapped[10] = (byte) 0xff;
+          mapped[11] = (byte) 0xff;
+          System.arraycopy(b, 0, mapped, 12, 4);
+          return mapped;
+        }
+        return b;
       } catch (Exception ex) {
         return null;
       }

@@ -101,7 +101,7 @@ final class ExprGen {
     options.add(() -> membership(depth));
     options.add(() -> membership(depth));
     options.add(() -> p(string(depth > 0 ? depth - 1 : 0)) + " like " + r.oneOf("\"s*\"", "\"*o*\"", "\"prod\"",
-        "\"db:*\"", "\"a\\*b\"", "\"*\"", "\"d*v\""));
+        "\"db:*\"", "\"a\\*b\"", "\"*\"", "\"d*v\"", "\"a.b\"", "\"a\\\\b\"", "\"**\"", "\"\""));
     options.add(() -> p(string(depth > 0 ? depth - 1 : 0)) + " matches " + r.oneOf("\"^(prod|dev)$\"", "\"s.*\"",
         "\"[a-z]+\"", "\"INC-[0-9]+\"", "\"db:(select|insert)\""));
     options.add(() -> p(setString(0)) + "." + r.oneOf("contains(" + string(0) + ")",

@@ -64,11 +64,13 @@ public final class PolicyGen {
   }
 
   /**
-   * A rule has two approval clauses from the same entity only with
-   * {@code -Dwrit.gen.sameApprovalGroups=true}: the evaluators differ on what `pending` lists
-   * then (see KnownDisagreementsTest), and the difference would hide every other one.
+   * With {@code -Dwrit.gen.knownDifferences=true} the generators also make the inputs on which
+   * the plan evaluator is known to differ from the reference (see AbstractDeciderTest's
+   * {@code knownDifferences}): two approval clauses of a rule from the same entity, IPv6
+   * addresses in mixed notation. Off by default, so that these do not hide other differences.
    */
-  static final boolean DISTINCT_APPROVAL_GROUPS = !Boolean.getBoolean("writ.gen.sameApprovalGroups");
+  public static final boolean KNOWN_DIFFERENCES = Boolean.getBoolean("writ.gen.knownDifferences");
+  static final boolean DISTINCT_APPROVAL_GROUPS = !KNOWN_DIFFERENCES;
 
   private final Rand r;
   private final SchemaModel m;

@@ -166,6 +166,17 @@ public final class RequestGen {
       }
       overlay.add(new Entity(principal, m.strict ? t.kind() : r.oneOf(t.kind(), null), attrs,
           Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids())))));
+    } else if (r.chance(0.04) && store.get(principal) != null) {
+      // the request's entities replace a stored one: other attributes, other parents
+      Entity old = store.get(principal);
+      Map<String, Value> attrs = new LinkedHashMap<>(old.attributes());
+      if (attrs.containsKey("level")) {
+        attrs.put("level", new Value.Int(r.between(0, 5)));
+      }
+      attrs.remove(r.pick(List.of("mfa", "tags", "dept", "manager")));
+      SchemaModel.TypeDef t = m.types.get(principal.type());
+      overlay.add(new Entity(principal, old.kind(), attrs, t.memberOf().contains("Team")
+          ? Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids()))) : Set.of()));
     }
     EntityUid resource = resource();
     List<String> actions = actions(resource);
@@ -350,10 +361,12 @@ public final class RequestGen {
   private Value.RecordV context() {
     Map<String, Value> f = new LinkedHashMap<>();
     if (r.chance(0.6)) {
-      f.put("n", r.chance(0.85) ? new Value.Int(r.between(0, 5)) : new Value.Str("3"));
+      f.put("n", r.chance(0.85) ? new Value.Int(r.between(0, 5))
+          : r.oneOf(new Value.Str("3"), new Value.Int(Long.MIN_VALUE), new Value.Int(Long.MAX_VALUE)));
     }
     if (r.chance(0.5)) {
-      f.put("s", new Value.Str(r.oneOf("prod", "sre", "s", "1h", "x")));
+      f.put("s", new Value.Str(r.chance(0.9) ? r.oneOf("prod", "sre", "s", "1h", "x")
+          : r.oneOf("h\u00e9llo\ud83d\ude00", "\u00c9COLE", "a\\b", "a*b", "a.b", "PROD", "I\u0130")));
     }
     if (r.chance(0.5)) {
       f.put("flag", r.chance(0.9) ? Value.Bool.of(r.chance(0.5)) : new Value.Int(1));
@@ -369,7 +382,9 @@ public final class RequestGen {
       f.put("d", new Value.Str(r.chance(0.8) ? r.oneOf("30m", "2h", "1d", "90m", "0s") : r.oneOf("2hours", "1h1h")));
     }
     if (r.chance(0.4)) {
-      f.put("ip", new Value.Str(r.oneOf("10.1.2.3", "192.168.1.1", "8.8.8.8", "2001:db8::7", "::1", "10.1", "x")));
+      f.put("ip", new Value.Str(r.oneOf("10.1.2.3", "192.168.1.1", "8.8.8.8", "2001:db8::7", "::1", "10.1", "x",
+          PolicyGen.KNOWN_DIFFERENCES ? "::ffff:10.1.2.3" : "::ffff:a01:203", "010.1.2.3", "10.1.2.3 ", "2001:DB8::1",
+          "10.1.2.256", "[::1]", "fe80::1%1")));
     }
     if (r.chance(0.2)) {
       f.put("source-ip", new Value.Str(r.oneOf("10.0.0.1", "172.16.0.1")));
