@@ -14,6 +14,7 @@ import dev.writ.engine.testing.FixtureWriter;
 import dev.writ.engine.testing.OutcomeMix;
 import dev.writ.engine.testing.RequestGen;
 import dev.writ.engine.testing.Scenario;
+import dev.writ.engine.value.EntityUid;
 import dev.writ.language.check.CheckedBundle;
 import dev.writ.language.source.SourceFile;
 import java.io.IOException;
@@ -118,13 +119,14 @@ class DifferentialProperties {
     Stats stats = new Stats();
     long wall = System.nanoTime();
     long cpu = cpuNanos();
+    long process = processCpuNanos();
     theory(TRIES).forAll(Scenario.pooled(POOL)).checkAssert(s -> compare(s, stats));
     System.out.printf("differential: %d scenarios (%d distinct bundles), %d decisions compared in %.1f s"
-            + " (%.1f s CPU of this thread)%n  reference outcomes: %s%n"
+            + " (CPU: %.1f s this thread, %.1f s the whole JVM)%n  reference outcomes: %s%n"
             + "  decisions with errors: %d, of which the error positions agree too in %d%n"
             + "  candidate index: %d checks, %.1f candidates proposed per check of %.1f rules per bundle%n",
         stats.scenarios, Math.min(POOL, stats.scenarios), stats.decisions, (System.nanoTime() - wall) / 1e9,
-        (cpuNanos() - cpu) / 1e9, stats.mix, stats.withErrors, stats.samePositions, stats.candidateChecks,
+        (cpuNanos() - cpu) / 1e9, (processCpuNanos() - process) / 1e9, stats.mix, stats.withErrors, stats.samePositions, stats.candidateChecks,
         stats.candidatesProposed / (double) Math.max(1, stats.candidateChecks),
         stats.rulesInBundles / (double) Math.max(1, stats.candidateChecks));
   }
@@ -168,16 +170,31 @@ class DifferentialProperties {
     }
   }
 
-  /** The index may propose too much, never too little: every rule that applies or errors is a candidate. */
+  /**
+   * The index may propose too much, never too little: every rule that applies or errors for the
+   * acting principal is a candidate (and, for forbids, for each chain member taken as principal).
+   */
   private static void checkCandidates(Scenario s, RequestGen.Generated g, ReferenceEvaluator ref, Authorizer plan,
                                       Stats stats) {
     AccessRequest request = g.request();
     for (String action : new LinkedHashSet<>(request.actions())) {
-      Optional<Set<String>> needed = ref.applicableOrErroring(request, s.store(), action, g.options());
-      if (needed.isEmpty()) {
-        continue;
+      for (int position = request.delegation().size(); position >= 0; position--) {
+        checkCandidates(s, g, ref, plan, stats, action, position);
       }
-      List<String> proposed = plan.candidates(request, s.store(), action, request.principal());
+    }
+  }
+
+  private static void checkCandidates(Scenario s, RequestGen.Generated g, ReferenceEvaluator ref, Authorizer plan,
+                                      Stats stats, String action, int position) {
+    AccessRequest request = g.request();
+    {
+      Optional<Set<String>> needed = ref.applicableOrErroring(request, s.store(), action, g.options(), position);
+      if (needed.isEmpty()) {
+        return;
+      }
+      EntityUid principal = position == request.delegation().size() ? request.principal()
+          : request.delegation().get(position);
+      List<String> proposed = plan.candidates(request, s.store(), action, principal);
       Set<String> missing = new TreeSet<>(needed.get());
       missing.removeAll(proposed);
       stats.candidateChecks++;
@@ -186,7 +203,7 @@ class DifferentialProperties {
       if (!missing.isEmpty()) {
         Map<String, String> shown = new LinkedHashMap<>();
         shown.put("reference: applicable or erroring for `" + action + "`", needed.get() + "\n");
-        shown.put("plan: candidates(" + action + ", " + request.principal() + ")", proposed + "\n");
+        shown.put("plan: candidates(" + action + ", " + principal + ")", proposed + "\n");
         throw failure("the index leaves out " + missing, s, g, shown);
       }
     }
@@ -301,6 +318,11 @@ class DifferentialProperties {
       replay += "# (could not write the case to target/: " + e + ")\n";
     }
     return new AssertionError(what + "\n" + replay);
+  }
+
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : 0;
   }
 
   private static long cpuNanos() {

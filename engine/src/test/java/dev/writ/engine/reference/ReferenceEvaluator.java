@@ -619,6 +619,15 @@ public final class ReferenceEvaluator implements Decider {
    */
   public Optional<Set<String>> applicableOrErroring(AccessRequest request, EntityStore entities, String action,
                                                     DecideOptions options) {
+    return applicableOrErroring(request, entities, action, options, request.delegation().size());
+  }
+
+  /**
+   * The same for one principal position: {@code position} is the index of a chain member taken
+   * as principal (with the chain before it), or the chain's length for the acting principal.
+   */
+  public Optional<Set<String>> applicableOrErroring(AccessRequest request, EntityStore entities, String action,
+                                                    DecideOptions options, int position) {
     EntityStore store = entities.overlay(request.entities());
     try {
       refuseBadRequest(request, store);
@@ -638,6 +647,10 @@ public final class ReferenceEvaluator implements Decider {
     RefEnv env = new RefEnv(store, request.principal(), request.resource(), action, request.context(), intentView,
         RefEnv.DelegationView.of(request.principal(), request.delegation()), request.durationSeconds(),
         request.time().orElse(options.defaultTime()));
+    List<EntityUid> chain = request.delegation();
+    if (position < chain.size()) {
+      env = env.as(chain.get(position), chain.subList(0, position));
+    }
     Set<String> out = new TreeSet<>();
     for (CheckedRule rule : bundle.rules()) {
       Application a = apply(rule, env);

@@ -25,7 +25,7 @@ class GeneratorsTest {
 
   @Test
   void generatedBundlesPassTheCheckerAndGiveEveryOutcomeOften() {
-    int n = Integer.getInteger("writ.generators.tries", 1500);
+    int n = Integer.getInteger("writ.generators.tries", 500);
     OutcomeMix mix = new OutcomeMix();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -51,7 +51,7 @@ class GeneratorsTest {
 
   @Test
   void generatedDataSurvivesItsFixtureForm() {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 100; i++) {
       Scenario s = Scenario.of(5000L + i, 1 + i % 10, i % 4 != 0);
       String yaml = FixtureWriter.yaml(FixtureWriter.entities(s.entities()));
       List<Entity> back = new EntityReader(s.bundle().checked().schema())
