@@ -166,8 +166,9 @@ public final class RequestGen {
       }
       overlay.add(new Entity(principal, m.strict ? t.kind() : r.oneOf(t.kind(), null), attrs,
           Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids())))));
-    } else if (r.chance(0.04) && store.get(principal) != null) {
-      // the request's entities replace a stored one: other attributes, other parents
+    } else if (r.chance(0.04) && store.get(principal) != null && kindOf(principal).isPrincipal()) {
+      // the request's entities replace a stored one: other attributes, other parents (a principal,
+      // which nothing can be a member of, so that no cycle arises)
       Entity old = store.get(principal);
       Map<String, Value> attrs = new LinkedHashMap<>(old.attributes());
       if (attrs.containsKey("level")) {
@@ -194,6 +195,9 @@ public final class RequestGen {
     DecideOptions options = DecideOptions.at(EntityGen.NOW);
     if (r.chance(0.1)) {
       options = options.withDelegatorRemaining(r.oneOf(600L, 3600L, 7200L));
+    }
+    if (r.chance(0.2)) {
+      options = options.explaining(); // an explanation must not change the decision
     }
     return new Generated(request, options);
   }
