@@ -29,12 +29,14 @@ public final class Formatter {
   private static final String INDENT = "  ";
 
   private final String text;
+  private final List<Comment> comments;
   private final List<Comment> pending;
   private final StringBuilder out = new StringBuilder();
 
   private Formatter(PolicyFile file) {
     Span span = file.span();
     this.text = span.isKnown() ? span.source().text() : "";
+    this.comments = file.comments();
     this.pending = new ArrayList<>(file.comments());
   }
 
@@ -73,8 +75,25 @@ public final class Formatter {
     if (!a.isKnown() || !b.isKnown() || a.end() > b.start() || b.start() > text.length()) {
       return false;
     }
-    String between = text.substring(a.end(), b.start());
-    return between.matches("(?s).*\\n[ \\t\\r]*\\n.*");
+    StringBuilder between = new StringBuilder(text.substring(a.end(), b.start()));
+    // Line breaks inside a block comment are not blank lines between the declarations.
+    int lo = 0;
+    int hi = comments.size();
+    while (lo < hi) { // the first comment that ends after a (comments are in source order)
+      int mid = (lo + hi) >>> 1;
+      if (comments.get(mid).span().end() <= a.end()) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    for (int k = lo; k < comments.size() && comments.get(k).span().start() < b.start(); k++) {
+      Span c = comments.get(k).span();
+      for (int i = Math.max(c.start(), a.end()); i < Math.min(c.end(), b.start()); i++) {
+        between.setCharAt(i - a.end(), 'x');
+      }
+    }
+    return between.toString().matches("(?s).*\\n[ \\t\\r]*\\n.*");
   }
 
   // ---- declarations ------------------------------------------------------------------
