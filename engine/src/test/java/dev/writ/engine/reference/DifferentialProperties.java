@@ -38,7 +38,8 @@ import org.quicktheories.generators.Generate;
  * Differential properties: on generated bundles, entity stores and requests, the plan evaluator
  * (Authorizer over PlanCompiler) decides exactly as the reference evaluator does; its rule index
  * never leaves out a rule that applies (or errors); and no decision depends on the order of the
- * rules or files of a bundle.
+ * rules or files of a bundle. On the side, a quarter of the decisions are also made by the plan as
+ * an enforcement service loads it (written to a {@code .wbundle} and read back).
  *
  * <p>System properties: {@code writ.differential.tries} (default 10000 scenarios, each with
  * {@value Scenario#REQUESTS_PER_SCENARIO} requests), {@code writ.differential.pool} (distinct
@@ -60,8 +61,20 @@ class DifferentialProperties {
 
   private static final Map<CheckedBundle, Authorizer> PLANS = new ConcurrentHashMap<>();
 
+  private static final Map<CheckedBundle, Authorizer> LOADED = new ConcurrentHashMap<>();
+
   private static Authorizer plan(CheckedBundle bundle) {
     return PLANS.computeIfAbsent(bundle, b -> new Authorizer(PlanCompiler.compile(b)));
+  }
+
+  /** The plan as an enforcement service has it: written to a `.wbundle` and read back, without the parser. */
+  private static Authorizer loaded(CheckedBundle bundle) {
+    return LOADED.computeIfAbsent(bundle, b -> {
+      byte[] bytes = new dev.writ.engine.bundle.BundleWriter("differential", Optional.empty())
+          .write(PlanCompiler.lower(b), new java.util.TreeMap<>());
+      return new Authorizer(new dev.writ.engine.bundle.BundleReader(Optional.empty()).read(bytes, "generated.wbundle")
+          .evaluationPlan());
+    });
   }
 
   private static QuickTheory theory(int examples) {
@@ -108,6 +121,7 @@ class DifferentialProperties {
     int withErrors;
     int samePositions;
     int candidateChecks;
+    int fromBundle;
     long candidatesProposed;
     long rulesInBundles;
   }
@@ -124,11 +138,12 @@ class DifferentialProperties {
     System.out.printf("differential: %d scenarios (%d distinct bundles), %d decisions compared in %.1f s"
             + " (CPU: %.1f s this thread, %.1f s the whole JVM)%n  reference outcomes: %s%n"
             + "  decisions with errors: %d, of which the error positions agree too in %d%n"
-            + "  candidate index: %d checks, %.1f candidates proposed per check of %.1f rules per bundle%n",
+            + "  candidate index: %d checks, %.1f candidates proposed per check of %.1f rules per bundle%n"
+            + "  plan loaded from its .wbundle: %d decisions, all as compiled%n",
         stats.scenarios, Math.min(POOL, stats.scenarios), stats.decisions, (System.nanoTime() - wall) / 1e9,
         (cpuNanos() - cpu) / 1e9, (processCpuNanos() - process) / 1e9, stats.mix, stats.withErrors, stats.samePositions, stats.candidateChecks,
         stats.candidatesProposed / (double) Math.max(1, stats.candidateChecks),
-        stats.rulesInBundles / (double) Math.max(1, stats.candidateChecks));
+        stats.rulesInBundles / (double) Math.max(1, stats.candidateChecks), stats.fromBundle);
   }
 
   private static void compare(Scenario s, Stats stats) {
@@ -158,6 +173,19 @@ class DifferentialProperties {
       List<String> diffs = DecisionDiff.differences(expected.decision, actual.decision, ERRORS);
       if (!diffs.isEmpty()) {
         fail("the decisions differ", s, g, expected, actual, diffs);
+      }
+      if (stats.decisions % 4 == 0) {
+        Result fromBundle = Result.of(loaded(bundle), request, s, g.options());
+        List<String> bundleDiffs = fromBundle.decision == null ? List.of("no decision")
+            : DecisionDiff.differences(actual.decision, fromBundle.decision, DecisionDiff.Errors.POLICIES_AND_POSITIONS);
+        if (!bundleDiffs.isEmpty()) {
+          Map<String, String> shown = new LinkedHashMap<>();
+          shown.put("differences (compiled <> loaded)", String.join("\n", bundleDiffs) + "\n");
+          shown.put("plan compiled from the policies", actual.show());
+          shown.put("plan loaded from its .wbundle", fromBundle.show());
+          throw failure("the plan loaded from its bundle decides differently", s, g, shown);
+        }
+        stats.fromBundle++;
       }
       stats.mix.add(expected.decision);
       if (!expected.decision.errors().isEmpty()) {
