@@ -29,7 +29,9 @@ final class RefInterpreter {
 
   /**
    * An evaluation error: the message and where it happened, the expression whose evaluation
-   * failed (for an attribute read, the attribute's name: that is the read that failed).
+   * failed. Gap: for an attribute read that is the attribute's name (`principal.manager`
+   * points at `manager`); for an operator applied to a wrong value, the operator's expression;
+   * for an operand of `&&`/`||` or a condition that is not a Bool, that operand or condition.
    */
   static final class EvalError extends RuntimeException {
     final transient Span where;

@@ -91,6 +91,7 @@ public final class ReferenceEvaluator implements Decider {
           RefEnv.DelegationView.of(request.principal(), request.delegation()), request.durationSeconds(), time);
 
       // Step 1 (continued): the (action, resource) pair must be inside the intent's envelope.
+      // Gap: only that action is denied; the request's other actions are still decided.
       if (intentDecl != null && !insideEnvelope(intentDecl, env)) {
         outcomes.put(action, Outcome.DENY);
         results.reasons.add("`" + action + "` on `" + request.resource() + "` is outside the envelope of intent `"
@@ -111,6 +112,7 @@ public final class ReferenceEvaluator implements Decider {
     }
 
     // Step 4: the ttl is the smallest per-action ttl; unbounded everywhere means standing.
+    // Gap: ttl and standing describe a permit only (a deny or pending has neither).
     Optional<Long> ttl = Optional.empty();
     boolean standing = false;
     if (overall == Outcome.PERMIT) {
@@ -156,6 +158,8 @@ public final class ReferenceEvaluator implements Decider {
     String action = env.action();
 
     // Step 2: forbids, for the acting principal and for each chain member taken as principal.
+    // Gap: every forbid is tried at every position (no stopping early), so every applicable
+    // forbid and every error is reported.
     boolean forbidden = false;
     for (CheckedRule rule : bundle.rules()) {
       if (rule.isGrant()) {
@@ -212,6 +216,8 @@ public final class ReferenceEvaluator implements Decider {
       return new ActionResult(Outcome.PERMIT, satisfied);
     }
     if (someGrantLacksOnlyApprovals) {
+      // Gap: `pending` lists every unmet requirement (FIXTURES.md: "per unmet approval
+      // requirement"), of the grants that made this action pending, for pending actions only.
       results.pending.addAll(unmetOfApplyingGrants);
       results.reasons.add("`" + action + "` needs approvals");
       return new ActionResult(Outcome.PENDING, List.of());
@@ -260,6 +266,7 @@ public final class ReferenceEvaluator implements Decider {
   // Bad requests (§7: "Actions in a request are concrete ...")
   // =======================================================================================
 
+  /** Gap: approvers and chain members must be known entities too, as principal and resource must. */
   private void refuseBadRequest(AccessRequest request, EntityStore store) {
     if (request.actions().isEmpty()) {
       throw new BadRequestException("actions: a request needs at least one action");
@@ -300,7 +307,10 @@ public final class ReferenceEvaluator implements Decider {
   // Intents (§5, §7.3 step 1)
   // =======================================================================================
 
-  /** Checks and coerces the request's parameters into {@code out}; returns the problem, or null. */
+  /**
+   * Checks and coerces the request's parameters into {@code out}; returns the problem, or null.
+   * Gap: a parameter the intent does not declare is a problem too (a misspelt one must not pass).
+   */
   private static String coerceIntentParams(IntentDecl intent, AccessRequest.IntentRef ref, Map<String, Value> out) {
     Set<String> declared = new LinkedHashSet<>();
     for (IntentDecl.Param p : intent.params()) {
@@ -332,7 +342,11 @@ public final class ReferenceEvaluator implements Decider {
     return null;
   }
 
-  /** A request value as a value of the declared type, or null when it is not one. */
+  /**
+   * A request value as a value of the declared type, or null when it is not one. Gap: data
+   * has no durations, times or entities of its own, so they come as strings (an entity also as
+   * {@code {entity: ...}}); a set comes as a list, each element converted.
+   */
   private static Value coerce(Value v, TypeExpr type) {
     if (type instanceof TypeExpr.Primitive p) {
       switch (p.kind()) {
@@ -586,7 +600,7 @@ public final class ReferenceEvaluator implements Decider {
         try {
           required = RefInterpreter.condition(clause.where().get(), acting);
         } catch (RefInterpreter.EvalError e) {
-          results.errors.add(error(rule, e)); // an error means the approval is needed
+          results.errors.add(error(rule, e)); // §6: an error in `where` means the approval is needed
         }
       }
       if (!required) {
