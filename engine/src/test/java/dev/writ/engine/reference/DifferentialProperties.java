@@ -77,10 +77,11 @@ class DifferentialProperties {
     });
   }
 
+  /** The QuickTheories seed: given, or fresh for each run (and then printed, so a failure can be replayed). */
+  static final long SEED = Long.getLong("writ.differential.seed", System.nanoTime());
+
   private static QuickTheory theory(int examples) {
-    QuickTheory q = qt().withExamples(examples).withShrinkCycles(100).withGenerateAttempts(examples * 10);
-    Long seed = Long.getLong("writ.differential.seed");
-    return seed == null ? q : q.withFixedSeed(seed);
+    return qt().withExamples(examples).withShrinkCycles(100).withGenerateAttempts(examples * 10).withFixedSeed(SEED);
   }
 
   /** What happened to one request under one evaluator: a decision, a refusal, or a crash. */
@@ -135,12 +136,12 @@ class DifferentialProperties {
     long cpu = cpuNanos();
     long process = processCpuNanos();
     theory(TRIES).forAll(Scenario.pooled(POOL)).checkAssert(s -> compare(s, stats));
-    System.out.printf("differential: %d scenarios (%d distinct bundles), %d decisions compared in %.1f s"
+    System.out.printf("differential (seed %d): %d scenarios (%d distinct bundles), %d decisions compared in %.1f s"
             + " (CPU: %.1f s this thread, %.1f s the whole JVM)%n  reference outcomes: %s%n"
             + "  decisions with errors: %d, of which the error positions agree too in %d%n"
             + "  candidate index: %d checks, %.1f candidates proposed per check of %.1f rules per bundle%n"
             + "  plan loaded from its .wbundle: %d decisions, all as compiled%n",
-        stats.scenarios, Math.min(POOL, stats.scenarios), stats.decisions, (System.nanoTime() - wall) / 1e9,
+        SEED, stats.scenarios, Math.min(POOL, stats.scenarios), stats.decisions, (System.nanoTime() - wall) / 1e9,
         (cpuNanos() - cpu) / 1e9, (processCpuNanos() - process) / 1e9, stats.mix, stats.withErrors, stats.samePositions, stats.candidateChecks,
         stats.candidatesProposed / (double) Math.max(1, stats.candidateChecks),
         stats.rulesInBundles / (double) Math.max(1, stats.candidateChecks), stats.fromBundle);
@@ -242,6 +243,8 @@ class DifferentialProperties {
   @Test
   void decisionsDoNotDependOnTheOrderOfRulesAndFiles() {
     int[] laidOut = new int[2];
+    long wall = System.nanoTime();
+    long process = processCpuNanos();
     theory(REORDER_TRIES).forAll(Scenario.pooled(Math.min(POOL, REORDER_TRIES)),
         Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE)).checkAssert((s, seed) -> {
           List<SourceFile> other = s.bundle().reordered(seed);
@@ -273,8 +276,9 @@ class DifferentialProperties {
             }
           }
         });
-    System.out.printf("reorder: %d bundles laid out again, %d of them with the rules in another order%n",
-        laidOut[1], laidOut[0]);
+    System.out.printf("reorder: %d bundles laid out again, %d of them with the rules in another order, in %.1f s"
+        + " (CPU: %.1f s the whole JVM)%n", laidOut[1], laidOut[0], (System.nanoTime() - wall) / 1e9,
+        (processCpuNanos() - process) / 1e9);
   }
 
   private static List<String> ruleOrder(CheckedBundle b) {
@@ -345,7 +349,7 @@ class DifferentialProperties {
     } catch (IOException e) {
       replay += "# (could not write the case to target/: " + e + ")\n";
     }
-    return new AssertionError(what + "\n" + replay);
+    return new AssertionError(what + " (replay with -Dwrit.differential.seed=" + SEED + ")\n" + replay);
   }
 
   private static long processCpuNanos() {
