@@ -439,8 +439,6 @@ public abstract class AbstractDeciderTest {
 
     @Test
     void everyUnmetRequirementIsListedEvenWhenTwoNameTheSameEntity() {
-      org.junit.jupiter.api.Assumptions.assumeFalse(knownDifferences().contains("pending-per-requirement"),
-          "known difference: the plan evaluator lists one pending entry per (policy, from)");
       // FIXTURES.md: `pending` lists {policy, from, required, missing} per unmet approval requirement.
       String rules = "grant g { principal any ttl 1h approval Team::\"owners\" approval 3 of Team::\"owners\" }";
       Decision d = withApprovals(rules, "Employee::alice", "");

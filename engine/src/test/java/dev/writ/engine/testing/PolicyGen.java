@@ -66,11 +66,10 @@ public final class PolicyGen {
   /**
    * With {@code -Dwrit.gen.knownDifferences=true} the generators also make the inputs on which
    * the plan evaluator is known to differ from the reference (see AbstractDeciderTest's
-   * {@code knownDifferences}): two approval clauses of a rule from the same entity, IPv6
-   * addresses in mixed notation. Off by default, so that these do not hide other differences.
+   * {@code knownDifferences}): IPv6 addresses in mixed notation. Off by default, so that these
+   * do not hide other differences.
    */
   public static final boolean KNOWN_DIFFERENCES = Boolean.getBoolean("writ.gen.knownDifferences");
-  static final boolean DISTINCT_APPROVAL_GROUPS = !KNOWN_DIFFERENCES;
 
   private final Rand r;
   private final SchemaModel m;
@@ -222,9 +221,6 @@ public final class PolicyGen {
         String count = r.chance(0.35) ? r.between(1, 3) + " of " : "";
         String[] fromUid = r.chance(0.85) ? new String[] {"Team", r.pick(m.types.get("Team").ids())}
             : new String[] {"Employee", r.pick(m.types.get("Employee").ids())};
-        if (DISTINCT_APPROVAL_GROUPS && approvalsFrom.stream().anyMatch(f -> java.util.Arrays.equals(f, fromUid))) {
-          continue;
-        }
         approvalsFrom.add(fromUid);
         String from = Gens.entity(fromUid[0], fromUid[1]);
         String where = r.chance(0.35) ? " where " + exprs.condition(scope, r.between(0, 1)) : "";
