@@ -110,7 +110,8 @@ final class ExprGen {
     options.add(this::has);
     options.add(() -> "cidr(" + r.oneOf("context.ip", "context[\"source-ip\"]", "\"10.1.2.3\"") + ", "
         + r.oneOf("\"10.0.0.0/8\"", "\"192.168.0.0/16\"", "\"2001:db8::/32\"", "\"10.1.2.3/32\"") + ")");
-    options.add(() -> r.oneOf("context.flag", "context.mfa", "context.flag == true", "context.mfa == false"));
+    options.add(() -> r.oneOf("context.flag", "context.mfa", "context.flag == true", "context.mfa == false",
+        "size(context.s) == " + r.oneOf(5, 6)));
     options.add(() -> r.oneOf("true", "false"));
     attrRead("principal", scope.principalTypes(), VT.BOOL).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.BOOL).ifPresent(s -> options.add(() -> s));

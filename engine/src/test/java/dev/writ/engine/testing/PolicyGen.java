@@ -66,8 +66,8 @@ public final class PolicyGen {
   /**
    * With {@code -Dwrit.gen.knownDifferences=true} the generators also make the inputs on which
    * the plan evaluator is known to differ from the reference (see AbstractDeciderTest's
-   * {@code knownDifferences}): IPv6 addresses in mixed notation. Off by default, so that these
-   * do not hide other differences.
+   * {@code knownDifferences}): IPv6 addresses in mixed notation, the size of a string with
+   * characters outside the BMP. Off by default, so that these do not hide other differences.
    */
   public static final boolean KNOWN_DIFFERENCES = Boolean.getBoolean("writ.gen.knownDifferences");
 
