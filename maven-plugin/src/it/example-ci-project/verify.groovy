@@ -20,7 +20,7 @@ assert run.contains('BUILD SUCCESS')
 
 // 3: a failing case, as the README shows it
 run = runs[2]
-assert run.contains('[ERROR] FAILED case "SRE reads prod orders during an incident" in ')
+assert run.contains('[ERROR] FAILED case "SRE reads prod orders during an incident" (')
 assert run.contains('[ERROR]   ttl: expected 1h, got 2h')
 assert run.contains('[ERROR]   rerun it alone: mvn policy:test -Dpolicy.test="SRE reads prod orders during an incident"')
 assert run.contains('There are policy test failures: 1 failure, 0 errors, 7 passed of 8 tests.')

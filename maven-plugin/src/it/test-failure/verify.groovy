@@ -4,7 +4,7 @@ assert runs.size() == 4 : "expected 4 Maven runs in build.log, found ${runs.size
 
 // 1: verify fails; the log names the case, shows expected against actual, the explanation and the rerun command
 def run = runs[0]
-assert run.contains('[ERROR] FAILED case "SRE reads prod with MFA" in src/test/policy/access_test.yaml (src/test/policy/access_test.yaml:8)')
+assert run.contains('[ERROR] FAILED case "SRE reads prod with MFA" (src/test/policy/access_test.yaml:8)')
 assert run.contains('[ERROR]   ttl: expected 1h, got 2h')
 assert run.contains('[ERROR]   explanation:')
 assert run.contains('[ERROR]   rerun it alone: mvn policy:test -Dpolicy.test="SRE reads prod with MFA"')

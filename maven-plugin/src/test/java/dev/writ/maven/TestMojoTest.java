@@ -34,7 +34,7 @@ class TestMojoTest {
     RecordingLog log = new RecordingLog();
     mojo(log).printResults(run);
 
-    assertTrue(log.lines.contains("[ERROR] FAILED case \"SRE reads \"prod\"\" in b_test.yaml (b_test.yaml:9)"), log.lines.toString());
+    assertTrue(log.lines.contains("[ERROR] FAILED case \"SRE reads \"prod\"\" (b_test.yaml:9)"), log.lines.toString());
     assertTrue(log.lines.contains("[ERROR]   ttl: expected 1h, got 2h"), log.lines.toString());
     assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("[INFO] suite passing suite (a_test.yaml): 1 passed")), log.lines.toString());
     assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("[ERROR] suite failing suite (b_test.yaml): 1 passed, 1 failed")), log.lines.toString());

@@ -80,7 +80,7 @@ public final class GrantTable {
       case APPROVED -> {
         AuditEvent.Approved a = (AuditEvent.Approved) e;
         Grant g = grants.get(h.grant());
-        if (g != null && g.isPending()) {
+        if (g != null && g.isPending() && a.counted()) {
           grants.put(g.id(), g.withApproval(new AccessRequest.Approval(a.by(), Optional.of(h.time()))));
         }
       }
