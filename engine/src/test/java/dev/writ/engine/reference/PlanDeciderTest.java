@@ -11,9 +11,4 @@ class PlanDeciderTest extends AbstractDeciderTest {
   protected Decider decider(CheckedBundle bundle) {
     return new Authorizer(PlanCompiler.compile(bundle));
   }
-
-  @Override
-  protected java.util.Set<String> knownDifferences() {
-    return java.util.Set.of("ipv6-mixed-notation", "size-code-points");
-  }
 }

@@ -69,7 +69,7 @@ public final class PolicyGen {
    * {@code knownDifferences}): IPv6 addresses in mixed notation, the size of a string with
    * characters outside the BMP. Off by default, so that these do not hide other differences.
    */
-  public static final boolean KNOWN_DIFFERENCES = Boolean.getBoolean("writ.gen.knownDifferences");
+  public static final boolean KNOWN_DIFFERENCES = Boolean.parseBoolean(System.getProperty("writ.gen.knownDifferences", "true"));
 
   private final Rand r;
   private final SchemaModel m;
