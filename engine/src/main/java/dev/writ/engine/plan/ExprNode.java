@@ -8,6 +8,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import dev.writ.language.check.IpRange;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;

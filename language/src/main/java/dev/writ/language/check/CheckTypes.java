@@ -8,7 +8,6 @@ import dev.writ.language.ast.RuleDecl;
 import dev.writ.language.diag.DiagnosticCode;
 import dev.writ.language.diag.Suggestions;
 import dev.writ.language.source.Span;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -639,57 +638,30 @@ final class CheckTypes implements CheckStage {
     }
   }
 
-  /** IPv4 and IPv6 addresses and ranges, checked without name resolution. */
+  /** Literal arguments of {@code cidr}: checked with the evaluator's own parser, so both agree. */
   static final class Cidr {
     private Cidr() {}
 
     static String problem(String range) {
-      int slash = range.indexOf('/');
-      if (slash < 0) {
+      if (range.indexOf('/') < 0) {
         return "`" + range + "` is not a CIDR range such as `10.0.0.0/8`";
       }
-      String addr = addressProblem(range.substring(0, slash));
+      String addr = addressProblem(range.substring(0, range.indexOf('/')));
       if (addr != null) {
         return addr;
       }
-      try {
-        int bits = Integer.parseInt(range.substring(slash + 1));
-        int max = range.contains(":") ? 128 : 32;
-        return bits < 0 || bits > max ? "prefix length `" + bits + "` is outside 0.." + max : null;
-      } catch (NumberFormatException e) {
-        return "`" + range + "` has no valid prefix length";
+      if (IpRange.range(range) != null) {
+        return null;
       }
+      String bits = range.substring(range.indexOf('/') + 1);
+      int max = range.indexOf(':') >= 0 ? 128 : 32;
+      return bits.matches("[0-9]{1,9}") ? "prefix length `" + bits + "` is outside 0.." + max
+          : "`" + range + "` has no valid prefix length";
     }
 
     static String addressProblem(String address) {
-      if (!looksLikeAddress(address)) {
-        return "`" + address + "` is not an IP address";
-      }
-      try {
-        InetAddress.getByName(address); // literal addresses only: looksLikeAddress rules out host names
-        return null;
-      } catch (Exception e) {
-        return "`" + address + "` is not an IP address";
-      }
-    }
-
-    static boolean looksLikeAddress(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      if (s.contains(":")) {
-        return s.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == ':' || ch == '.');
-      }
-      String[] parts = s.split("\\.", -1);
-      if (parts.length != 4) {
-        return false;
-      }
-      for (String p : parts) {
-        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
-          return false;
-        }
-      }
-      return true;
+      return IpRange.address(address) == null ? "`" + address + "` is not an IP address" : null;
     }
   }
+
 }

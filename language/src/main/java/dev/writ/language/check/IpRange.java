@@ -1,6 +1,6 @@
-package dev.writ.engine.plan;
+package dev.writ.language.check;
 
-/** IPv4 and IPv6 literals and CIDR ranges, parsed without any name resolution. */
+/** IPv4 and IPv6 literals and CIDR ranges, parsed without any name resolution: one definition for the checker (literal arguments of `cidr`) and the evaluator. */
 public final class IpRange {
   private IpRange() {}
 
