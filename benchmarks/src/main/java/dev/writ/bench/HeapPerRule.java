@@ -3,7 +3,10 @@ package dev.writ.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.plan.PlanData;
+import dev.writ.language.check.CheckedBundle;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -22,7 +25,11 @@ import org.casbin.jcasbin.main.Enforcer;
  * compiled conditions, indexes, schema, attribute table). Entities are not counted. The same is
  * done for the jCasbin enforcer of the PEER mix (its policy lines plus role links).
  *
- * <pre>java -XX:+UseSerialGC -Xmx6g -cp benchmarks.jar dev.writ.bench.HeapPerRule [--repeat 3] [--json FILE] [N ...]</pre>
+ * <pre>java -XX:+UseSerialGC -Xmx6g -cp benchmarks.jar dev.writ.bench.HeapPerRule [--repeat 3] [--json FILE] [N ...]
+ * java -cp benchmarks.jar dev.writ.bench.HeapPerRule --histogram [REALISTIC|PEER|ROLE_FOLDER] [N]</pre>
+ *
+ * <p>The second form prints which classes hold the retained bytes (a live-object histogram taken
+ * before and after the plan is built): the evidence behind the per-rule figure.
  *
  * <p>Run it in its own JVM (run.sh does): the figures are differences of whole-heap sizes, so
  * anything else allocating at the same time would be counted.
@@ -68,6 +75,9 @@ public final class HeapPerRule {
 
   static Sample writ(Workload.Mix mix, int n, int repeat) {
     Workload w = Workload.generate(mix, n);
+    // NOTE(bench): the first compile grows ANTLR's process-wide DFA cache, which stays for the
+    // life of the JVM; compile once before measuring so that only the plan is counted.
+    Reference.reachabilityFence(w.compile());
     long[] bytes = new long[repeat];
     for (int r = 0; r < repeat; r++) {
       long before = settledUsed();
@@ -81,6 +91,7 @@ public final class HeapPerRule {
 
   static Sample casbin(int n, int repeat) {
     Workload w = Workload.generate(Workload.Mix.PEER, n);
+    Reference.reachabilityFence(CasbinPeer.enforcer(w)); // class loading and Aviator's caches
     long[] bytes = new long[repeat];
     for (int r = 0; r < repeat; r++) {
       long before = settledUsed();
@@ -92,7 +103,71 @@ public final class HeapPerRule {
     return new Sample("jcasbin-peer", n, bytes);
   }
 
+  /** The live-object class histogram (a full GC first), as class name to [instances, bytes]. */
+  static java.util.Map<String, long[]> histogram() {
+    try {
+      javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+      String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(name, "gcClassHistogram",
+          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+      java.util.Map<String, long[]> out = new java.util.HashMap<>();
+      for (String line : text.split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 4 && f[0].endsWith(":")) {
+          out.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+      }
+      return out;
+    } catch (javax.management.JMException e) {
+      throw new IllegalStateException("no class histogram: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Prints which classes hold the retained bytes, in two steps: the plan data that {@code lower}
+   * produces (what a bundle stores), then what {@code EvaluationPlan.of} adds on top of it
+   * (compiled rules, matchers, the rule index).
+   */
+  static void histogramDelta(Workload.Mix mix, int n) {
+    Workload w = Workload.generate(mix, n);
+    Reference.reachabilityFence(w.compile()); // warm the parser's shared caches first (see writ())
+    CheckedBundle checked = w.check();
+    java.util.Map<String, long[]> h0 = histogram();
+    PlanData data = PlanCompiler.lower(checked);
+    java.util.Map<String, long[]> h1 = histogram();
+    EvaluationPlan plan = EvaluationPlan.of(data);
+    java.util.Map<String, long[]> h2 = histogram();
+    printDelta(h0, h1, n, "plan data (lower + fold-constants) of a " + mix + " bundle");
+    printDelta(h1, h2, n, "executable plan on top of it (bind, compile expressions, build index)");
+    Reference.reachabilityFence(plan);
+    Reference.reachabilityFence(checked);
+  }
+
+  private static void printDelta(java.util.Map<String, long[]> before, java.util.Map<String, long[]> after, int n,
+                                 String title) {
+    List<java.util.Map.Entry<String, long[]>> rows = new ArrayList<>();
+    long total = 0;
+    for (var e : after.entrySet()) {
+      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      long[] d = {e.getValue()[0] - b[0], e.getValue()[1] - b[1]};
+      total += d[1];
+      rows.add(java.util.Map.entry(e.getKey(), d));
+    }
+    rows.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+    System.out.printf("%n%s, %d rules: %d bytes, %.0f per rule; largest classes:%n", title, n, total,
+        (double) total / n);
+    System.out.printf("%12s %12s %9s  %s%n", "instances", "bytes", "B/rule", "class");
+    for (int i = 0; i < Math.min(16, rows.size()); i++) {
+      long[] d = rows.get(i).getValue();
+      System.out.printf("%12d %12d %9.1f  %s%n", d[0], d[1], (double) d[1] / n, rows.get(i).getKey());
+    }
+  }
+
   public static void main(String[] args) throws IOException {
+    if (args.length >= 1 && args[0].equals("--histogram")) {
+      Workload.Mix mix = Workload.Mix.valueOf(args.length > 1 ? args[1] : "REALISTIC");
+      histogramDelta(mix, args.length > 2 ? Integer.parseInt(args[2]) : 10000);
+      return;
+    }
     int repeat = 3;
     Path json = null;
     List<Integer> sizes = new ArrayList<>();
