@@ -26,7 +26,8 @@ import java.util.Map;
  * Wall-clock latency on a loaded two-core machine includes time spent waiting for a core; this
  * figure does not, so it shows what the engine itself costs.
  *
- * <pre>java -cp benchmarks.jar dev.writ.bench.CpuProbe [--json FILE] [--rounds 5] [N ...]</pre>
+ * <pre>java -cp benchmarks.jar dev.writ.bench.CpuProbe [--json FILE] [--rounds 5] [--warmup 200000]
+ *     [--decisions 100000] [--mix REALISTIC|PEER|ROLE_FOLDER]... [N ...]</pre>
  */
 public final class CpuProbe {
   private CpuProbe() {}
@@ -35,7 +36,7 @@ public final class CpuProbe {
 
   public record Result(String mix, int rules, double[] cpuNsPerDecision, double candidates, Map<Outcome, Integer> mix_) {}
 
-  static Result probe(Workload.Mix mix, int n, int rounds) {
+  static Result probe(Workload.Mix mix, int n, int rounds, int warmup, int per) {
     Workload w = Workload.generate(mix, n);
     Authorizer a = new Authorizer(w.compile());
     MapEntityStore store = w.store();
@@ -54,11 +55,10 @@ public final class CpuProbe {
     }
     // Warm-up: enough for C2 to compile the decision path.
     long sink = 0;
-    for (int i = 0; i < 200_000; i++) {
+    for (int i = 0; i < warmup; i++) {
       sink += a.decide(reqs[i & (reqs.length - 1)], store, options).policies().size();
     }
     double[] perDecision = new double[rounds];
-    int per = 100_000;
     for (int round = 0; round < rounds; round++) {
       long c0 = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < per; i++) {
@@ -75,12 +75,16 @@ public final class CpuProbe {
   public static void main(String[] args) throws IOException {
     Path json = null;
     int rounds = 5;
+    int warmup = 200_000;
+    int decisions = 100_000;
     List<Integer> sizes = new ArrayList<>();
     List<Workload.Mix> mixes = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--json" -> json = Path.of(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--decisions" -> decisions = Integer.parseInt(args[++i]);
         case "--mix" -> mixes.add(Workload.Mix.valueOf(args[++i]));
         default -> sizes.add(Integer.parseInt(args[i].replace("_", "")));
       }
@@ -97,7 +101,7 @@ public final class CpuProbe {
         "outcomes");
     for (Workload.Mix mix : mixes) {
       for (int n : sizes) {
-        Result r = probe(mix, n, rounds);
+        Result r = probe(mix, n, rounds, warmup, decisions);
         double[] s = r.cpuNsPerDecision().clone();
         Arrays.sort(s);
         System.out.printf("%-12s %7d %12.0f %12.0f %12.0f %11.1f  %s%n", r.mix(), r.rules(), s[s.length / 2], s[0],
