@@ -22,7 +22,9 @@ public record Decision(Outcome decision, Optional<Long> ttlSeconds, boolean stan
     forbids = List.copyOf(forbids);
     pending = List.copyOf(pending);
     obligations = List.copyOf(obligations);
-    actions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actions));
+    // One action is the common case: a one-entry map has its order already.
+    actions = actions.size() == 1 ? Map.copyOf(actions)
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actions));
     reasons = List.copyOf(reasons);
     errors = List.copyOf(errors);
   }

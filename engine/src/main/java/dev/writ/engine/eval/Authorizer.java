@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -299,35 +298,53 @@ public final class Authorizer implements Decider {
     return missing;
   }
 
+  private static final Comparator<PendingApproval> PENDING_ORDER = Comparator.comparing(PendingApproval::policy)
+      .thenComparing(PendingApproval::from);
+  private static final Comparator<PlanRule.ObligationDef> OBLIGATION_ORDER = Comparator
+      .comparing(PlanRule.ObligationDef::name).thenComparing(o -> o.value() == null ? "" : o.value());
+
+  /** Combines the per-action results (LANGUAGE.md §7.2). Kept free of streams: it runs on every decision. */
   private Decision assemble(Map<String, ActionResult> results, Map<String, Outcome> outcomes, List<String> reasons,
                             Collector collector, CompiledIntent intent, AccessRequest request, DecideOptions options) {
     Outcome overall = Outcome.PERMIT;
     for (Outcome o : outcomes.values()) {
       overall = overall.and(o);
     }
-    TreeSet<String> policies = new TreeSet<>();
-    TreeSet<String> forbids = new TreeSet<>();
-    TreeMap<String, CompiledRule> withObligations = new TreeMap<>();
-    TreeSet<PendingApproval> pending = new TreeSet<>(Comparator.comparing(PendingApproval::policy)
-        .thenComparing(PendingApproval::from));
+    List<CompiledRule> granting = new ArrayList<>(2);
+    List<CompiledRule> forbidding = List.of();
+    List<PendingApproval> pending = List.of();
     Long ttl = null;
     boolean bounded = false;
     for (ActionResult r : results.values()) {
-      for (CompiledRule f : r.forbids) {
-        forbids.add(f.name);
-        withObligations.put(f.name, f);
+      if (!r.forbids.isEmpty()) {
+        forbidding = forbidding.isEmpty() ? new ArrayList<>(r.forbids) : forbidding;
+        if (forbidding != r.forbids) {
+          for (CompiledRule f : r.forbids) {
+            if (!forbidding.contains(f)) {
+              forbidding.add(f);
+            }
+          }
+        }
       }
       if (r.outcome == Outcome.PERMIT) {
         for (CompiledRule g : r.satisfied) {
-          policies.add(g.name);
-          withObligations.put(g.name, g);
+          if (!granting.contains(g)) {
+            granting.add(g);
+          }
         }
         if (r.ttl != null) {
           ttl = ttl == null ? r.ttl : Math.min(ttl, r.ttl);
           bounded = true;
         }
       } else if (r.outcome == Outcome.PENDING) {
-        pending.addAll(r.pending);
+        if (pending.isEmpty()) {
+          pending = new ArrayList<>();
+        }
+        for (PendingApproval p : r.pending) {
+          if (!pending.contains(p)) {
+            pending.add(p);
+          }
+        }
       }
     }
     Optional<Long> issued = Optional.empty();
@@ -343,19 +360,56 @@ public final class Authorizer implements Decider {
         issued = Optional.of(limit);
       }
     }
-    List<Obligation> obligations = new ArrayList<>();
-    for (CompiledRule r : withObligations.values()) {
-      r.data.obligations().stream()
-          .sorted(Comparator.comparing(PlanRule.ObligationDef::name)
-              .thenComparing(o -> o.value() == null ? "" : o.value()))
-          .distinct()
-          .forEach(o -> obligations.add(new Obligation(o.name(), o.value(), r.name)));
+    List<String> policies = names(granting);
+    List<String> forbids = names(forbidding);
+    List<Obligation> obligations = List.of();
+    for (List<CompiledRule> group : List.of(granting, forbidding)) {
+      for (CompiledRule r : group) {
+        if (!r.data.obligations().isEmpty()) {
+          if (obligations.isEmpty()) {
+            obligations = new ArrayList<>();
+          }
+          List<PlanRule.ObligationDef> defs = new ArrayList<>(r.data.obligations());
+          defs.sort(OBLIGATION_ORDER);
+          for (PlanRule.ObligationDef o : defs) {
+            Obligation ob = new Obligation(o.name(), o.value(), r.name);
+            if (!obligations.contains(ob)) {
+              obligations.add(ob);
+            }
+          }
+        }
+      }
     }
-    TreeSet<EvalErrorInfo> errors = new TreeSet<>(ERROR_ORDER);
-    errors.addAll(collector.errors);
-    return new Decision(overall, issued, standing, List.copyOf(policies), List.copyOf(forbids), List.copyOf(pending),
-        obligations, outcomes, reasons, List.copyOf(errors),
+    if (obligations.size() > 1) {
+      obligations.sort(Comparator.comparing(Obligation::policy));
+    }
+    if (pending.size() > 1) {
+      pending.sort(PENDING_ORDER);
+    }
+    List<EvalErrorInfo> errors = collector.errors;
+    if (errors.size() > 1) {
+      TreeSet<EvalErrorInfo> sorted = new TreeSet<>(ERROR_ORDER);
+      sorted.addAll(errors);
+      errors = new ArrayList<>(sorted);
+    }
+    return new Decision(overall, issued, standing, policies, forbids, pending, obligations, outcomes, reasons, errors,
         collector.traces == null ? Optional.empty() : Optional.of(List.copyOf(collector.traces)));
+  }
+
+  /** Rule names, sorted. */
+  private static List<String> names(List<CompiledRule> rules) {
+    if (rules.isEmpty()) {
+      return List.of();
+    }
+    if (rules.size() == 1) {
+      return List.of(rules.get(0).name);
+    }
+    String[] out = new String[rules.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rules.get(i).name;
+    }
+    java.util.Arrays.sort(out);
+    return List.of(out);
   }
 
   private static Long min(Long a, Long b) {
@@ -384,7 +438,7 @@ public final class Authorizer implements Decider {
       if (plan.isActionGroup(a)) {
         throw new BadRequestException(field + ": `" + a + "` is an action group; a request names concrete actions");
       }
-      if (plan.schema().strict() && !plan.schema().actions().containsKey(a)) {
+      if (plan.schema().strict() && !plan.isDeclaredAction(a)) {
         throw new BadRequestException(field + ": unknown action `" + a + "`"
             + dev.writ.language.diag.Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
       }
@@ -395,6 +449,80 @@ public final class Authorizer implements Decider {
     if (store.get(uid) == null) {
       throw new BadRequestException(field + ": unknown entity `" + uid + "`");
     }
+  }
+
+  /**
+   * For an action fact (LANGUAGE.md §8, step 2): why the request's single action on its resource
+   * is outside its intent's envelope, or empty when it is inside (or the request has no intent).
+   * An intent that is no longer declared, or parameters that no longer fit it, count as outside.
+   */
+  public Optional<String> outsideIntent(AccessRequest request, EntityStore entities, Instant time) {
+    if (request.intent().isEmpty()) {
+      return Optional.empty();
+    }
+    String name = request.intent().get().name();
+    CompiledIntent intent = plan.intent(name);
+    if (intent == null) {
+      return Optional.of("intent `" + name + "` is not declared in the current bundle");
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, Value> params = IntentParams.check(intent, request.intent().get().params(), problems);
+    if (!problems.isEmpty()) {
+      return Optional.of(problems.get(0));
+    }
+    EntityStore store = entities.overlay(request.entities());
+    EvalState s = new EvalState(store, plan.attributes(), request.resource(), request.context(), name, params,
+        request.durationSeconds().orElse(null), time);
+    s.principal(request.principal(), request.delegation());
+    String action = request.actions().get(0);
+    s.action(action);
+    return intent.covers(s) ? Optional.empty()
+        : Optional.of("`" + action + "` on `" + request.resource() + "` is outside intent `" + name + "`");
+  }
+
+  /** Whether a grant for this intent revokes its tree on drift ({@code on drift revoke}). */
+  public boolean revokesOnDrift(String intentName) {
+    CompiledIntent intent = plan.intent(intentName);
+    return intent != null && intent.revokeOnDrift();
+  }
+
+  /**
+   * For an action fact (LANGUAGE.md §8, step 4): the forbids that apply now to the request's
+   * single action, for its principal or any member of its chain. A forbid that errors applies.
+   */
+  public List<String> forbidding(AccessRequest request, EntityStore entities, Instant time) {
+    EntityStore store = entities.overlay(request.entities());
+    String intentName = request.intent().map(AccessRequest.IntentRef::name).orElse(null);
+    Map<String, Value> params = Map.of();
+    CompiledIntent intent = intentName == null ? null : plan.intent(intentName);
+    if (intent != null) {
+      params = IntentParams.check(intent, request.intent().get().params(), new ArrayList<>());
+    }
+    EvalState s = new EvalState(store, plan.attributes(), request.resource(), request.context(), intentName, params,
+        request.durationSeconds().orElse(null), time);
+    s.principal(request.principal(), request.delegation());
+    String action = request.actions().get(0);
+    s.action(action);
+    ActionResult result = new ActionResult();
+    Collector collector = new Collector(false);
+    RuleIndex.Candidates candidates = new RuleIndex.Candidates();
+    Set<EntityUid> resourceAncestors = store.ancestorsOrSelf(request.resource());
+    List<EntityUid> chain = request.delegation();
+    for (int i = chain.size(); i >= 0; i--) {
+      EntityUid member = i == chain.size() ? request.principal() : chain.get(i);
+      if (store.get(member) == null && i < chain.size()) {
+        continue;
+      }
+      s.principal(member, i == chain.size() ? chain : chain.subList(0, i));
+      plan.forbidIndex().candidates(action, s, resourceAncestors, candidates);
+      for (int c = 0; c < candidates.size(); c++) {
+        CompiledRule rule = plan.rule(candidates.get(c));
+        if (applies(rule, s, collector, true) && !result.forbids.contains(rule)) {
+          result.forbids.add(rule);
+        }
+      }
+    }
+    return result.forbids.stream().map(r -> r.name).sorted().toList();
   }
 
   /**

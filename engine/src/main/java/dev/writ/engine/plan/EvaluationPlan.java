@@ -25,6 +25,7 @@ public final class EvaluationPlan {
   private final RuleIndex grants;
   private final RuleIndex forbids;
   private final Set<String> actionGroups;
+  private final Set<String> declaredActions;
 
   private EvaluationPlan(PlanData data) {
     this.data = data;
@@ -52,6 +53,7 @@ public final class EvaluationPlan {
     this.grants = new RuleIndex(grantList);
     this.forbids = new RuleIndex(forbidList);
     this.actionGroups = Set.copyOf(data.schema().groups().keySet());
+    this.declaredActions = Set.copyOf(data.schema().actions().keySet());
   }
 
   public static EvaluationPlan of(PlanData data) {
@@ -120,6 +122,10 @@ public final class EvaluationPlan {
 
   public RuleIndex forbidIndex() {
     return forbids;
+  }
+
+  public boolean isDeclaredAction(String action) {
+    return declaredActions.contains(action);
   }
 
   public boolean isActionGroup(String action) {

@@ -39,7 +39,7 @@ public final class EntityUid implements Comparable<EntityUid> {
       throw new IllegalArgumentException("`" + text + "` is not an entity; write `Type::id`, e.g. `Employee::alice`");
     }
     String type = text.substring(0, sep);
-    if (!type.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+    if (!isTypeName(type)) {
       throw new IllegalArgumentException("`" + type + "` in `" + text + "` is not a type name");
     }
     String id = text.substring(sep + 2);
@@ -49,6 +49,17 @@ public final class EntityUid implements Comparable<EntityUid> {
       throw new IllegalArgumentException("`" + text + "` has an empty id");
     }
     return new EntityUid(type, id);
+  }
+
+  private static boolean isTypeName(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+      if (!letter && (i == 0 || c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return !s.isEmpty();
   }
 
   private static String unquote(String s) {

@@ -40,6 +40,10 @@ public final class Durations {
       String digits = text.substring(start, i);
       char unitChar = text.charAt(i++);
       int unit = UNITS.indexOf(unitChar);
+      if (unit < 0 && Character.isWhitespace(unitChar)) {
+        throw new InvalidDuration("invalid duration `" + text + "`: a duration has no spaces and one-letter units "
+            + "(d, h, m, s), such as `1h30m`");
+      }
       if (unit < 0) {
         throw new InvalidDuration("invalid duration `" + text + "`: unknown unit `" + unitChar + "` (use d, h, m or s)");
       }
@@ -62,6 +66,27 @@ public final class Durations {
       }
     }
     return total;
+  }
+
+  /**
+   * The seconds a malformed literal such as {@code 30m1h}, {@code 1h1h} or {@code 01h} was
+   * probably meant to have (its parts added up), for a "did you mean" hint; empty when it is
+   * not made of digits-and-unit parts or is too large.
+   */
+  public static java.util.Optional<Long> lenient(String text) {
+    if (text == null || !text.matches("([0-9]+[dhms])+")) {
+      return java.util.Optional.empty();
+    }
+    long total = 0;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([dhms])").matcher(text);
+    try {
+      while (m.find()) {
+        total = Math.addExact(total, Math.multiplyExact(Long.parseLong(m.group(1)), SECONDS[UNITS.indexOf(m.group(2))]));
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(total);
   }
 
   /** The canonical text: largest unit first, zero parts left out, zero is {@code 0s}. */

@@ -3,9 +3,7 @@ package dev.writ.language.check;
 import dev.writ.language.ast.IntentDecl;
 import dev.writ.language.diag.DiagnosticCode;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -21,13 +19,16 @@ final class CheckIntents implements CheckStage {
   public void run(CheckContext ctx) {
     for (IntentDecl intent : ctx.intents.values()) {
       Map<Class<?>, IntentDecl.Clause> once = new HashMap<>();
-      Set<String> params = new HashSet<>();
+      Map<String, IntentDecl.Param> params = new HashMap<>();
       for (IntentDecl.Clause c : intent.clauses()) {
         if (!(c instanceof IntentDecl.Param) && !(c instanceof IntentDecl.Allow)) {
           IntentDecl.Clause first = once.putIfAbsent(c.getClass(), c);
           if (first != null) {
-            ctx.report(DiagnosticCode.RULE_DUPLICATE_CLAUSE, c.span(), "intent `" + intent.name().value()
-                + "` has this clause twice", "first at " + first.span().position());
+            String keyword = c instanceof IntentDecl.Max ? "max" : c instanceof IntentDecl.OnDrift ? "on drift"
+                : "description";
+            ctx.report(DiagnosticCode.RULE_DUPLICATE_CLAUSE, c.span(), "`" + keyword + "` appears twice in intent `"
+                + intent.name().value() + "`", "first at " + first.span().position()
+                + "; only `param` and `allow` may repeat");
           }
         }
         if (c instanceof IntentDecl.Param p) {
@@ -35,9 +36,10 @@ final class CheckIntents implements CheckStage {
           if (name.equals("name")) {
             ctx.report(DiagnosticCode.NAME_RESERVED_PARAM, p.name().span(),
                 "an intent parameter may not be called `name`", "`intent.name` is the intent's own name");
-          } else if (!params.add(name)) {
+          } else if (params.putIfAbsent(name, p) != null) {
             ctx.report(DiagnosticCode.NAME_DUPLICATE, p.name().span(), "parameter `" + name + "` of intent `"
-                + intent.name().value() + "` is declared twice");
+                + intent.name().value() + "` is declared twice",
+                "first declared at " + params.get(name).name().span().position());
           }
           Type type = ResolveSchema.resolveType(ctx, p.type());
           p.pattern().ifPresent(pattern -> {
@@ -69,7 +71,8 @@ final class CheckIntents implements CheckStage {
     } catch (PatternSyntaxException e) {
       ctx.report(DiagnosticCode.REGEX_INVALID, span, "regular expression does not compile: "
           + e.getDescription().toLowerCase() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""),
-          "patterns use Java syntax and match the whole string");
+          regex.startsWith("*") ? "in a regular expression any run of characters is `.*`; `like` takes glob "
+              + "patterns such as `*-ops`" : "patterns use Java syntax and match the whole string");
       return false;
     }
   }

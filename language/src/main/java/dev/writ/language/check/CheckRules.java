@@ -50,7 +50,8 @@ final class CheckRules implements CheckStage {
           case APPROVAL -> {
             RuleDecl.ApprovalClause a = (RuleDecl.ApprovalClause) c;
             if (a.count() < 1) {
-              ctx.report(DiagnosticCode.RULE_INVALID_COUNT, c.span(), "an approval needs at least 1 approver");
+              ctx.report(DiagnosticCode.RULE_INVALID_COUNT, c.span(), "an approval needs at least 1 approver",
+                  "leave out `approval` if none is needed");
             }
             if (ctx.strict) {
               ResolveSchema.requireType(ctx, a.from().type());

@@ -206,7 +206,7 @@ final class CheckTypes implements CheckStage {
         case MATCHES: {
           Expr.Matches m = (Expr.Matches) e;
           expect(m.operand(), check(m.operand(), guards), Type.Tag.STRING, "`matches`");
-          CheckIntents.compile(ctx, m.regex(), m.span());
+          CheckIntents.compile(ctx, m.regex(), patternSpan(m));
           return Type.BOOL;
         }
         case METHOD:
@@ -230,6 +230,26 @@ final class CheckTypes implements CheckStage {
         default:
           throw new IllegalStateException("internal invariant violated: unknown expression kind " + e.kind());
       }
+    }
+
+    /** A hint for {@code x == "true"} where {@code x} is a Bool. */
+    private static String quotedBool(Expr.Binary b) {
+      for (Expr side : List.of(b.left(), b.right())) {
+        if (side instanceof Expr.StrLit s && (s.value().equals("true") || s.value().equals("false"))) {
+          return "`true` and `false` are written without quotes";
+        }
+      }
+      return null;
+    }
+
+    /** The pattern literal of a {@code matches}: the first quote after the operand to the end. */
+    private static Span patternSpan(Expr.Matches m) {
+      Span s = m.span();
+      if (!s.isKnown()) {
+        return s;
+      }
+      int quote = s.source().text().indexOf('"', m.operand().span().end());
+      return quote >= 0 && quote < s.end() ? new Span(s.source(), quote, s.end()) : s;
     }
 
     private static Type union(Type a, Type b) {
@@ -287,7 +307,7 @@ final class CheckTypes implements CheckStage {
           return entityAttribute(targetExpr, target, attr, span, guards);
         default:
           if (strict) {
-            mismatch(span, "`" + attr + "` is read from a " + target + ", which has no attributes", null);
+            mismatch(span, "`" + attr + "` is read from " + a(target) + ", which has no attributes", null);
           }
           return Type.DYNAMIC;
       }
@@ -305,13 +325,18 @@ final class CheckTypes implements CheckStage {
       }
       if (env.intents() == null) {
         if (strict) {
+          List<String> declaring = ctx.intents.values().stream()
+              .filter(i -> i.params().stream().anyMatch(p -> p.name().value().equals(attr)))
+              .map(i -> "`intent " + i.name().value() + "`").toList();
           ctx.report(DiagnosticCode.INTENT_PARAM_WITHOUT_INTENT, span, "`intent." + attr
-              + "` is read, but the rule has no `intent` clause to declare it",
-              "add `intent <name>` to the rule so the parameter can be checked");
+              + "` is read, but the rule has no `intent` clause to declare it", declaring.isEmpty()
+                  ? "add `intent <name>` to the rule so the parameter can be checked"
+                  : "add " + String.join(" or ", declaring) + " to the rule; it declares `" + attr + "`");
         }
         return Type.DYNAMIC;
       }
       Type type = null;
+      IntentDecl first = null;
       boolean optional = false;
       for (IntentDecl intent : env.intents()) {
         Optional<IntentDecl.Param> p = intent.params().stream().filter(x -> x.name().value().equals(attr)).findFirst();
@@ -324,8 +349,12 @@ final class CheckTypes implements CheckStage {
         Type t = ResolveSchema.resolveType(ctx, p.get().type());
         if (type != null && !type.equals(t)) {
           ctx.report(DiagnosticCode.TYPE_AMBIGUOUS_ATTRIBUTE, span, "parameter `" + attr + "` is " + type
-              + " in one intent and " + t + " in another");
+              + " in intent `" + first.name().value() + "` and " + t + " in `" + intent.name().value() + "`",
+              "declare it with one type in every intent the rule names");
           return Type.DYNAMIC;
+        }
+        if (type == null) {
+          first = intent;
         }
         type = t;
         optional |= p.get().optional();
@@ -342,6 +371,7 @@ final class CheckTypes implements CheckStage {
         return Type.DYNAMIC;
       }
       Type type = null;
+      String firstTypeName = null;
       boolean optional = false;
       for (String typeName : target.entityTypes()) {
         Schema.EntityTypeDef def = ctx.schema.entityTypes().get(typeName);
@@ -353,14 +383,19 @@ final class CheckTypes implements CheckStage {
           ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, span, "`" + typeName + "` has no attribute `" + attr + "`",
               Suggestions.hint(attr, def.attributes().keySet()).orElse(target.entityTypes().size() > 1
                   ? "the selector admits " + String.join(", ", target.entityTypes())
-                  + "; every one of them must declare it" : null));
+                  + "; every one of them must declare it"
+                  : def.attributes().isEmpty() ? "`" + typeName + "` declares no attributes"
+                  : "`" + typeName + "` declares " + String.join(", ", def.attributes().keySet())));
           return Type.DYNAMIC;
         }
         if (type != null && !type.equals(a.type())) {
           ctx.report(DiagnosticCode.TYPE_AMBIGUOUS_ATTRIBUTE, span, "attribute `" + attr + "` is " + type
-              + " on one type and " + a.type() + " on `" + typeName + "`",
+              + " on `" + firstTypeName + "` and " + a.type() + " on `" + typeName + "`",
               "narrow the selector to one type, or declare the attribute with one type everywhere");
           return Type.DYNAMIC;
+        }
+        if (type == null) {
+          firstTypeName = typeName;
         }
         type = a.type();
         optional |= a.optional();
@@ -401,7 +436,7 @@ final class CheckTypes implements CheckStage {
           }
         }
         case RECORD, DYNAMIC -> { }
-        default -> mismatch(h.span(), "`has` tests an entity, `context` or `intent`, not a " + target, null);
+        default -> mismatch(h.span(), "`has` tests an entity, `context` or `intent`, not " + a(target), null);
       }
     }
 
@@ -412,7 +447,7 @@ final class CheckTypes implements CheckStage {
       switch (b.op()) {
         case EQ, NE -> {
           if (strict && !l.comparableWith(r)) {
-            mismatch(b.span(), op + " compares " + l + " with " + r + ", which is never equal", null);
+            mismatch(b.span(), op + " compares " + l + " with " + r + ", which is never equal", quotedBool(b));
           }
           return Type.BOOL;
         }
@@ -467,7 +502,9 @@ final class CheckTypes implements CheckStage {
       Integer arity = METHODS.get(name);
       if (arity == null) {
         ctx.report(DiagnosticCode.NAME_UNKNOWN_FUNCTION, m.method().span(), "unknown method `" + name + "`",
-            Suggestions.hint(name, METHODS.keySet()).orElse("methods are contains, containsAll and containsAny"));
+            Suggestions.hint(name, METHODS.keySet()).orElse(name.equals("startsWith") || name.equals("endsWith")
+                ? "test prefixes and suffixes with `like`: `email like \"*@acme.com\"`"
+                : "methods are contains, containsAll and containsAny"));
         return Type.DYNAMIC;
       }
       if (args.size() != arity) {
@@ -477,13 +514,15 @@ final class CheckTypes implements CheckStage {
       }
       if (strict && !target.isDynamic()) {
         if (target.tag() != Type.Tag.SET) {
-          mismatch(m.target().span(), "`" + name + "` is a set method, but this is " + target, null);
+          mismatch(m.target().span(), "`" + name + "` is a set method, but this is " + target,
+              target.is(Type.Tag.STRING) && name.equals("contains") ? "to test for a substring, use `like \"*text*\"`"
+                  : null);
         } else if (name.equals("contains")) {
           if (!args.get(0).comparableWith(target.element())) {
-            mismatch(m.args().get(0).span(), "a set of " + target.element() + " never contains a " + args.get(0), null);
+            mismatch(m.args().get(0).span(), "a set of " + target.element() + " never contains " + a(args.get(0)), null);
           }
         } else if (!args.get(0).is(Type.Tag.SET)) {
-          mismatch(m.args().get(0).span(), "`" + name + "` takes a set, not a " + args.get(0), null);
+          mismatch(m.args().get(0).span(), "`" + name + "` takes a set, not " + a(args.get(0)), null);
         }
       }
       return Type.BOOL;
@@ -574,6 +613,12 @@ final class CheckTypes implements CheckStage {
       if (strict && !actual.is(wanted)) {
         mismatch(e.span(), what + " needs " + article(wanted) + ", but this is " + actual, null);
       }
+    }
+
+    /** A type name with its article: "a String", "an Int", "an Employee". */
+    private static String a(Type t) {
+      String s = t.toString();
+      return ("AEIOUaeiou".indexOf(s.charAt(0)) >= 0 ? "an " : "a ") + s;
     }
 
     private static String article(Type.Tag t) {

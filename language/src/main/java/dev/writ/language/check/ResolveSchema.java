@@ -37,10 +37,13 @@ final class ResolveSchema implements CheckStage {
         }
       }
       Map<String, Schema.AttributeDef> attrs = new LinkedHashMap<>();
+      Map<String, Declaration.AttributeDecl> firstDecl = new HashMap<>();
       for (Declaration.AttributeDecl a : e.attributes()) {
-        if (attrs.containsKey(a.name().value())) {
+        Declaration.AttributeDecl first = firstDecl.putIfAbsent(a.name().value(), a);
+        if (first != null) {
           ctx.report(DiagnosticCode.NAME_DUPLICATE, a.name().span(),
-              "attribute `" + a.name().value() + "` of `" + e.name().value() + "` is declared twice");
+              "attribute `" + a.name().value() + "` of `" + e.name().value() + "` is declared twice",
+              "first declared at " + first.name().span().position());
           continue;
         }
         attrs.put(a.name().value(), new Schema.AttributeDef(resolveType(ctx, a.type()), a.optional()));
@@ -49,16 +52,21 @@ final class ResolveSchema implements CheckStage {
     }
 
     SortedMap<String, Schema.ActionDef> actions = new TreeMap<>();
+    // One `action "a", "b" on T` declares several actions: resolve (and report) its types once.
+    Map<Declaration.Actions, SortedSet<String>> resolvedOn = new java.util.IdentityHashMap<>();
     for (Map.Entry<String, Declaration.Actions> entry : ctx.actionDecls.entrySet()) {
       Declaration.Actions decl = entry.getValue();
       Str name = decl.actions().stream().filter(s -> s.value().equals(entry.getKey())).findFirst().orElseThrow();
       checkName(ctx, name, false);
-      SortedSet<String> on = new TreeSet<>();
-      for (Name t : decl.resourceTypes()) {
-        if (requireType(ctx, t)) {
-          on.add(t.value());
+      SortedSet<String> on = resolvedOn.computeIfAbsent(decl, d -> {
+        SortedSet<String> resolved = new TreeSet<>();
+        for (Name t : d.resourceTypes()) {
+          if (requireType(ctx, t)) {
+            resolved.add(t.value());
+          }
         }
-      }
+        return resolved;
+      });
       actions.put(entry.getKey(), new Schema.ActionDef(entry.getKey(), on));
     }
 

@@ -36,8 +36,9 @@ final class Scopes {
           if (!kind.isPrincipal()) {
             ctx.report(DiagnosticCode.RULE_WRONG_KIND, type.span(), "`" + type.value() + "` is a " + kind.keyword()
                 + " type and cannot be a principal", "principals are declared with `human`, `machine` or `agent`");
+          } else {
+            admitted.add(type.value()); // a wrong kind is not admitted, so it causes no further errors
           }
-          admitted.add(type.value());
         }
       }
       alt.in().ifPresent(in -> membership(ctx, admitted, in));
@@ -65,8 +66,9 @@ final class Scopes {
           if (kind != EntityKind.RESOURCE) {
             ctx.report(DiagnosticCode.RULE_WRONG_KIND, type.span(), "`" + type.value() + "` is a " + kind.keyword()
                 + " type, not a resource type", "resources are declared with `resource`");
+          } else {
+            admitted.add(type.value()); // a wrong kind is not admitted, so it causes no further errors
           }
-          admitted.add(type.value());
         }
       }
       alt.in().ifPresent(in -> membership(ctx, admitted, in));

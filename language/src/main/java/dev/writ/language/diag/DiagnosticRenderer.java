@@ -38,9 +38,10 @@ public final class DiagnosticRenderer {
       int line = src.line(span.start());
       String text = src.lineText(line);
       int col = src.column(span.start()) - 1;
-      // A span that runs over several lines is underlined to the end of its first line.
-      int endCol = span.end() > span.start() && src.line(span.end() - 1) == line
-          ? src.column(span.end() - 1)
+      // An empty span (a missing token, the end of the file) gets one caret; a span that runs
+      // over several lines is underlined to the end of its first line.
+      int endCol = span.end() <= span.start() ? col + 1
+          : src.line(span.end() - 1) == line ? src.column(span.end() - 1)
           : text.length();
       int width = Math.max(1, endCol - col);
       StringBuilder caret = new StringBuilder("    ");

@@ -58,9 +58,11 @@ final class AstBuilder {
   }
 
   PolicyFile file(PolicyFileContext ctx, List<Comment> comments) {
-    Optional<QualifiedName> pkg = Optional.ofNullable(ctx.packageDecl()).map(p -> qualifiedName(p.qualifiedName()));
+    List<DeclarationContext> all = ctx.declaration();
+    Optional<QualifiedName> pkg = all.isEmpty() || all.get(0).packageDecl() == null ? Optional.empty()
+        : Optional.of(qualifiedName(all.get(0).packageDecl().qualifiedName()));
     List<Declaration> decls = new ArrayList<>();
-    for (DeclarationContext d : ctx.declaration()) {
+    for (DeclarationContext d : pkg.isPresent() ? all.subList(1, all.size()) : all) {
       if (d.packageDecl() != null) {
         report(DiagnosticCode.NAME_PACKAGE_POSITION, span(d), "`package` must be the first declaration of its file",
             pkg.isPresent() ? "a file has at most one package" : "move it to the top of the file");
@@ -394,10 +396,12 @@ final class AstBuilder {
     }
     if (ctx instanceof BareIdentContext b) {
       String text = b.IDENT().getText();
+      // `user.department` is meant as a variable; `== sre` is more likely a string without quotes.
+      boolean readFrom = b.getParent() instanceof PostfixExprContext p && !p.postfixOp().isEmpty();
       String hint = Suggestions.closest(text, VARIABLES)
           .map(s -> "did you mean `" + s + "`?")
-          .orElse("expressions start from `principal`, `resource`, `action`, `context`, `intent`, `delegation` "
-              + "or `request`; strings need quotes");
+          .orElse(readFrom ? "expressions start from `principal`, `resource`, `action`, `context`, `intent`, "
+              + "`delegation` or `request`" : "strings need quotes: `\"" + text + "\"`");
       report(DiagnosticCode.NAME_UNKNOWN_VARIABLE, span, "unknown name `" + text + "` in expression", hint);
       return mk(new Expr.BoolLit(false, span), List.of());
     }
@@ -464,8 +468,9 @@ final class AstBuilder {
     try {
       return Durations.parse(t.getText());
     } catch (Durations.InvalidDuration e) {
-      report(DiagnosticCode.SYNTAX_INVALID_DURATION, span(t), e.getMessage(),
-          "write units largest first, each once: `1h30m`, `7d`, `45s`");
+      String hint = Durations.lenient(t.getText()).map(s -> "did you mean `" + Durations.format(s) + "`?")
+          .orElse("write units largest first, each once: `1h30m`, `7d`, `45s`");
+      report(DiagnosticCode.SYNTAX_INVALID_DURATION, span(t), e.getMessage(), hint);
       return 1;
     }
   }
@@ -515,14 +520,19 @@ final class AstBuilder {
             badEscape(base, i, "`\\u` must be followed by four hex digits");
           }
         }
-        default -> badEscape(base, i, "unknown escape `\\" + e + "`; use `\\\" \\\\ \\n \\t` or `\\uXXXX`");
+        default -> badEscape(base, i, "unknown escape `\\" + e + "`; use `\\\" \\\\ \\n \\t` or `\\uXXXX`",
+            "a backslash is written `\\\\`");
       }
     }
     return out.toString();
   }
 
   private void badEscape(int base, int i, String message) {
-    report(DiagnosticCode.SYNTAX_INVALID_ESCAPE, new Span(source, base + i - 1, base + i + 1), message, null);
+    badEscape(base, i, message, null);
+  }
+
+  private void badEscape(int base, int i, String message, String hint) {
+    report(DiagnosticCode.SYNTAX_INVALID_ESCAPE, new Span(source, base + i - 1, base + i + 1), message, hint);
   }
 
   private void report(DiagnosticCode code, Span span, String message, String hint) {

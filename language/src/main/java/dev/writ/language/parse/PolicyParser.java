@@ -10,8 +10,10 @@ import dev.writ.language.parse.antlr.WritParser;
 import dev.writ.language.source.SourceFile;
 import dev.writ.language.source.Span;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
@@ -50,25 +52,40 @@ public final class PolicyParser {
     List<Diagnostic> diagnostics = new ArrayList<>();
     List<Comment> comments = new ArrayList<>();
     List<Token> tokens = new ArrayList<>();
+    // Tokens right after a stray character, and unterminated strings: a parser error there is a
+    // consequence of a problem already reported (`Team::'sre'`, `a & b`), so it is not reported.
+    Set<Integer> quiet = new HashSet<>();
+    int strayEnd = -1;
     for (Token t : lexer.getAllTokens()) {
       Span span = new Span(source, offsets.toChar(t.getStartIndex()), offsets.toChar(t.getStopIndex() + 1));
       switch (t.getType()) {
         case WritLexer.LINE_COMMENT, WritLexer.BLOCK_COMMENT -> comments.add(new Comment(t.getText(), span));
-        case WritLexer.ERROR_CHAR -> diagnostics.add(Diagnostic.of(DiagnosticCode.SYNTAX_UNEXPECTED_CHARACTER, span,
-            "unexpected character `" + printable(t.getText()) + "`", hintForCharacter(t.getText())));
+        case WritLexer.ERROR_CHAR -> {
+          diagnostics.add(Diagnostic.of(DiagnosticCode.SYNTAX_UNEXPECTED_CHARACTER, span,
+              "unexpected character `" + printable(t.getText()) + "`", hintForCharacter(t.getText())));
+          strayEnd = span.end();
+        }
         case WritLexer.UNTERMINATED_STRING -> {
           diagnostics.add(Diagnostic.of(DiagnosticCode.SYNTAX_UNTERMINATED_STRING, span,
               "string has no closing quote", "strings end on the line they start on"));
           CommonToken fixed = new CommonToken(t);
           fixed.setType(WritLexer.STRING);
+          quiet.add(tokens.size()); // a parser error on it would repeat this one
           tokens.add(fixed);
         }
         case WritLexer.UNTERMINATED_COMMENT -> diagnostics.add(Diagnostic.of(
             DiagnosticCode.SYNTAX_UNTERMINATED_COMMENT, new Span(source, span.start(), span.start() + 2),
             "block comment is not closed", "close it with `*/`"));
-        default -> tokens.add(t);
+        default -> {
+          if (strayEnd >= 0 && text.substring(strayEnd, span.start()).isBlank()) {
+            quiet.add(tokens.size());
+          }
+          strayEnd = -1;
+          tokens.add(t);
+        }
       }
       if (diagnostics.size() > limits.maxErrors()) {
+        diagnostics.remove(diagnostics.size() - 1); // report the limit in its place, as the parser does
         diagnostics.add(Diagnostic.of(DiagnosticCode.LIMIT_TOO_MANY_ERRORS, span,
             "too many errors in this file; stopped after " + limits.maxErrors()));
         return new ParseResult(Optional.empty(), new Diagnostics(diagnostics));
@@ -92,7 +109,8 @@ public final class PolicyParser {
       stream.seek(0);
       parser.reset();
       parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-      SyntaxErrorStrategy strategy = new SyntaxErrorStrategy(source, offsets, limits.maxErrors());
+      SyntaxErrorStrategy strategy = new SyntaxErrorStrategy(source, offsets, limits.maxErrors(), diagnostics.size(),
+          quiet);
       parser.setErrorHandler(strategy);
       try {
         tree = parser.policyFile();
@@ -156,6 +174,7 @@ public final class PolicyParser {
       case "|" -> "did you mean `||`?";
       case "#" -> "comments start with `//`";
       case "*" -> "wildcards go inside action strings: `\"db:*\"`";
+      case "\u201c", "\u201d", "\u2018", "\u2019" -> "this is a typographic quote; strings use straight double quotes `\"`";
       default -> null;
     };
   }

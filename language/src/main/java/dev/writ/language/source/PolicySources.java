@@ -42,7 +42,8 @@ public final class PolicySources {
       return new Loaded(files, new Diagnostics(diagnostics));
     }
     if (paths.isEmpty()) {
-      diagnostics.add(problem(shown, DiagnosticCode.IO_NO_POLICIES, "no `.policy` files in `" + shown + "`"));
+      diagnostics.add(problem(shown, DiagnosticCode.IO_NO_POLICIES, "no `.policy` files in `" + shown + "`",
+          "a bundle is every file ending in `.policy` under the directory, at any depth"));
     }
     for (Path p : paths) {
       readOne(p, p.toString(), files, diagnostics);
@@ -65,11 +66,13 @@ public final class PolicySources {
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      diagnostics.add(problem(shown, DiagnosticCode.IO_NOT_TEXT, "`" + shown + "` is not UTF-8 text"));
+      diagnostics.add(problem(shown, DiagnosticCode.IO_NOT_TEXT, "file is not UTF-8 text",
+          "policy files are UTF-8; save it with that encoding"));
       return;
     }
     if (text.indexOf('\0') >= 0) {
-      diagnostics.add(problem(shown, DiagnosticCode.IO_NOT_TEXT, "`" + shown + "` is a binary file, not policy text"));
+      diagnostics.add(problem(shown, DiagnosticCode.IO_NOT_TEXT, "file is binary, not policy text",
+          "it holds NUL characters; if it is text in UTF-16, save it as UTF-8"));
       return;
     }
     if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
@@ -79,7 +82,11 @@ public final class PolicySources {
   }
 
   private static Diagnostic problem(String path, DiagnosticCode code, String message) {
-    return Diagnostic.of(code, new Span(new SourceFile(path, ""), 0, 0), message);
+    return problem(path, code, message, null);
+  }
+
+  private static Diagnostic problem(String path, DiagnosticCode code, String message, String hint) {
+    return Diagnostic.of(code, new Span(new SourceFile(path, ""), 0, 0), message, hint);
   }
 
   private static String reason(Exception e) {

@@ -7,7 +7,10 @@
  */
 grammar Writ;
 
-policyFile : packageDecl? declaration* EOF ;
+// The package, when there is one, is the first declaration (AstBuilder checks that). It is not
+// a separate optional element: `packageDecl? declaration*` would be ambiguous, and a syntax
+// error right after the package would then make the parser give up on the whole file.
+policyFile : declaration* EOF ;
 
 packageDecl : PACKAGE qualifiedName SEMI? ;
 qualifiedName : name (DOT name)* ;
@@ -18,7 +21,7 @@ declaration
   | actionDecl
   | intentDecl
   | ruleDecl
-  | packageDecl   // only valid first in a file; accepted here so the message can say so
+  | packageDecl   // only valid first in a file (AstBuilder says so otherwise)
   ;
 
 // ---- schema ----------------------------------------------------------------------------

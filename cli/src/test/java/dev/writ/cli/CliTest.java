@@ -1,0 +1,206 @@
+package dev.writ.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, messages, and never a stack trace. */
+class CliTest {
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run writ(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Writ.run(args, new PrintWriter(out), new PrintWriter(err));
+    assertFalse(err.toString().contains("\tat "), "stack trace printed:\n" + err);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  Path policies;
+
+  @BeforeEach
+  void project() throws IOException {
+    policies = Files.createDirectories(dir.resolve("policies"));
+    try (InputStream in = CliTest.class.getResourceAsStream("/prod.policy")) {
+      Files.write(policies.resolve("prod.policy"), in.readAllBytes());
+    }
+    Files.writeString(dir.resolve("entities.yaml"), """
+        - { uid: Employee::alice, attrs: { department: sre, mfa_enrolled: true }, parents: [Team::sre] }
+        - { uid: Employee::carol, parents: [Team::db-owners] }
+        - { uid: Database::orders, attrs: { env: prod, classification: restricted, tags: [] } }
+        """);
+  }
+
+  @Test
+  void checkReportsNoProblemsOnAValidBundle() {
+    Run r = writ("check", policies.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("checked 1 file, 2 rules: no problems"), r.out());
+  }
+
+  @Test
+  void checkExitsOneWithEveryDiagnostic() throws IOException {
+    Files.writeString(policies.resolve("bad.policy"), """
+        grant g1 { principal Employe action "db:selct" ttl 1h }
+        grant g2 { principal agent action "db:select" }
+        """);
+    Run r = writ("check", policies.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("bad.policy:1:22: error name.unknown-type: unknown entity type `Employe`"), r.out());
+    assertTrue(r.out().contains("did you mean `Employee`?"), r.out());
+    assertTrue(r.out().contains("error name.unknown-action"), r.out());
+    assertTrue(r.out().contains("warning lint.standing-grant"), r.out());
+    assertTrue(r.out().contains("warning lint.agent-without-intent"), r.out());
+  }
+
+  @Test
+  void checkFailsOnWarningsOnlyWhenAsked() throws IOException {
+    Files.writeString(policies.resolve("standing.policy"), "grant s { principal Employee action \"db:select\" }\n");
+    assertEquals(0, writ("check", policies.toString()).code());
+    assertEquals(1, writ("check", "--fail-on-warning", policies.toString()).code());
+  }
+
+  @Test
+  void unreadableInputExitsTwo() throws IOException {
+    assertEquals(2, writ("check", dir.resolve("missing").toString()).code());
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Run r = writ("check", empty.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.out().contains("io.no-policies"), r.out());
+    Files.write(policies.resolve("blob.policy"), new byte[] {0, 1, 2, (byte) 0xff});
+    Run b = writ("check", policies.toString());
+    assertEquals(2, b.code());
+    assertTrue(b.out().contains("io.not-text"), b.out());
+  }
+
+  @Test
+  void usageMistakesExitTwo() {
+    assertEquals(2, writ().code());
+    assertEquals(2, writ("nonsense").code());
+    assertEquals(2, writ("eval", "--policies", policies.toString()).code());
+  }
+
+  @Test
+  void fmtRewritesInPlaceAndIsIdempotent() throws IOException {
+    Path f = policies.resolve("prod.policy");
+    Run check = writ("fmt", "--check", policies.toString());
+    assertEquals(1, check.code(), check.out());
+    assertTrue(check.out().contains("prod.policy: not formatted"), check.out());
+    assertEquals(0, writ("fmt", policies.toString()).code());
+    String once = Files.readString(f);
+    assertEquals(0, writ("fmt", "--check", policies.toString()).code());
+    assertEquals(0, writ("fmt", f.toString()).code());
+    assertEquals(once, Files.readString(f));
+    assertTrue(once.contains("// optional, first in the file"), "comments are kept");
+    assertEquals(0, writ("check", policies.toString()).code());
+  }
+
+  @Test
+  void fmtRefusesAFileWithSyntaxErrors() throws IOException {
+    Path f = policies.resolve("broken.policy");
+    Files.writeString(f, "grant g { ttl 90 }\n");
+    Run r = writ("fmt", f.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("broken.policy:1:15: error syntax.unexpected-token"), r.err());
+    assertEquals("grant g { ttl 90 }\n", Files.readString(f), "a file that does not parse is left alone");
+  }
+
+  @Test
+  void evalDecidesOneRequest() throws IOException {
+    Files.writeString(dir.resolve("req.yaml"), """
+        principal: Employee::alice
+        actions: ["db:select"]
+        resource: Database::orders
+        intent: { name: investigate_incident, ticket: INC-4711 }
+        approvals: [ { by: Employee::carol } ]
+        context: { mfa: true }
+        time: "2026-06-15T10:00:00Z"
+        """);
+    Run r = writ("eval", "--policies", policies.toString(), "--entities", dir.resolve("entities.yaml").toString(),
+        "--request", dir.resolve("req.yaml").toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode d = json(r.out().trim());
+    assertEquals("permit", d.path("decision").asText());
+    assertEquals("2h", d.path("ttl").asText());
+    assertEquals("acme.prod.prod_db_incident_read", d.path("policies").get(0).asText());
+  }
+
+  @Test
+  void evalBatchWritesOneLinePerInputLineAndExitsTwoOnBadLines() throws IOException {
+    Files.writeString(dir.resolve("reqs.jsonl"), String.join("\n",
+        "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],\"resource\":\"Database::orders\"}",
+        "{\"principal\":\"Employee::bob\",\"actions\":[\"db:select\"],\"resource\":\"Database::orders\"}",
+        "this is not json",
+        "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],\"resource\":\"Database::orders\",\"duration\":\"90\"}",
+        "") );
+    Run r = writ("eval", "--policies", policies.toString(), "--entities", dir.resolve("entities.yaml").toString(),
+        "--requests", dir.resolve("reqs.jsonl").toString(), "--explain");
+    assertEquals(2, r.code());
+    String[] lines = r.out().split("\n");
+    assertEquals(4, lines.length, r.out());
+    assertEquals("deny", json(lines[0]).path("decision").asText());
+    assertTrue(json(lines[0]).has("explanation"));
+    assertEquals(2, json(lines[1]).path("line").asInt());
+    assertTrue(json(lines[1]).path("error").asText().contains("unknown entity `Employee::bob`"));
+    assertEquals(3, json(lines[2]).path("line").asInt());
+    assertTrue(json(lines[3]).path("error").asText().startsWith("duration:"), lines[3]);
+  }
+
+  @Test
+  void evalWithBadEntityDataExitsTwoNamingTheLine() throws IOException {
+    Files.writeString(dir.resolve("bad.yaml"), """
+        - { uid: Employee::alice, attrs: { mfa_enrolled: "yes" } }
+        """);
+    Files.writeString(dir.resolve("req.json"), "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],\"resource\":\"Database::orders\"}");
+    Run r = writ("eval", "--policies", policies.toString(), "--entities", dir.resolve("bad.yaml").toString(),
+        "--request", dir.resolve("req.json").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("bad.yaml:1:") && r.err().contains("expected a Bool"), r.err());
+  }
+
+  @Test
+  void testRunsSuitesAndFailsOnAFailingCase() throws IOException {
+    Path tests = Files.createDirectories(dir.resolve("tests"));
+    Files.writeString(tests.resolve("prod_test.yaml"), """
+        suite: prod
+        now: "2026-06-15T10:00:00Z"
+        entities: ../entities.yaml
+        cases:
+          - name: alice needs an approval
+            request: { principal: Employee::alice, actions: ["db:select"], resource: Database::orders,
+                       intent: { name: investigate_incident, ticket: INC-1 }, context: { mfa: true } }
+            expect: { decision: pending }
+          - name: wrong on purpose
+            request: { principal: Employee::alice, actions: ["db:select"], resource: Database::orders }
+            expect: { decision: permit }
+        """);
+    Path reports = dir.resolve("reports");
+    Run r = writ("test", "--policies", policies.toString(), "--tests", tests.toString(), "--reports", reports.toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("policy tests: 1 passed, 1 failed"), r.out());
+    assertTrue(r.out().contains("decision: expected permit, got deny"), r.out());
+    assertTrue(Files.exists(reports.resolve("TEST-policy.prod_test.xml")));
+    Run one = writ("test", "--policies", policies.toString(), "--tests", tests.toString(), "--filter", "alice*");
+    assertEquals(0, one.code(), one.out());
+  }
+
+  private static JsonNode json(String s) throws IOException {
+    return new ObjectMapper().readTree(s.getBytes(StandardCharsets.UTF_8));
+  }
+}

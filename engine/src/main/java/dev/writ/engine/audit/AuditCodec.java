@@ -1,0 +1,218 @@
+package dev.writ.engine.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.writ.engine.decision.PendingApproval;
+import dev.writ.engine.json.DataDocument;
+import dev.writ.engine.json.DataNode;
+import dev.writ.engine.json.Values;
+import dev.writ.engine.request.AccessRequest;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import dev.writ.language.ast.Durations;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Audit events to and from their JSON form. Field names are flat and stable, so that a fixture
+ * assertion such as {@code {event: revoked, grant: g2, reason: drift}} and an HTTP query read
+ * them directly.
+ */
+public final class AuditCodec {
+  private AuditCodec() {}
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  public static ObjectNode write(AuditEvent e) {
+    ObjectNode o = F.objectNode();
+    AuditEvent.Header h = e.header();
+    o.put("time", h.time().toString());
+    o.put("event", e.type().json());
+    o.put("grant", h.grant());
+    putNullable(o, "parent", h.parent());
+    putNullable(o, "intent", h.intent());
+    ObjectNode params = o.putObject("params");
+    h.params().forEach((k, v) -> params.set(k, Values.toJson(v)));
+    o.put("principal", h.principal().toString());
+    o.set("chain", uids(h.chain()));
+    o.set("approvers", uids(h.approvers()));
+    ArrayNode policies = o.putArray("policies");
+    h.policies().forEach(policies::add);
+    putNullable(o, "revision", h.revision());
+    switch (e.type()) {
+      case REQUESTED -> {
+        AuditEvent.Requested r = (AuditEvent.Requested) e;
+        o.set("actions", strings(r.actions()));
+        o.put("resource", r.resource().toString());
+        o.set("context", Values.toJson(r.context()));
+        putDuration(o, "duration", r.durationSeconds());
+        o.set("approvals", approvals(r.approvals()));
+      }
+      case DECIDED -> {
+        AuditEvent.Decided d = (AuditEvent.Decided) e;
+        o.put("decision", d.decision());
+        putDuration(o, "ttl", d.ttlSeconds());
+        o.put("standing", d.standing());
+        o.set("forbids", strings(d.forbids()));
+        ArrayNode pending = o.putArray("pending");
+        for (PendingApproval p : d.pending()) {
+          ObjectNode x = pending.addObject();
+          x.put("policy", p.policy());
+          x.put("from", p.from().toString());
+          x.put("required", p.required());
+          x.put("missing", p.missing());
+        }
+        o.set("reasons", strings(d.reasons()));
+      }
+      case APPROVED -> {
+        AuditEvent.Approved a = (AuditEvent.Approved) e;
+        o.put("by", a.by().toString());
+        o.put("counted", a.counted());
+      }
+      case GRANTED -> {
+        AuditEvent.Granted g = (AuditEvent.Granted) e;
+        o.set("actions", strings(g.actions()));
+        o.put("resource", g.resource().toString());
+        o.set("context", Values.toJson(g.context()));
+        o.put("requested_at", g.requestedAt().toString());
+        putDuration(o, "duration", g.requestedDuration());
+        o.set("approvals", approvals(g.approvals()));
+        o.put("issued_at", g.issuedAt().toString());
+        putNullable(o, "expires_at", g.expiresAt() == null ? null : g.expiresAt().toString());
+      }
+      case DELEGATED -> {
+        AuditEvent.Delegated d = (AuditEvent.Delegated) e;
+        o.put("to", d.to().toString());
+        o.set("actions", strings(d.actions()));
+      }
+      case ACTION -> {
+        AuditEvent.ActionChecked a = (AuditEvent.ActionChecked) e;
+        o.put("action", a.action());
+        o.put("resource", a.resource().toString());
+        o.put("answer", a.answer());
+        o.put("drift", a.drift());
+        o.set("reasons", strings(a.reasons()));
+      }
+      case DRIFT -> {
+        AuditEvent.Drift d = (AuditEvent.Drift) e;
+        o.put("action", d.action());
+        o.put("resource", d.resource().toString());
+        o.put("mode", d.mode());
+      }
+      case REVOKED -> o.put("reason", ((AuditEvent.Revoked) e).reason());
+      case EXPIRED -> o.put("expires_at", ((AuditEvent.Expired) e).expiresAt().toString());
+    }
+    return o;
+  }
+
+  /** Reads an event back (replay after a restart). */
+  public static AuditEvent read(JsonNode o) {
+    DataNode n = new DataNode(DataDocument.parse("<event>", "{}", false), o, "");
+    AuditEvent.Type type = AuditEvent.Type.parse(o.path("event").asText());
+    if (type == null) {
+      throw new IllegalArgumentException("unknown event type `" + o.path("event").asText() + "`");
+    }
+    Map<String, Value> params = new LinkedHashMap<>();
+    o.path("params").fields().forEachRemaining(f -> params.put(f.getKey(), Values.untyped(n.field("params").field(f.getKey()))));
+    AuditEvent.Header h = new AuditEvent.Header(Instant.parse(o.path("time").asText()), o.path("grant").asText(),
+        text(o, "parent"), text(o, "intent"), params, EntityUid.parse(o.path("principal").asText()), uidList(o.path("chain")),
+        uidList(o.path("approvers")), stringList(o.path("policies")), text(o, "revision"));
+    return switch (type) {
+      case REQUESTED -> new AuditEvent.Requested(h, stringList(o.path("actions")), EntityUid.parse(o.path("resource").asText()),
+          Values.record(n.field("context")), duration(o, "duration"), approvalList(o.path("approvals")));
+      case DECIDED -> {
+        List<PendingApproval> pending = new ArrayList<>();
+        for (JsonNode p : o.path("pending")) {
+          pending.add(new PendingApproval(p.path("policy").asText(), EntityUid.parse(p.path("from").asText()),
+              p.path("required").asLong(), p.path("missing").asLong()));
+        }
+        yield new AuditEvent.Decided(h, o.path("decision").asText(), duration(o, "ttl"), o.path("standing").asBoolean(),
+            stringList(o.path("forbids")), pending, stringList(o.path("reasons")));
+      }
+      case APPROVED -> new AuditEvent.Approved(h, EntityUid.parse(o.path("by").asText()), o.path("counted").asBoolean());
+      case GRANTED -> new AuditEvent.Granted(h, stringList(o.path("actions")), EntityUid.parse(o.path("resource").asText()),
+          Values.record(n.field("context")), Instant.parse(o.path("requested_at").asText()), duration(o, "duration"),
+          approvalList(o.path("approvals")), Instant.parse(o.path("issued_at").asText()),
+          text(o, "expires_at") == null ? null : Instant.parse(o.path("expires_at").asText()));
+      case DELEGATED -> new AuditEvent.Delegated(h, EntityUid.parse(o.path("to").asText()), stringList(o.path("actions")));
+      case ACTION -> new AuditEvent.ActionChecked(h, o.path("action").asText(), EntityUid.parse(o.path("resource").asText()),
+          o.path("answer").asText(), o.path("drift").asBoolean(), stringList(o.path("reasons")));
+      case DRIFT -> new AuditEvent.Drift(h, o.path("action").asText(), EntityUid.parse(o.path("resource").asText()),
+          o.path("mode").asText());
+      case REVOKED -> new AuditEvent.Revoked(h, o.path("reason").asText());
+      case EXPIRED -> new AuditEvent.Expired(h, Instant.parse(o.path("expires_at").asText()));
+    };
+  }
+
+  private static void putNullable(ObjectNode o, String name, String value) {
+    if (value == null) {
+      o.putNull(name);
+    } else {
+      o.put(name, value);
+    }
+  }
+
+  private static void putDuration(ObjectNode o, String name, Long seconds) {
+    putNullable(o, name, seconds == null ? null : Durations.format(seconds));
+  }
+
+  private static ArrayNode uids(List<EntityUid> list) {
+    ArrayNode a = F.arrayNode();
+    list.forEach(u -> a.add(u.toString()));
+    return a;
+  }
+
+  private static ArrayNode strings(List<String> list) {
+    ArrayNode a = F.arrayNode();
+    list.forEach(a::add);
+    return a;
+  }
+
+  private static ArrayNode approvals(List<AccessRequest.Approval> list) {
+    ArrayNode a = F.arrayNode();
+    for (AccessRequest.Approval ap : list) {
+      ObjectNode x = a.addObject();
+      x.put("by", ap.by().toString());
+      ap.at().ifPresent(t -> x.put("at", t.toString()));
+    }
+    return a;
+  }
+
+  private static String text(JsonNode o, String name) {
+    JsonNode v = o.get(name);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static Long duration(JsonNode o, String name) {
+    String t = text(o, name);
+    return t == null ? null : Durations.parse(t);
+  }
+
+  private static List<EntityUid> uidList(JsonNode a) {
+    List<EntityUid> out = new ArrayList<>();
+    a.forEach(x -> out.add(EntityUid.parse(x.asText())));
+    return out;
+  }
+
+  private static List<String> stringList(JsonNode a) {
+    List<String> out = new ArrayList<>();
+    a.forEach(x -> out.add(x.asText()));
+    return out;
+  }
+
+  private static List<AccessRequest.Approval> approvalList(JsonNode a) {
+    List<AccessRequest.Approval> out = new ArrayList<>();
+    for (JsonNode x : a) {
+      String at = text(x, "at");
+      out.add(new AccessRequest.Approval(EntityUid.parse(x.path("by").asText()),
+          at == null ? Optional.empty() : Optional.of(Instant.parse(at))));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.writ.engine.audit;
+
+import dev.writ.engine.decision.PendingApproval;
+import dev.writ.engine.request.AccessRequest;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The events of the audit trail (FIXTURES.md): what was requested, decided, approved, granted,
+ * delegated, done, drifted, revoked and expired. Every event carries the same header, so the
+ * trail explains any action: its grant, task, principal and chain, approvers, policies and the
+ * bundle revision. The trail is also the log from which grants are rebuilt after a restart, so
+ * events that create state carry all of it.
+ */
+public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Decided, AuditEvent.Approved,
+    AuditEvent.Granted, AuditEvent.Delegated, AuditEvent.ActionChecked, AuditEvent.Drift, AuditEvent.Revoked,
+    AuditEvent.Expired {
+
+  enum Type {
+    REQUESTED, DECIDED, APPROVED, GRANTED, DELEGATED, ACTION, DRIFT, REVOKED, EXPIRED;
+
+    public String json() {
+      return name().toLowerCase();
+    }
+
+    public static Type parse(String s) {
+      for (Type t : values()) {
+        if (t.json().equals(s)) {
+          return t;
+        }
+      }
+      return null;
+    }
+  }
+
+  Header header();
+
+  Type type();
+
+  /**
+   * What every event says. {@code intent} is null for a grant without a task.
+   */
+  record Header(Instant time, String grant, String parent, String intent, Map<String, Value> params,
+                EntityUid principal, List<EntityUid> chain, List<EntityUid> approvers, List<String> policies,
+                String revision) {
+    public Header {
+      params = params == null ? Map.of() : Map.copyOf(params);
+      chain = List.copyOf(chain);
+      approvers = List.copyOf(approvers);
+      policies = List.copyOf(policies);
+    }
+  }
+
+  /** An access request was made (with all of it, so a pending request can be decided again). */
+  record Requested(Header header, List<String> actions, EntityUid resource, Value.RecordV context,
+                   Long durationSeconds, List<AccessRequest.Approval> approvals) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.REQUESTED;
+    }
+  }
+
+  /** The decision on a request, on a request decided again after an approval, or on a delegation. */
+  record Decided(Header header, String decision, Long ttlSeconds, boolean standing, List<String> forbids,
+                 List<PendingApproval> pending, List<String> reasons) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.DECIDED;
+    }
+  }
+
+  /** An approval of a pending request; {@code counted} is false for a non-member or a self-approval. */
+  record Approved(Header header, EntityUid by, boolean counted) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.APPROVED;
+    }
+  }
+
+  /** A grant was issued: everything it is. */
+  record Granted(Header header, List<String> actions, EntityUid resource, Value.RecordV context, Instant requestedAt,
+                 Long requestedDuration, List<AccessRequest.Approval> approvals, Instant issuedAt,
+                 Instant expiresAt) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.GRANTED;
+    }
+  }
+
+  /** A grant was passed down: {@code header.grant} is the child, {@code header.parent} the parent. */
+  record Delegated(Header header, EntityUid to, List<String> actions) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.DELEGATED;
+    }
+  }
+
+  /** An action fact and its answer ({@code allow}, {@code deny} or {@code revoke}). */
+  record ActionChecked(Header header, String action, EntityUid resource, String answer, boolean drift,
+                       List<String> reasons) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.ACTION;
+    }
+  }
+
+  /** An action outside the grant's intent envelope, recorded before anything it causes. */
+  record Drift(Header header, String action, EntityUid resource, String mode) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.DRIFT;
+    }
+  }
+
+  /** @param reason {@code manual}, {@code drift}, {@code cascade} or {@code offboarded} */
+  record Revoked(Header header, String reason) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.REVOKED;
+    }
+  }
+
+  /** A grant's expiry, recorded once, when first observed. */
+  record Expired(Header header, Instant expiresAt) implements AuditEvent {
+    @Override
+    public Type type() {
+      return Type.EXPIRED;
+    }
+  }
+}

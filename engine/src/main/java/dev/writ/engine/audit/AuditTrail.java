@@ -1,0 +1,25 @@
+package dev.writ.engine.audit;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The append-only, hash-chained trail of audit events. {@link #append} returns only once the
+ * records are durable (for the file trail: written and forced to disk).
+ */
+public interface AuditTrail extends AutoCloseable {
+  List<AuditRecord> append(List<AuditEvent> events);
+
+  /** Every record, oldest first. */
+  List<AuditRecord> records();
+
+  default List<AuditRecord> query(Predicate<AuditRecord> filter) {
+    return records().stream().filter(filter).toList();
+  }
+
+  /** The hash of the last record (the genesis hash when empty). */
+  String head();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,74 @@
+package dev.writ.engine.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.writ.engine.json.DataDocument;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One record per line: a JSON object whose last field is {@code "hash"}, the SHA-256 of the
+ * line's exact bytes up to that field (closed with {@code }}). The body carries {@code seq} and
+ * {@code prev}, the hash of the record before it, so altering, removing or reordering any
+ * record breaks the chain at that record. Hashing the bytes as written, rather than a
+ * re-serialisation, means verification never depends on how a JSON library orders fields.
+ */
+public final class TrailFormat {
+  private TrailFormat() {}
+
+  public static final String GENESIS = "0".repeat(64);
+  private static final String HASH_FIELD = ",\"hash\":\"";
+  private static final int SUFFIX = HASH_FIELD.length() + 64 + 2; // ,"hash":"<64 hex>"}
+
+  /** A line and its hash. */
+  public record Line(String text, String hash) {}
+
+  public static Line line(long seq, String prev, ObjectNode body) {
+    ObjectNode o = DataDocument.JSON.createObjectNode();
+    o.put("seq", seq);
+    o.setAll(body);
+    o.put("prev", prev);
+    String json;
+    try {
+      json = DataDocument.JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("internal invariant violated: audit event not serialisable", e);
+    }
+    String hash = sha256(json);
+    return new Line(json.substring(0, json.length() - 1) + HASH_FIELD + hash + "\"}", hash);
+  }
+
+  /** A parsed line: its fields, its stated hash and whether that hash matches its content. */
+  public record Parsed(JsonNode json, long seq, String prev, String hash, boolean hashMatches) {}
+
+  /** Parses a line; throws {@link IllegalArgumentException} when it is not a record at all. */
+  public static Parsed parse(String line) {
+    if (line.length() < SUFFIX + 2 || !line.endsWith("\"}")
+        || !line.startsWith(HASH_FIELD, line.length() - SUFFIX)) {
+      throw new IllegalArgumentException("not an audit record (no hash at the end of the line)");
+    }
+    String stated = line.substring(line.length() - 66, line.length() - 2);
+    String body = line.substring(0, line.length() - SUFFIX) + "}";
+    JsonNode json;
+    try {
+      json = DataDocument.JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON");
+    }
+    if (json == null || !json.isObject() || !json.path("seq").canConvertToLong() || !json.has("prev")) {
+      throw new IllegalArgumentException("not an audit record (no `seq` or `prev`)");
+    }
+    return new Parsed(json, json.path("seq").asLong(), json.path("prev").asText(), stated, sha256(body).equals(stated));
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}

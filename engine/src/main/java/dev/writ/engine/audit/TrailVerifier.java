@@ -1,0 +1,60 @@
+package dev.writ.engine.audit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks a trail's hash chain from the first record to the last and names the first record
+ * that was altered, removed or reordered.
+ */
+public final class TrailVerifier {
+  private TrailVerifier() {}
+
+  /** @param firstBadLine 0 when the chain is intact */
+  public record Result(long records, long firstBadLine, String problem, String headHash) {
+    public boolean ok() {
+      return firstBadLine == 0;
+    }
+  }
+
+  public static Result verify(Path file) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String prev = TrailFormat.GENESIS;
+      long expected = 1;
+      long lineNo = 0;
+      String line;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isEmpty()) {
+          return new Result(expected - 1, lineNo, "line " + lineNo + " is empty where record " + expected
+              + " should be", prev);
+        }
+        TrailFormat.Parsed p;
+        try {
+          p = TrailFormat.parse(line);
+        } catch (IllegalArgumentException e) {
+          return new Result(expected - 1, lineNo, "record " + expected + " (line " + lineNo + ") is damaged: "
+              + e.getMessage(), prev);
+        }
+        if (!p.hashMatches()) {
+          return new Result(expected - 1, lineNo, "record " + p.seq() + " (line " + lineNo
+              + ") was altered: its content does not match its hash", prev);
+        }
+        if (p.seq() != expected) {
+          return new Result(expected - 1, lineNo, "record " + expected + " is missing or out of order: line "
+              + lineNo + " holds record " + p.seq(), prev);
+        }
+        if (!p.prev().equals(prev)) {
+          return new Result(expected - 1, lineNo, "record " + p.seq() + " (line " + lineNo
+              + ") does not follow the record before it: a record was removed, inserted or reordered", prev);
+        }
+        prev = p.hash();
+        expected++;
+      }
+      return new Result(expected - 1, 0, null, prev);
+    }
+  }
+}

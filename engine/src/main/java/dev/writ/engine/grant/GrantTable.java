@@ -1,0 +1,129 @@
+package dev.writ.engine.grant;
+
+import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.decision.PendingApproval;
+import dev.writ.engine.request.AccessRequest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The current grants, built by applying audit events in order. A pure function of the trail:
+ * replaying the same events always gives the same table, which is what makes a restart lose
+ * nothing. Not thread-safe: {@link GrantStore} guards it.
+ */
+public final class GrantTable {
+  private final Map<String, Grant> grants = new LinkedHashMap<>();
+  private final Map<String, List<String>> children = new HashMap<>();
+  private final Map<String, AuditEvent.Requested> requests = new HashMap<>();
+  private final Map<String, List<PendingApproval>> waitingFor = new HashMap<>();
+  private long lastId;
+
+  public Optional<Grant> get(String id) {
+    return Optional.ofNullable(grants.get(id));
+  }
+
+  public Collection<Grant> all() {
+    return grants.values();
+  }
+
+  /** The approvals a pending request still waits for, from its latest decision. */
+  public List<PendingApproval> waitingFor(String id) {
+    return waitingFor.getOrDefault(id, List.of());
+  }
+
+  /** Every grant delegated from this one, transitively, parents before children. */
+  public List<Grant> descendants(String id) {
+    List<Grant> out = new ArrayList<>();
+    List<String> todo = new ArrayList<>(children.getOrDefault(id, List.of()));
+    for (int i = 0; i < todo.size(); i++) {
+      Grant g = grants.get(todo.get(i));
+      if (g != null) {
+        out.add(g);
+        todo.addAll(children.getOrDefault(g.id(), List.of()));
+      }
+    }
+    return out;
+  }
+
+  public String nextId() {
+    return String.format("g-%06d", lastId + 1);
+  }
+
+  public void apply(AuditEvent e) {
+    AuditEvent.Header h = e.header();
+    noteId(h.grant());
+    switch (e.type()) {
+      case REQUESTED -> requests.put(h.grant(), (AuditEvent.Requested) e);
+      case DECIDED -> {
+        AuditEvent.Decided d = (AuditEvent.Decided) e;
+        Grant existing = grants.get(h.grant());
+        if (d.decision().equals("pending")) {
+          waitingFor.put(h.grant(), d.pending());
+          if (existing == null) {
+            AuditEvent.Requested r = requests.get(h.grant());
+            if (r != null) {
+              grants.put(h.grant(), new Grant(h.grant(), h.parent(), h.principal(), h.chain(), task(h), r.context(),
+                  r.actions(), r.resource(), r.header().time(), Optional.ofNullable(r.durationSeconds()), r.approvals(),
+                  null, null, h.policies(), h.revision(), new GrantState.Pending()));
+            }
+          }
+        } else if (d.decision().equals("deny") && existing != null && existing.isPending()) {
+          grants.put(h.grant(), existing.withState(new GrantState.Denied(h.time())));
+          waitingFor.remove(h.grant());
+        }
+      }
+      case APPROVED -> {
+        AuditEvent.Approved a = (AuditEvent.Approved) e;
+        Grant g = grants.get(h.grant());
+        if (g != null && g.isPending()) {
+          grants.put(g.id(), g.withApproval(new AccessRequest.Approval(a.by(), Optional.of(h.time()))));
+        }
+      }
+      case GRANTED -> {
+        AuditEvent.Granted g = (AuditEvent.Granted) e;
+        grants.put(h.grant(), new Grant(h.grant(), h.parent(), h.principal(), h.chain(), task(h), g.context(),
+            g.actions(), g.resource(), g.requestedAt(), Optional.ofNullable(g.requestedDuration()), g.approvals(),
+            g.issuedAt(), g.expiresAt(), h.policies(), h.revision(), new GrantState.Active()));
+        requests.remove(h.grant());
+        waitingFor.remove(h.grant());
+        if (h.parent() != null) {
+          children.computeIfAbsent(h.parent(), k -> new ArrayList<>()).add(h.grant());
+        }
+      }
+      case REVOKED -> {
+        Grant g = grants.get(h.grant());
+        if (g != null && !g.state().isEnded()) {
+          grants.put(g.id(), g.withState(new GrantState.Revoked(h.time(), ((AuditEvent.Revoked) e).reason())));
+          requests.remove(g.id());
+          waitingFor.remove(g.id());
+        }
+      }
+      case EXPIRED -> {
+        Grant g = grants.get(h.grant());
+        if (g != null && g.state().kind() == GrantState.Kind.ACTIVE) {
+          grants.put(g.id(), g.withState(new GrantState.Expired(((AuditEvent.Expired) e).expiresAt())));
+        }
+      }
+      default -> { } // delegated, action and drift events record what happened; they change no state
+    }
+  }
+
+  private static Task task(AuditEvent.Header h) {
+    return h.intent() == null ? null : new Task(h.intent(), h.params());
+  }
+
+  private void noteId(String id) {
+    if (id != null && id.startsWith("g-")) {
+      try {
+        lastId = Math.max(lastId, Long.parseLong(id.substring(2)));
+      } catch (NumberFormatException e) {
+        // ids from elsewhere do not affect numbering
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.writ.engine.grant;
+
+import dev.writ.engine.value.Value;
+import java.util.Map;
+
+/** The task a grant serves: the intent's name and the parameters the request gave. */
+public record Task(String intent, Map<String, Value> params) {
+  public Task {
+    params = Map.copyOf(params);
+  }
+}
