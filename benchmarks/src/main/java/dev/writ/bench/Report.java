@@ -80,6 +80,9 @@ public final class Report {
     List<Row> rows = new ArrayList<>();
     for (JsonNode b : JSON.readTree(file.toFile())) {
       String name = b.path("benchmark").asText().replace("dev.writ.bench.jmh.", "");
+      if (b.path("params").has("store")) {
+        name += "[" + b.path("params").path("store").asText() + "]";
+      }
       int n = b.path("params").path("n").asInt(-1);
       JsonNode primary = b.path("primaryMetric");
       List<double[]> hists = new ArrayList<>();
@@ -245,6 +248,24 @@ public final class Report {
         if (w.n() == 10000 && c != null) {
           verdicts.add(verdict("≥ 100× faster than jCasbin at 10,000 rules", cp / wp >= 100,
               String.format(Locale.ROOT, "%,.0f×", cp / wp)));
+        }
+      }
+      out.append('\n');
+    }
+
+    // Grant runtime.
+    List<String[]> grantRows = List.of(new String[] {"issue", "memory"}, new String[] {"issue", "durable"},
+        new String[] {"act", "memory"}, new String[] {"act", "durable"});
+    if (!byN(rows, "GrantRuntimeBench.issue[memory]").isEmpty() || !byN(rows, "GrantRuntimeBench.act[memory]").isEmpty()) {
+      out.append("### Grant runtime: grant issue and action checks, REALISTIC mix (sample mode)\n\n");
+      out.append("`durable`: the audit trail file is forced to disk before each answer. Median over iterations "
+          + "[lowest – highest].\n\n");
+      out.append("| operation | store | rules | p50 | p99 | p99.9 | samples |\n|---|---|---:|---|---|---|---:|\n");
+      for (String[] g : grantRows) {
+        for (Row r : byN(rows, "GrantRuntimeBench." + g[0] + "[" + g[1] + "]").values()) {
+          out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %,d |%n",
+              g[0].equals("issue") ? "grant issue" : "action check", g[1], r.n(), spreadNs(r.perIteration(50)),
+              spreadNs(r.perIteration(99)), spreadNs(r.perIteration(99.9)), r.samples()));
         }
       }
       out.append('\n');
