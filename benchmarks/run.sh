@@ -64,7 +64,7 @@ else
   java -jar "$jar" -foe true -rf json -rff "$out/jmh.json" "${jmh_extra[@]}" | tee "$out/jmh.txt" | grep -E '^(#|[A-Z][A-Za-z]+\.)' | grep -vE '^# (Warmup Iteration|JMH|VM|Blackhole)' || true
   java -XX:+UseSerialGC -Xms6g -Xmx6g -cp "$jar" dev.writ.bench.HeapPerRule --repeat 3 --json "$out/heap.json" 10000 100000
   java -XX:+UseSerialGC -Xmx2g -cp "$jar" dev.writ.bench.HeapPerRule --histogram REALISTIC 10000 > "$out/heap-histogram.txt"
-  "${java_bench[@]}" dev.writ.bench.CpuProbe --json "$out/cpu.json"
+  "${java_bench[@]}" dev.writ.bench.CpuProbe --rounds 3 --decisions 50000 --json "$out/cpu.json"
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"

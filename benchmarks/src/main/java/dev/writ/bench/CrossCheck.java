@@ -14,7 +14,8 @@ import org.casbin.jcasbin.main.Enforcer;
 /**
  * Run before anything is timed: generates every workload, checks that it compiles and that its
  * decisions are sane (no evaluation errors, a permit/deny mix), and that Writ and jCasbin decide
- * the same on the PEER and ROLE_FOLDER requests. Exits 1 on any disagreement.
+ * the same on the PEER and ROLE_FOLDER requests (and SAPL with Writ on the PEER requests).
+ * Exits 1 on any disagreement.
  *
  * <pre>java -cp benchmarks.jar dev.writ.bench.CrossCheck [--requests 4096] [N ...]</pre>
  *
@@ -23,6 +24,9 @@ import org.casbin.jcasbin.main.Enforcer;
  */
 public final class CrossCheck {
   private CrossCheck() {}
+
+  /** SAPL parses one document per rule and scans them all per decision: beyond this it takes minutes. */
+  static final int SAPL_MAX_RULES = 10000;
 
   public static void main(String[] args) {
     int maxRequests = Workload.REQUESTS;
@@ -86,18 +90,42 @@ public final class CrossCheck {
     Enforcer e = CasbinPeer.enforcer(w);
     Object[][] cr = CasbinPeer.requests(w, store);
     // Budget: about 20 s of jCasbin per workload, measured on the first requests.
+    for (int i = 0; i < 64; i++) {
+      e.enforce(cr[i]); // warm-up, so the budget below is not set by the interpreter
+    }
     long c0 = System.nanoTime();
     for (int i = 0; i < 8; i++) {
       e.enforce(cr[i]);
     }
     double casbinSeconds = (System.nanoTime() - c0) / 8e9;
-    int count = (int) Math.min(maxRequests, Math.max(200, 20 / Math.max(casbinSeconds, 1e-9)));
+    int count = (int) Math.min(maxRequests, Math.max(100, 20 / Math.max(casbinSeconds, 1e-9)));
     CasbinPeer.Agreement ag = CasbinPeer.crossCheck(w, a, store, e, cr, count);
-    System.out.printf("%-11s n=%-6d rules=%-6d checked=%d permits=%d mismatches=%d (%.1f s)%n", mix, n, w.ruleCount,
-        ag.checked(), ag.permits(), ag.mismatches(), (System.nanoTime() - t0) / 1e9);
+    System.out.printf("%-11s n=%-6d rules=%-6d jCasbin checked=%d permits=%d mismatches=%d (%.1f s)%n", mix, n,
+        w.ruleCount, ag.checked(), ag.permits(), ag.mismatches(), (System.nanoTime() - t0) / 1e9);
     if (ag.mismatches() > 0) {
       System.out.println("  FAILED: " + ag.firstMismatch());
       return false;
+    }
+    if (mix == Workload.Mix.PEER && n <= SAPL_MAX_RULES) {
+      long s0 = System.nanoTime();
+      var pdp = SaplPeer.pdp(w);
+      var subs = SaplPeer.subscriptions(w, store);
+      for (int i = 0; i < 64; i++) {
+        SaplPeer.permits(pdp, subs[i]); // warm-up
+      }
+      long s1 = System.nanoTime();
+      for (int i = 0; i < 8; i++) {
+        SaplPeer.permits(pdp, subs[i]);
+      }
+      double saplSeconds = (System.nanoTime() - s1) / 8e9;
+      int saplCount = (int) Math.min(maxRequests, Math.max(100, 20 / Math.max(saplSeconds, 1e-9)));
+      CasbinPeer.Agreement sg = SaplPeer.crossCheck(w, a, store, pdp, subs, saplCount);
+      System.out.printf("%-11s n=%-6d rules=%-6d SAPL    checked=%d permits=%d mismatches=%d (%.1f s)%n", mix, n,
+          w.ruleCount, sg.checked(), sg.permits(), sg.mismatches(), (System.nanoTime() - s0) / 1e9);
+      if (sg.mismatches() > 0) {
+        System.out.println("  FAILED: " + sg.firstMismatch());
+        return false;
+      }
     }
     return true;
   }

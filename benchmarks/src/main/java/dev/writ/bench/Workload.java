@@ -9,8 +9,13 @@ import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.Frontend;
 import dev.writ.language.ast.EntityKind;
+import dev.writ.language.ast.PolicyFile;
+import dev.writ.language.check.CheckResult;
+import dev.writ.language.check.CheckWithoutLint;
 import dev.writ.language.check.CheckedBundle;
 import dev.writ.language.diag.DiagnosticRenderer;
+import dev.writ.language.parse.ParseResult;
+import dev.writ.language.parse.PolicyParser;
 import dev.writ.language.source.SourceFile;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,7 +98,7 @@ public final class Workload {
     return mix == Mix.ROLE_FOLDER ? new RoleFolder(rules, seed).build() : new Teams(mix, rules, seed).build();
   }
 
-  /** Parses and checks the sources; fails loudly with the rendered diagnostics. */
+  /** Parses and checks the sources (every checker stage, lint included); fails loudly on errors. */
   public CheckedBundle check() {
     Frontend.Result r = Frontend.checkSources(sources);
     if (r.bundle().isEmpty()) {
@@ -103,8 +108,32 @@ public final class Workload {
     return r.bundle().get();
   }
 
+  /**
+   * Parses and checks the sources without the lint stage: the same bundle as {@link #check()}
+   * (lint only warns), without lint's grant-by-forbid comparison, which is quadratic in the rule
+   * count (docs/performance.md). Fails loudly on errors.
+   */
+  public CheckedBundle checkWithoutLint() {
+    List<PolicyFile> files = new ArrayList<>(sources.size());
+    for (SourceFile src : sources) {
+      ParseResult parsed = PolicyParser.parse(src);
+      if (parsed.file().isEmpty()) {
+        throw new IllegalStateException("generated source " + src.path() + " does not parse:\n"
+            + DiagnosticRenderer.render(parsed.diagnostics()));
+      }
+      files.add(parsed.file().get());
+    }
+    CheckResult r = CheckWithoutLint.check(files);
+    if (r.bundle().isEmpty()) {
+      throw new IllegalStateException("the generated " + mix + " workload with " + ruleCount
+          + " rules does not compile:\n" + DiagnosticRenderer.render(r.diagnostics()));
+    }
+    return r.bundle().get();
+  }
+
+  /** The executable plan, built through {@link #checkWithoutLint()} (the plan is the same either way). */
   public EvaluationPlan compile() {
-    return PlanCompiler.compile(check());
+    return PlanCompiler.compile(checkWithoutLint());
   }
 
   public MapEntityStore store() {
