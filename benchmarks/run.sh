@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the Writ benchmark suite (see docs/performance.md).
 #
-#   benchmarks/run.sh            full suite, about 20-25 minutes on a 2-core machine
+#   benchmarks/run.sh            full suite, 25-30 minutes on a loaded 2-core machine
 #   benchmarks/run.sh --smoke    a few seconds of measurement on the smallest N: proves the harness
 #                                still builds, generates, cross-checks and runs (for CI)
 #   benchmarks/run.sh --no-build reuse benchmarks/target/benchmarks.jar

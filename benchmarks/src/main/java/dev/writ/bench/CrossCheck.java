@@ -89,7 +89,7 @@ public final class CrossCheck {
     MapEntityStore store = w.store();
     Enforcer e = CasbinPeer.enforcer(w);
     Object[][] cr = CasbinPeer.requests(w, store);
-    // Budget: about 20 s of jCasbin per workload, measured on the first requests.
+    // Budget: about 10 s per peer and workload (at least 100 requests), measured after a warm-up.
     for (int i = 0; i < 64; i++) {
       e.enforce(cr[i]); // warm-up, so the budget below is not set by the interpreter
     }
@@ -98,7 +98,7 @@ public final class CrossCheck {
       e.enforce(cr[i]);
     }
     double casbinSeconds = (System.nanoTime() - c0) / 8e9;
-    int count = (int) Math.min(maxRequests, Math.max(100, 20 / Math.max(casbinSeconds, 1e-9)));
+    int count = (int) Math.min(maxRequests, Math.max(100, 10 / Math.max(casbinSeconds, 1e-9)));
     CasbinPeer.Agreement ag = CasbinPeer.crossCheck(w, a, store, e, cr, count);
     System.out.printf("%-11s n=%-6d rules=%-6d jCasbin checked=%d permits=%d mismatches=%d (%.1f s)%n", mix, n,
         w.ruleCount, ag.checked(), ag.permits(), ag.mismatches(), (System.nanoTime() - t0) / 1e9);
@@ -118,7 +118,7 @@ public final class CrossCheck {
         SaplPeer.permits(pdp, subs[i]);
       }
       double saplSeconds = (System.nanoTime() - s1) / 8e9;
-      int saplCount = (int) Math.min(maxRequests, Math.max(100, 20 / Math.max(saplSeconds, 1e-9)));
+      int saplCount = (int) Math.min(maxRequests, Math.max(100, 10 / Math.max(saplSeconds, 1e-9)));
       CasbinPeer.Agreement sg = SaplPeer.crossCheck(w, a, store, pdp, subs, saplCount);
       System.out.printf("%-11s n=%-6d rules=%-6d SAPL    checked=%d permits=%d mismatches=%d (%.1f s)%n", mix, n,
           w.ruleCount, sg.checked(), sg.permits(), sg.mismatches(), (System.nanoTime() - s0) / 1e9);
