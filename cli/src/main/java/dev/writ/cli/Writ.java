@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "writ", mixinStandardHelpOptions = true, versionProvider = Writ.Version.class,
     description = "Policy-as-code for runtime access governance: task-bound, just-in-time, delegated access.",
-    subcommands = {CheckCommand.class, FmtCommand.class, TestCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, FmtCommand.class, TestCommand.class, BundleCommand.class, EvalCommand.class,
+        ServeCommand.class, AuditCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class})
 public final class Writ implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURES = 1;

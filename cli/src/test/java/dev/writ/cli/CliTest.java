@@ -200,6 +200,38 @@ class CliTest {
     assertEquals(0, one.code(), one.out());
   }
 
+  @Test
+  void bundleSignedAndEvaluatedWithoutTheParser() throws IOException {
+    Path key = dir.resolve("k.pem");
+    Path pub = dir.resolve("k.pub");
+    assertEquals(0, writ("keygen", "--private", key.toString(), "--public", pub.toString()).code());
+    assertEquals(2, writ("keygen", "--private", key.toString(), "--public", pub.toString()).code(),
+        "never overwrites a key");
+    Path bundle = dir.resolve("out.wbundle");
+    Run b = writ("bundle", policies.toString(), "-o", bundle.toString(), "--sign", key.toString(), "--revision", "1.2.3");
+    assertEquals(0, b.code(), b.err());
+    assertTrue(b.out().contains("2 rules") && b.out().contains("revision 1.2.3, signed"), b.out());
+    Files.writeString(dir.resolve("req.json"), "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],"
+        + "\"resource\":\"Database::orders\",\"intent\":{\"name\":\"investigate_incident\",\"ticket\":\"INC-1\"},"
+        + "\"context\":{\"mfa\":true}}");
+    Run e = writ("eval", "--bundle", bundle.toString(), "--entities", dir.resolve("entities.yaml").toString(),
+        "--request", dir.resolve("req.json").toString());
+    assertEquals(0, e.code(), e.err());
+    assertEquals("pending", json(e.out().trim()).path("decision").asText());
+    Run bad = writ("eval", "--bundle", dir.resolve("entities.yaml").toString(), "--request", dir.resolve("req.json").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("is not a Writ bundle"), bad.err());
+  }
+
+  @Test
+  void bundleRefusesPoliciesWithErrors() throws IOException {
+    Files.writeString(policies.resolve("bad.policy"), "grant g { principal Nobody ttl 1h }\n");
+    Run r = writ("bundle", policies.toString(), "-o", dir.resolve("x.wbundle").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("name.unknown-type") && r.err().contains("no bundle written"), r.err());
+    assertFalse(Files.exists(dir.resolve("x.wbundle")));
+  }
+
   private static JsonNode json(String s) throws IOException {
     return new ObjectMapper().readTree(s.getBytes(StandardCharsets.UTF_8));
   }

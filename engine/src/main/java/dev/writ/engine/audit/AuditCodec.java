@@ -28,6 +28,8 @@ public final class AuditCodec {
   private AuditCodec() {}
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** Events are read from trees already in memory; this only names them in (unlikely) errors. */
+  private static final DataDocument EVENTS = DataDocument.parse("<audit event>", "{}", false);
 
   public static ObjectNode write(AuditEvent e) {
     ObjectNode o = F.objectNode();
@@ -113,7 +115,7 @@ public final class AuditCodec {
 
   /** Reads an event back (replay after a restart). */
   public static AuditEvent read(JsonNode o) {
-    DataNode n = new DataNode(DataDocument.parse("<event>", "{}", false), o, "");
+    DataNode n = new DataNode(EVENTS, o, "");
     AuditEvent.Type type = AuditEvent.Type.parse(o.path("event").asText());
     if (type == null) {
       throw new IllegalArgumentException("unknown event type `" + o.path("event").asText() + "`");

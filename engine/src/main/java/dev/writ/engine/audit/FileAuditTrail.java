@@ -3,6 +3,8 @@ package dev.writ.engine.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,24 +15,61 @@ import java.util.List;
 /**
  * The trail as a JSON-lines file. Appends are written and forced to disk before
  * {@link #append} returns. On open the whole chain is verified; a damaged record refuses the
- * open (the trail is evidence: it is never silently repaired), except a torn last line, which
- * is what a crash in the middle of a write leaves and was never acknowledged: it is cut off.
+ * open (the trail is evidence: it is never silently repaired), except a torn tail, which is
+ * what a crash in the middle of an append leaves and was never acknowledged: a last line
+ * without its end, and the records of a commit whose last record never made it to disk (see
+ * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all.
+ *
+ * <p>One writer at a time: before the trail is read, {@code <file>.lock} next to it is locked
+ * (an OS lock, held until {@link #close} or the end of the process), so a second store on the
+ * same trail, in this process or another, is refused instead of interleaving its records with
+ * this one's. The lock is on a file of its own because on Linux closing any descriptor of a
+ * file drops the process's locks on it, and readers such as {@code writ audit verify} open the
+ * trail itself.
  */
 public final class FileAuditTrail implements AuditTrail {
   private final Path file;
   private final FileChannel channel;
+  private final FileChannel lockChannel;
   private final List<AuditRecord> records = new ArrayList<>();
   private String head = TrailFormat.GENESIS;
   private final boolean repairedTail;
 
   private FileAuditTrail(Path file) {
     this.file = file;
+    FileChannel data = null;
+    FileChannel lockFile = null;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
+      lockFile = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = lockFile.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new AuditException("the audit trail " + file + " is in use by another store (in this process or "
+            + "another); only one writer may have it open");
+      }
+      data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      this.channel = data;
+      this.lockChannel = lockFile;
       this.repairedTail = load();
-      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      for (FileChannel c : new FileChannel[] {data, lockFile}) {
+        try {
+          if (c != null) {
+            c.close();
+          }
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof AuditException a) {
+        throw a;
+      }
       throw new AuditException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
     }
   }
@@ -49,10 +88,15 @@ public final class FileAuditTrail implements AuditTrail {
   }
 
   private boolean load() throws IOException {
-    if (!Files.exists(file)) {
-      return false;
+    long size = channel.size();
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new AuditException("the audit trail " + file + " is larger than 2 GB; it cannot be replayed in one piece");
     }
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes = new byte[(int) size];
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    while (buf.hasRemaining() && channel.read(buf, buf.position()) >= 0) {
+      // read it all
+    }
     int end = bytes.length;
     boolean torn = false;
     if (end > 0 && bytes[end - 1] != '\n') {
@@ -65,7 +109,12 @@ public final class FileAuditTrail implements AuditTrail {
     }
     String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
     long lineNo = 0;
+    long offset = 0;          // bytes read so far
+    long committedEnd = 0;    // where the last complete commit ends
+    int committedRecords = 0;
+    String committedHead = head;
     for (String line : text.split("\n")) {
+      offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
       if (line.isEmpty()) {
         continue;
       }
@@ -90,16 +139,27 @@ public final class FileAuditTrail implements AuditTrail {
         throw damaged(lineNo, "unreadable event: " + e.getMessage());
       }
       var body = (com.fasterxml.jackson.databind.node.ObjectNode) p.json().deepCopy();
-      body.remove(List.of("seq", "prev", "hash"));
-      records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash()));
+      body.remove(TrailFormat.FRAMING);
+      records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line));
       head = p.hash();
-    }
-    if (torn) {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.truncate(end);
-        ch.force(true);
+      if (!p.more()) {
+        committedEnd = Math.min(offset, end);
+        committedRecords = records.size();
+        committedHead = head;
       }
     }
+    if (records.size() > committedRecords) {
+      // The last commit was cut short: its first records are on disk, its last is not.
+      records.subList(committedRecords, records.size()).clear();
+      head = committedHead;
+      end = (int) committedEnd;
+      torn = true;
+    }
+    if (torn) {
+      channel.truncate(end);
+      channel.force(true);
+    }
+    channel.position(end);
     return torn;
   }
 
@@ -117,20 +177,33 @@ public final class FileAuditTrail implements AuditTrail {
     StringBuilder lines = new StringBuilder();
     String h = head;
     long seq = records.size();
-    for (AuditEvent e : events) {
+    for (int i = 0; i < events.size(); i++) {
+      AuditEvent e = events.get(i);
       var body = AuditCodec.write(e);
-      TrailFormat.Line line = TrailFormat.line(++seq, h, body);
-      out.add(new AuditRecord(seq, e, body, h, line.hash()));
+      TrailFormat.Line line = TrailFormat.line(++seq, h, body, i < events.size() - 1);
+      out.add(new AuditRecord(seq, e, body, h, line.hash(), line.text()));
       lines.append(line.text()).append('\n');
       h = line.hash();
     }
+    long start = -1;
     try {
+      start = channel.position();
       ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
       channel.force(false);
     } catch (IOException e) {
+      // Take back whatever part of the commit was written (a full disk, say), so that the next
+      // append continues the chain from the last acknowledged record.
+      if (start >= 0) {
+        try {
+          channel.truncate(start);
+          channel.position(start);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new AuditException("cannot write the audit trail " + file + ": " + e.getMessage(), e);
     }
     records.addAll(out);
@@ -154,6 +227,11 @@ public final class FileAuditTrail implements AuditTrail {
       channel.close();
     } catch (IOException e) {
       // nothing left to flush: every append forced its bytes already
+    }
+    try {
+      lockChannel.close(); // releases the lock
+    } catch (IOException e) {
+      // the lock goes with the process anyway
     }
   }
 }

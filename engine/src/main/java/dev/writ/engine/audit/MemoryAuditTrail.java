@@ -11,11 +11,12 @@ public final class MemoryAuditTrail implements AuditTrail {
   @Override
   public synchronized List<AuditRecord> append(List<AuditEvent> events) {
     List<AuditRecord> out = new ArrayList<>(events.size());
-    for (AuditEvent e : events) {
+    for (int i = 0; i < events.size(); i++) {
+      AuditEvent e = events.get(i);
       long seq = records.size() + 1;
       var body = AuditCodec.write(e);
-      TrailFormat.Line line = TrailFormat.line(seq, head, body);
-      AuditRecord r = new AuditRecord(seq, e, body, head, line.hash());
+      TrailFormat.Line line = TrailFormat.line(seq, head, body, i < events.size() - 1);
+      AuditRecord r = new AuditRecord(seq, e, body, head, line.hash(), line.text());
       head = line.hash();
       records.add(r);
       out.add(r);

@@ -13,7 +13,9 @@ import java.util.HexFormat;
  * One record per line: a JSON object whose last field is {@code "hash"}, the SHA-256 of the
  * line's exact bytes up to that field (closed with {@code }}). The body carries {@code seq} and
  * {@code prev}, the hash of the record before it, so altering, removing or reordering any
- * record breaks the chain at that record. Hashing the bytes as written, rather than a
+ * record breaks the chain at that record. The events of one change are appended together; every
+ * record but the last of such a commit carries {@code "more": true}, so that a reader can tell
+ * a commit cut short by a crash (which was never acknowledged) from a complete one. Hashing the bytes as written, rather than a
  * re-serialisation, means verification never depends on how a JSON library orders fields.
  */
 public final class TrailFormat {
@@ -27,9 +29,17 @@ public final class TrailFormat {
   public record Line(String text, String hash) {}
 
   public static Line line(long seq, String prev, ObjectNode body) {
+    return line(seq, prev, body, false);
+  }
+
+  /** @param more whether further records of the same commit follow this one */
+  public static Line line(long seq, String prev, ObjectNode body, boolean more) {
     ObjectNode o = DataDocument.JSON.createObjectNode();
     o.put("seq", seq);
     o.setAll(body);
+    if (more) {
+      o.put("more", true);
+    }
     o.put("prev", prev);
     String json;
     try {
@@ -42,7 +52,15 @@ public final class TrailFormat {
   }
 
   /** A parsed line: its fields, its stated hash and whether that hash matches its content. */
-  public record Parsed(JsonNode json, long seq, String prev, String hash, boolean hashMatches) {}
+  public record Parsed(JsonNode json, long seq, String prev, String hash, boolean hashMatches) {
+    /** Whether further records of the same commit follow this one. */
+    public boolean more() {
+      return json.path("more").asBoolean(false);
+    }
+  }
+
+  /** The fields of a line that frame the event rather than belong to it. */
+  public static final java.util.List<String> FRAMING = java.util.List.of("seq", "more", "prev", "hash");
 
   /** Parses a line; throws {@link IllegalArgumentException} when it is not a record at all. */
   public static Parsed parse(String line) {

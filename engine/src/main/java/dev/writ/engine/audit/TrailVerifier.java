@@ -2,6 +2,7 @@ package dev.writ.engine.audit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,10 @@ public final class TrailVerifier {
   }
 
   public static Result verify(Path file) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // Decoded leniently: a flipped byte that is not valid UTF-8 is tampering to report at its
+    // record (the hash no longer matches), not an unreadable file.
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+        StandardCharsets.UTF_8))) {
       String prev = TrailFormat.GENESIS;
       long expected = 1;
       long lineNo = 0;
@@ -40,7 +44,8 @@ public final class TrailVerifier {
               + e.getMessage(), prev);
         }
         if (!p.hashMatches()) {
-          return new Result(expected - 1, lineNo, "record " + p.seq() + " (line " + lineNo
+          // Named by position, not by its own `seq`, which may be what was altered.
+          return new Result(expected - 1, lineNo, "record " + expected + " (line " + lineNo
               + ") was altered: its content does not match its hash", prev);
         }
         if (p.seq() != expected) {

@@ -50,12 +50,15 @@ public record Grant(String id, String parent, EntityUid principal, List<EntityUi
     return new ArrayList<>(out);
   }
 
-  /** Seconds left at {@code t} (empty: standing). */
+  /**
+   * Whole seconds left at {@code t} (empty: standing), rounded down, so that {@code t} plus
+   * the result is never after the expiry (clocks have sub-second precision).
+   */
   public Optional<Long> remainingSeconds(Instant t) {
     if (expiresAt == null) {
       return Optional.empty();
     }
-    return Optional.of(Math.max(0, expiresAt.getEpochSecond() - t.getEpochSecond()));
+    return Optional.of(Math.max(0, java.time.Duration.between(t, expiresAt).getSeconds()));
   }
 
   /** The request this grant was (or would be) decided on, at time {@code t}. */

@@ -119,12 +119,17 @@ public final class GrantRuntime {
             + ", not waiting for approval");
       }
       AccessRequest.Approval approval = new AccessRequest.Approval(by, Optional.of(t));
-      List<AccessRequest.Approval> approvals = new ArrayList<>(g.approvals());
-      approvals.add(approval);
-      AccessRequest again = g.asRequest(t).withApprovals(approvals);
-      Decision d = p.authorizer().decide(again, p.entities(), options(t));
       boolean counted = !by.equals(g.principal()) && !g.chain().contains(by)
           && table.waitingFor(id).stream().anyMatch(w -> p.entities().ancestorsOrSelf(by).contains(w.from()));
+      // An approval that does not count is recorded and changes nothing: it does not join the
+      // request's approvals (so it is never listed as an approver, nor counted later should the
+      // approver's memberships change).
+      List<AccessRequest.Approval> approvals = new ArrayList<>(g.approvals());
+      if (counted) {
+        approvals.add(approval);
+      }
+      AccessRequest again = g.asRequest(t).withApprovals(approvals);
+      Decision d = p.authorizer().decide(again, p.entities(), options(t));
       List<AuditEvent> events = new ArrayList<>();
       AuditEvent.Header h = header(t, id, g.parent(), again, d.policies(), p.revision());
       events.add(new AuditEvent.Approved(h, by, counted));
@@ -135,7 +140,7 @@ public final class GrantRuntime {
         events.add(granted);
         issued = grantOf(granted);
       }
-      Grant pendingNow = d.decision() == Outcome.PENDING ? g.withApproval(approval) : null;
+      Grant pendingNow = d.decision() != Outcome.PENDING ? null : counted ? g.withApproval(approval) : g;
       Grant result = issued != null ? issued : pendingNow;
       return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
     });
@@ -293,7 +298,7 @@ public final class GrantRuntime {
       List<String> revoked = new ArrayList<>();
       for (Grant g : table.all()) {
         boolean involved = g.principal().equals(principal) || g.chain().contains(principal);
-        if (involved && !g.state().isEnded()) {
+        if (involved && !g.state().isEnded() && !expireIfDue(g, t, p.revision(), events)) {
           events.add(new AuditEvent.Revoked(header(t, g, p.revision()), "offboarded"));
           revoked.add(g.id());
         }
@@ -349,12 +354,13 @@ public final class GrantRuntime {
 
   private void revokeTree(GrantTable table, Grant g, String reason, Instant t, String revision,
                           List<AuditEvent> events, List<String> revoked) {
-    if (!g.state().isEnded()) {
+    // A grant whose time is up is expired, not revoked: its expiry is recorded instead.
+    if (!g.state().isEnded() && !expireIfDue(g, t, revision, events)) {
       events.add(new AuditEvent.Revoked(header(t, g, revision), reason));
       revoked.add(g.id());
     }
     for (Grant d : table.descendants(g.id())) {
-      if (!d.state().isEnded()) {
+      if (!d.state().isEnded() && !expireIfDue(d, t, revision, events)) {
         events.add(new AuditEvent.Revoked(header(t, d, revision), "cascade"));
         revoked.add(d.id());
       }

@@ -62,10 +62,12 @@ public final class GrantTable {
       case DECIDED -> {
         AuditEvent.Decided d = (AuditEvent.Decided) e;
         Grant existing = grants.get(h.grant());
+        // The request is needed only until its first decision: a pending request becomes a Grant
+        // value here, a permit is followed by a complete `granted` event, a deny leaves nothing.
+        AuditEvent.Requested r = requests.remove(h.grant());
         if (d.decision().equals("pending")) {
           waitingFor.put(h.grant(), d.pending());
           if (existing == null) {
-            AuditEvent.Requested r = requests.get(h.grant());
             if (r != null) {
               grants.put(h.grant(), new Grant(h.grant(), h.parent(), h.principal(), h.chain(), task(h), r.context(),
                   r.actions(), r.resource(), r.header().time(), Optional.ofNullable(r.durationSeconds()), r.approvals(),
@@ -80,7 +82,7 @@ public final class GrantTable {
       case APPROVED -> {
         AuditEvent.Approved a = (AuditEvent.Approved) e;
         Grant g = grants.get(h.grant());
-        if (g != null && g.isPending()) {
+        if (g != null && g.isPending() && a.counted()) {
           grants.put(g.id(), g.withApproval(new AccessRequest.Approval(a.by(), Optional.of(h.time()))));
         }
       }

@@ -27,12 +27,15 @@ public final class DataDocument {
 
   private final String name;
   private final JsonNode root;
-  private final Map<String, Integer> lines;
+  private final String text;
+  private final JsonFactory factory;
+  private volatile Map<String, Integer> lines; // built on the first error: the common path never needs it
 
-  private DataDocument(String name, JsonNode root, Map<String, Integer> lines) {
+  private DataDocument(String name, JsonNode root, String text, JsonFactory factory) {
     this.name = name;
     this.root = root;
-    this.lines = lines;
+    this.text = text;
+    this.factory = factory;
   }
 
   public String name() {
@@ -73,7 +76,7 @@ public final class DataDocument {
     if (root == null) {
       root = MissingNode.getInstance();
     }
-    return new DataDocument(name, root, lineTable(mapper.getFactory(), text));
+    return new DataDocument(name, root, text, mapper.getFactory());
   }
 
   /** Line of each value, keyed by JSON pointer ({@code /cases/0/request}). */
@@ -102,6 +105,11 @@ public final class DataDocument {
    * {@code file:line} of the value at a JSON pointer, or of its nearest ancestor that has one.
    */
   public String at(String pointer) {
+    Map<String, Integer> lines = this.lines;
+    if (lines == null) {
+      lines = lineTable(factory, text);
+      this.lines = lines;
+    }
     String p = pointer;
     while (true) {
       Integer line = lines.get(p);

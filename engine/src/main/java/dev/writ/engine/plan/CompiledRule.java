@@ -85,6 +85,24 @@ public final class CompiledRule {
   }
 
   /**
+   * Whether a request comes near this rule: it matches at least one of the rule's scope clauses
+   * (principal, action or resource), or the rule constrains none of them. Fixture coverage uses it
+   * to tell "did not apply to a request it was about" from "was never exercised".
+   */
+  public boolean relevantTo(dev.writ.engine.entity.EntityStore store, EntityUid principal, String action,
+                            EntityUid resource) {
+    if (this.principal == null && actions == null && this.resource == null) {
+      return true;
+    }
+    boolean p = this.principal != null
+        && this.principal.matches(principal, store.get(principal), store.ancestorsOrSelf(principal));
+    boolean a = actions != null && actions.matches(action);
+    boolean r = this.resource != null
+        && this.resource.matches(resource, store.get(resource), store.ancestorsOrSelf(resource));
+    return p || a || r;
+  }
+
+  /**
    * Whether approval clause {@code i} is required: it has no {@code where}, or its {@code where}
    * holds, or evaluating it errors (an approval that cannot be ruled out is needed).
    */

@@ -521,7 +521,7 @@ public abstract class ExprNode {
           }
         case "size":
           if (a instanceof Value.Str str) {
-            return new Value.Int(str.value().length());
+            return new Value.Int(str.value().codePointCount(0, str.value().length())); // characters, not UTF-16 units
           }
           if (a instanceof Value.SetV set) {
             return new Value.Int(set.elements().size());

@@ -33,6 +33,18 @@ public final class IpRange {
   }
 
   private static byte[] ipv6(String s) {
+    // An IPv4 tail (`::ffff:10.1.2.3`, RFC 4291 §2.2) stands for the last two groups.
+    int lastColon = s.lastIndexOf(':');
+    if (lastColon >= 0 && s.indexOf('.', lastColon) > 0) {
+      byte[] v4 = ipv4(s.substring(lastColon + 1));
+      if (v4 == null) {
+        return null;
+      }
+      String hex = Integer.toHexString(((v4[0] & 0xff) << 8) | (v4[1] & 0xff)) + ":"
+          + Integer.toHexString(((v4[2] & 0xff) << 8) | (v4[3] & 0xff));
+      String head = s.substring(0, lastColon + 1);
+      return ipv6(head + hex);
+    }
     int dbl = s.indexOf("::");
     if (dbl >= 0 && s.indexOf("::", dbl + 1) >= 0) {
       return null;

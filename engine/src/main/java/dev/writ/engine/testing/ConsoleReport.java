@@ -17,8 +17,7 @@ public final class ConsoleReport {
           continue;
         }
         out.append(c.status() == CaseResult.Status.FAILED ? "FAILED " : "ERROR ")
-            .append(c.scenario() ? "scenario" : "case").append(" \"").append(c.name()).append("\" in ")
-            .append(s.file()).append(" (").append(c.location()).append(")\n");
+            .append(c.scenario() ? "scenario" : "case").append(" \"").append(c.name()).append("\" (").append(c.location()).append(")\n");
         c.failures().forEach(f -> out.append("  ").append(f).append('\n'));
         if (!c.explanation().isBlank()) {
           out.append("  explanation:\n");

@@ -196,7 +196,7 @@ public final class FixtureRunner {
     try {
       AccessRequest request = reader.request(c.request());
       Decision d = authorizer.decide(request, store, DecideOptions.at(now).explaining());
-      record(authorizer.plan(), d);
+      record(authorizer.plan(), d, request, store);
       List<String> failures = Expectations.decision(c.expect(), d);
       return new CaseResult(c.name(), false, failures.isEmpty() ? CaseResult.Status.PASSED : CaseResult.Status.FAILED,
           failures, explain(d), location, seconds(start));
@@ -283,13 +283,13 @@ public final class FixtureRunner {
       case REQUEST -> {
         AccessRequest request = reader.request(step.value());
         RequestResult r = runtime.request(request);
-        return decided(r, n, names, expect, plan);
+        return decided(r, n, names, expect, plan, request, runtime);
       }
       case APPROVE -> {
         String id = resolve(step.value(), names);
         EntityUid by = n.required("by").entity();
         Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
-        return decided(runtime.approve(id, by, at), null, names, expect, plan);
+        return decided(runtime.approve(id, by, at), null, names, expect, plan, null, runtime);
       }
       case DELEGATE -> {
         String parent = resolve(step.value(), names);
@@ -303,7 +303,7 @@ public final class FixtureRunner {
         Optional<Long> duration = n.field("duration").isMissing() ? Optional.empty()
             : Optional.of(n.field("duration").duration());
         Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
-        return decided(runtime.delegate(parent, to, actions, duration, at), n, names, expect, plan);
+        return decided(runtime.delegate(parent, to, actions, duration, at), n, names, expect, plan, null, runtime);
       }
       case ACT -> {
         DataNode fact = step.value();
@@ -351,8 +351,8 @@ public final class FixtureRunner {
   }
 
   private StepOutcome decided(RequestResult r, DataNode step, Map<String, String> names, DataNode expect,
-                              EvaluationPlan plan) {
-    record(plan, r.decision());
+                              EvaluationPlan plan, AccessRequest request, GrantRuntime runtime) {
+    record(plan, r.decision(), request, runtime.policy().entities());
     if (step != null && !step.field("as").isMissing() && r.grant().isPresent()) {
       names.put(step.field("as").scalarText(), r.id());
     }
@@ -370,28 +370,60 @@ public final class FixtureRunner {
 
   // ---- coverage and explanations -----------------------------------------------------
 
-  private void record(EvaluationPlan plan, Decision d) {
+  /**
+   * Coverage from a decision's explanation. A rule is seen applying when its scope and conditions
+   * held (for some action or principal), and seen not applying when it was a candidate (its
+   * action, principal and resource were close enough for the index to propose it) and its scope
+   * or a condition did not hold, or it errored as a grant. A rule that no request came near is not
+   * "seen not applying": that would say nothing about its conditions. Besides candidates, a rule
+   * that the request matched on some scope clause (same action, or same principal, or same
+   * resource) and that did not apply counts as seen not applying: that is how an unconditional
+   * rule's boundary is tested.
+   */
+  private void record(EvaluationPlan plan, Decision d, AccessRequest request, EntityStore store) {
     if (d.explanation().isEmpty()) {
       return;
     }
     Set<String> applied = new HashSet<>();
+    Set<String> notApplied = new HashSet<>();
     for (RuleTrace t : d.explanation().get()) {
-      boolean applies = switch (t.result()) {
-        case APPLIES, SATISFIED, PENDING_APPROVAL, DELEGATION_REFUSED -> true;
-        case ERROR -> t.effect().equals("forbid");
-        case NOT_APPLICABLE -> false;
-      };
-      if (applies) {
-        applied.add(t.policy());
+      switch (t.result()) {
+        case APPLIES, SATISFIED, PENDING_APPROVAL, DELEGATION_REFUSED -> applied.add(t.policy());
+        case ERROR -> (t.effect().equals("forbid") ? applied : notApplied).add(t.policy());
+        case NOT_APPLICABLE -> notApplied.add(t.policy());
       }
     }
+    for (String name : applied) {
+      mark(name, true, false);
+    }
+    for (String name : notApplied) {
+      mark(name, false, true);
+    }
+    if (request == null) {
+      return;
+    }
+    EntityStore entities = store.overlay(request.entities());
+    if (entities.get(request.principal()) == null || entities.get(request.resource()) == null) {
+      return;
+    }
     for (int i = 0; i < plan.ruleCount(); i++) {
-      String name = plan.rule(i).name;
-      RuleCoverage c = coverage.get(name);
-      if (c != null) {
-        boolean a = applied.contains(name);
-        coverage.put(name, new RuleCoverage(name, c.forbid(), c.at(), c.applied() || a, c.notApplied() || !a));
+      CompiledRule rule = plan.rule(i);
+      if (applied.contains(rule.name) || notApplied.contains(rule.name)) {
+        continue;
       }
+      for (String action : request.actions()) {
+        if (rule.relevantTo(entities, request.principal(), action, request.resource())) {
+          mark(rule.name, false, true);
+          break;
+        }
+      }
+    }
+  }
+
+  private void mark(String name, boolean applied, boolean notApplied) {
+    RuleCoverage c = coverage.get(name);
+    if (c != null) {
+      coverage.put(name, new RuleCoverage(name, c.forbid(), c.at(), c.applied() || applied, c.notApplied() || notApplied));
     }
   }
 

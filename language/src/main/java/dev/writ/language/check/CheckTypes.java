@@ -293,8 +293,10 @@ final class CheckTypes implements CheckStage {
         case DELEGATION:
           return switch (attr) {
             case "depth" -> Type.INT;
-            case "root" -> variable(Expr.Variable.PRINCIPAL);
-            case "chain" -> Type.setOf(variable(Expr.Variable.PRINCIPAL));
+            // Chain members are sponsors and delegators of any principal type, not the rule's
+            // principal: reads on them are checked when evaluated.
+            case "root" -> Type.ANY_ENTITY;
+            case "chain" -> Type.setOf(Type.ANY_ENTITY);
             default -> unknownField(span, "delegation", attr, List.of("depth", "root", "chain"));
           };
         case REQUEST:

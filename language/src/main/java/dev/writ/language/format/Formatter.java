@@ -29,12 +29,14 @@ public final class Formatter {
   private static final String INDENT = "  ";
 
   private final String text;
+  private final List<Comment> comments;
   private final List<Comment> pending;
   private final StringBuilder out = new StringBuilder();
 
   private Formatter(PolicyFile file) {
     Span span = file.span();
     this.text = span.isKnown() ? span.source().text() : "";
+    this.comments = file.comments();
     this.pending = new ArrayList<>(file.comments());
   }
 
@@ -56,7 +58,7 @@ public final class Formatter {
     for (Declaration d : file.declarations()) {
       String rendered = renderHeader(d);
       boolean block = isBlock(d, rendered);
-      if (previous != null && (block || previousBlock || blankLineBetween(previous, d.span()))) {
+      if (previous != null && (block || previousBlock || blankLineBefore(previous, d.span()))) {
         out.append('\n');
       }
       leading(d.span().start(), "");
@@ -69,12 +71,29 @@ public final class Formatter {
     return result.isEmpty() ? "" : result;
   }
 
-  private boolean blankLineBetween(Span a, Span b) {
+  /**
+   * Whether the author left a blank line between a declaration and what follows it: the next
+   * declaration, or the first comment that goes before it. Blank lines between comments are kept
+   * by {@link #leading}; counting them here too would add a line on every run.
+   */
+  private boolean blankLineBefore(Span previous, Span next) {
+    int until = next.start();
+    if (!pending.isEmpty() && pending.get(0).span().start() < until) {
+      until = pending.get(0).span().start();
+    }
+    if (!previous.isKnown() || !next.isKnown() || until <= previous.end() || until > text.length()) {
+      return false;
+    }
+    return text.substring(previous.end(), until).replace("\r", "").matches("(?s).*\n[ \t\f]*\n.*");
+  }
+
+  /** Two comments separated by nothing but whitespace that holds a blank line. */
+  private boolean onlyBlankLinesBetween(Span a, Span b) {
     if (!a.isKnown() || !b.isKnown() || a.end() > b.start() || b.start() > text.length()) {
       return false;
     }
     String between = text.substring(a.end(), b.start());
-    return between.matches("(?s).*\\n[ \\t\\r]*\\n.*");
+    return between.isBlank() && between.replace("\r", "").matches("(?s).*\n[ \t\f]*\n.*");
   }
 
   // ---- declarations ------------------------------------------------------------------
@@ -251,10 +270,16 @@ public final class Formatter {
 
   /** Comments that start before {@code offset} go on their own lines, at this indentation. */
   private void leading(int offset, String indent) {
+    Comment previous = null;
     while (!pending.isEmpty() && pending.get(0).span().start() < offset) {
       Comment c = pending.remove(0);
+      // Keep apart comment blocks that the author kept apart (a file header and a note).
+      if (previous != null && onlyBlankLinesBetween(previous.span(), c.span())) {
+        newline();
+      }
       out.append(indent).append(c.text().stripTrailing());
       newline();
+      previous = c;
     }
   }
 

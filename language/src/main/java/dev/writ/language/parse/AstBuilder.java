@@ -310,14 +310,19 @@ final class AstBuilder {
   }
 
   private Expr add(AddExprContext ctx) {
-    Expr result = unary(ctx.unaryExpr(0));
+    // The operands list is fetched once: ctx.unaryExpr(i) scans all children, which made long
+    // chains (`1 + 1 + ...`) quadratic.
+    List<UnaryExprContext> operands = ctx.unaryExpr();
+    Expr result = unary(operands.get(0));
+    Span first = span(operands.get(0));
     int operand = 1;
     // The operators are the terminal children between the operands; build a left-nested chain.
     for (ParseTree child : ctx.children) {
       if (child instanceof TerminalNode t) {
-        Expr right = unary(ctx.unaryExpr(operand++));
+        UnaryExprContext next = operands.get(operand++);
+        Expr right = unary(next);
         Expr.BinaryOp op = t.getSymbol().getType() == WritParser.PLUS ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB;
-        Span span = span(ctx.unaryExpr(0)).to(span(ctx.unaryExpr(operand - 1)));
+        Span span = first.to(span(next));
         result = mk(new Expr.Binary(op, result, right, span), List.of(result, right));
       }
     }

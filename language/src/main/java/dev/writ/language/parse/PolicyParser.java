@@ -143,6 +143,8 @@ public final class PolicyParser {
   private static Optional<Diagnostic> checkNesting(List<Token> tokens, SourceFile source, OffsetMap offsets, int max) {
     int depth = 0;
     int prefixRun = 0;
+    int setRun = 0; // `Set<Set<...`: types nest without brackets
+    int previous = Token.INVALID_TYPE;
     for (Token t : tokens) {
       switch (t.getType()) {
         case WritLexer.LPAREN, WritLexer.LBRACKET, WritLexer.LBRACE -> depth++;
@@ -150,7 +152,10 @@ public final class PolicyParser {
         default -> { }
       }
       prefixRun = (t.getType() == WritLexer.NOT || t.getType() == WritLexer.MINUS) ? prefixRun + 1 : 0;
-      if (depth + prefixRun > max) {
+      setRun = t.getType() == WritLexer.SET_TYPE ? setRun + 1
+          : t.getType() == WritLexer.LT && previous == WritLexer.SET_TYPE ? setRun : 0;
+      previous = t.getType();
+      if (depth + prefixRun + setRun > max) {
         Span span = new Span(source, offsets.toChar(t.getStartIndex()), offsets.toChar(t.getStopIndex() + 1));
         return Optional.of(Diagnostic.of(DiagnosticCode.LIMIT_NESTING, span,
             "nesting is deeper than " + max + " levels", "split the expression into several `when` clauses"));

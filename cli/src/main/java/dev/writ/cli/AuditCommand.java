@@ -1,0 +1,63 @@
+package dev.writ.cli;
+
+import dev.writ.engine.audit.TrailVerifier;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code writ audit verify FILE}: checks an audit trail's hash chain and names the first bad record. */
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Work with audit trails.",
+    subcommands = {AuditCommand.Verify.class})
+final class AuditCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (verify); see "
+        + "`writ audit --help`");
+  }
+
+  /**
+   * Exit 0 when the chain is intact (with a summary line), 1 when it is not (naming the first
+   * bad record), 2 when the file cannot be read.
+   */
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check the hash chain of an audit trail (e.g. writ-data/audit.jsonl); name the first record "
+          + "that was altered, removed, inserted or reordered.")
+  static final class Verify implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The audit trail (JSON lines).")
+    Path file;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      if (!Files.isRegularFile(file)) {
+        throw new UserError("cannot read the audit trail " + file + ": "
+            + (Files.exists(file) ? "not a regular file" : "no such file"));
+      }
+      TrailVerifier.Result r;
+      try {
+        r = TrailVerifier.verify(file);
+      } catch (IOException e) {
+        throw new UserError("cannot read the audit trail " + file + ": " + e.getMessage());
+      }
+      if (r.ok()) {
+        out.println(file + ": intact, " + CheckCommand.plural(r.records(), "record") + ", head " + r.headHash());
+        return Writ.EXIT_OK;
+      }
+      out.println(file + ": NOT intact: " + r.problem());
+      out.println(file + ": the " + CheckCommand.plural(r.records(), "record") + " before it verify (head "
+          + r.headHash() + ")");
+      return Writ.EXIT_FAILURES;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.writ.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.writ.engine.json.DataDocument;
+import dev.writ.engine.json.DataException;
+import dev.writ.engine.json.DataNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One HTTP call as an endpoint sees it: path parameters, query parameters (already checked
+ * against the route's names) and the body, read on demand within the size limit and parsed as
+ * strict JSON (no trailing content, no duplicate keys) with the engine's binding.
+ */
+public final class Call {
+  /** Reading on past the limit (a body of unknown length) is bounded too: past this, the connection is closed. */
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+  private static final ObjectReader STRICT = DataDocument.JSON.reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+  private final Request request;
+  private final Map<String, String> params;
+  private final Fields query;
+  private final long maxBody;
+  private String text;
+
+  Call(Request request, Map<String, String> params, Fields query, long maxBody) {
+    this.request = request;
+    this.params = params;
+    this.query = query;
+    this.maxBody = maxBody;
+  }
+
+  public String param(String name) {
+    return params.get(name);
+  }
+
+  public Optional<String> query(String name) {
+    Fields.Field f = query.get(name);
+    return f == null ? Optional.empty() : Optional.of(f.getValue());
+  }
+
+  /** The body as a JSON object (400 when it is absent, malformed or not an object; 413 when too large). */
+  public DataNode body() {
+    DataNode n = optionalBody().orElseThrow(() -> ApiException.badRequest("a JSON object is required as the body",
+        "body"));
+    return n;
+  }
+
+  /** The body as a JSON object, or empty when the call has none. */
+  public Optional<DataNode> optionalBody() {
+    String t = text();
+    if (t.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      STRICT.readTree(t);
+    } catch (JsonProcessingException e) {
+      String m = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().strip().split("\\R", 2)[0];
+      throw ApiException.badRequest("malformed JSON: " + (m.length() > 200 ? m.substring(0, 200) + "..." : m),
+          "body");
+    } catch (IOException | RuntimeException e) {
+      throw ApiException.badRequest("malformed JSON", "body");
+    }
+    DataNode root;
+    try {
+      root = DataNode.root(DataDocument.parse("body", t, false));
+    } catch (DataException e) {
+      throw ApiException.badRequest(e.getMessage(), "body");
+    }
+    if (!root.node().isObject()) {
+      throw ApiException.badRequest("the body must be a JSON object, got " + root.describe(), "body");
+    }
+    return Optional.of(root);
+  }
+
+  private String text() {
+    if (text == null) {
+      text = read();
+    }
+    return text;
+  }
+
+  private String read() {
+    long declared = request.getLength();
+    if (declared > maxBody) {
+      // Refused before reading: Jetty reads on what has arrived and closes the connection.
+      throw tooLarge();
+    }
+    byte[] bytes;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+      if (bytes.length > maxBody) {
+        drain(in);
+        throw tooLarge();
+      }
+    } catch (IOException e) {
+      throw ApiException.badRequest("could not read the body: " + e.getMessage(), "body");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("the body is not UTF-8 text", "body");
+    }
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(413, "the body is larger than the limit of " + maxBody + " bytes", "body",
+        Map.of("Connection", "close"));
+  }
+
+  /**
+   * Reads (and drops) what is left of a body of unknown length, up to a bound, so that the client
+   * sees the answer rather than a connection reset.
+   */
+  private static void drain(InputStream in) {
+    byte[] buf = new byte[16 * 1024];
+    long total = 0;
+    try {
+      int n;
+      while (total < DRAIN_LIMIT && (n = in.read(buf)) >= 0) {
+        total += n;
+      }
+    } catch (IOException e) {
+      // the client went away; nothing to answer
+    }
+  }
+}

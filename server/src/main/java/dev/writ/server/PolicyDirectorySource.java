@@ -1,0 +1,76 @@
+package dev.writ.server;
+
+import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.language.Frontend;
+import dev.writ.language.diag.DiagnosticRenderer;
+import dev.writ.language.source.SourceFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Policies compiled from a directory of {@code .policy} files when loaded: handy while
+ * developing (edit, save, the watching service swaps the new rules in). The revision is
+ * {@code dir-} and the start of a digest of every file's path and text, so unchanged policies
+ * keep their revision across restarts.
+ */
+final class PolicyDirectorySource implements PolicySource {
+  private final Path dir;
+
+  PolicyDirectorySource(Path dir) {
+    this.dir = dir;
+  }
+
+  @Override
+  public LoadedPolicy load() {
+    Frontend.Result result;
+    try {
+      result = Frontend.checkDirectory(dir);
+    } catch (RuntimeException e) {
+      throw new PolicyLoadException("cannot compile the policies in " + dir + ": " + e.getMessage());
+    }
+    if (!result.ok()) {
+      throw new PolicyLoadException("the policies in " + dir + " have " + result.diagnostics().errorCount()
+          + " error(s); run `writ check " + dir + "`", DiagnosticRenderer.render(result.diagnostics()));
+    }
+    EvaluationPlan plan = PlanCompiler.compile(result.bundle().get());
+    return new LoadedPolicy(plan, "dir-" + digest(dir, result));
+  }
+
+  private static String digest(Path dir, Frontend.Result result) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (SourceFile f : result.sources()) {
+        md.update(relative(dir, f.path()).getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(f.text().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(md.digest()).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  /** A source's path relative to the directory, {@code /}-separated, so the revision does not depend on where it lives. */
+  private static String relative(Path dir, String path) {
+    try {
+      return dir.relativize(Path.of(path)).toString().replace('\\', '/');
+    } catch (IllegalArgumentException e) {
+      return path;
+    }
+  }
+
+  @Override
+  public Fingerprint fingerprint() {
+    return Fingerprint.ofTree(dir, ".policy");
+  }
+
+  @Override
+  public String describe() {
+    return "policies " + dir;
+  }
+}

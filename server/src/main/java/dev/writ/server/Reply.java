@@ -1,0 +1,34 @@
+package dev.writ.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.writ.engine.json.DataDocument;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** What an endpoint answers: status, content type, body and extra headers. */
+public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+  public static final String JSON = "application/json";
+  public static final String JSON_LINES = "application/x-ndjson";
+
+  public static Reply json(int status, JsonNode node) {
+    try {
+      return new Reply(status, JSON, DataDocument.JSON.writeValueAsBytes(node), Map.of());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("internal invariant violated: reply not serialisable", e);
+    }
+  }
+
+  public static Reply ok(JsonNode node) {
+    return json(200, node);
+  }
+
+  public static Reply text(int status, String contentType, String text) {
+    return new Reply(status, contentType, text.getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  public static Reply error(ApiException e) {
+    Reply r = json(e.status(), JsonErrors.body(e.getMessage(), e.at()));
+    return new Reply(r.status, r.contentType, r.body, e.headers());
+  }
+}

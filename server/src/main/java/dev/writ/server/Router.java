@@ -1,0 +1,191 @@
+package dev.writ.server;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes calls by method and path pattern ({@code /v1/grants/{id}/approvals}) to endpoints, and
+ * turns whatever happens into a reply: an endpoint's answer, {@code {error, at}} for refused
+ * input (400, 404, 405, 409, 413), and 500 with a generic message (logged with its stack trace)
+ * for anything unexpected. Every call is timed.
+ */
+public final class Router extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+  /** An endpoint: one operation of the API. */
+  @FunctionalInterface
+  public interface Endpoint {
+    Reply handle(Call call);
+  }
+
+  private record Route(String method, String pattern, String[] segments, Set<String> queryNames, Endpoint endpoint) {}
+
+  private record Match(Route route, Map<String, String> params) {}
+
+  private final List<Route> routes = new ArrayList<>();
+  private final long maxBody;
+  private final ServerMetrics metrics;
+
+  public Router(long maxBody, ServerMetrics metrics) {
+    this.maxBody = maxBody;
+    this.metrics = metrics;
+  }
+
+  /** Adds a route; {@code queryNames} are the query parameters it accepts (others are refused). */
+  public Router add(String method, String pattern, Set<String> queryNames, Endpoint endpoint) {
+    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), endpoint));
+    return this;
+  }
+
+  public Router add(String method, String pattern, Endpoint endpoint) {
+    return add(method, pattern, Set.of(), endpoint);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    String method = request.getMethod();
+    String routeName = "unmatched";
+    Reply reply;
+    try {
+      String[] path = decode(request.getHttpURI().getPath());
+      Set<String> allowed = new LinkedHashSet<>();
+      Match match = null;
+      for (Route r : routes) {
+        Map<String, String> params = match(r.segments, path);
+        if (params != null) {
+          allowed.add(r.method);
+          if (r.method.equals(method) && match == null) {
+            match = new Match(r, params);
+          }
+        }
+      }
+      if (match == null && allowed.isEmpty()) {
+        throw ApiException.notFound("no such endpoint: " + request.getHttpURI().getPath(), "path");
+      }
+      if (match == null) {
+        routeName = routes.stream().filter(r -> match(r.segments, path) != null).findFirst().get().pattern;
+        throw new ApiException(405, "method " + method + " is not allowed here; allowed: " + String.join(", ", allowed),
+            "method", Map.of("Allow", String.join(", ", allowed)));
+      }
+      routeName = match.route.pattern;
+      Fields query = query(request, match.route.queryNames);
+      reply = match.route.endpoint.handle(new Call(request, match.params, query, maxBody));
+    } catch (ApiException e) {
+      reply = Reply.error(e);
+    } catch (RuntimeException e) {
+      if (JsonErrors.isInputError(e)) {
+        reply = Reply.error(JsonErrors.fromInput(e, ""));
+      } else {
+        LOG.error("unexpected error on {} {}", method, request.getHttpURI().getPath(), e);
+        reply = Reply.error(new ApiException(500, "internal error; the service log has the details", "server"));
+      }
+    } catch (Error e) {
+      LOG.error("unexpected error on {} {}", method, request.getHttpURI().getPath(), e);
+      reply = Reply.error(new ApiException(500, "internal error; the service log has the details", "server"));
+    }
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    metrics.request(routeName, method, reply.status(), System.nanoTime() - start);
+    response.write(true, ByteBuffer.wrap(reply.body()), callback);
+    return true;
+  }
+
+  private static Fields query(Request request, Set<String> names) {
+    Fields fields;
+    try {
+      fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("malformed query string", "query");
+    }
+    for (Fields.Field f : fields) {
+      if (!names.contains(f.getName())) {
+        throw ApiException.badRequest("unknown query parameter `" + f.getName() + "`"
+            + (names.isEmpty() ? "; this endpoint takes none" : "; known: " + String.join(", ", new java.util.TreeSet<>(names))),
+            f.getName());
+      }
+      if (f.getValues().size() > 1) {
+        throw ApiException.badRequest("query parameter `" + f.getName() + "` is given more than once", f.getName());
+      }
+    }
+    return fields;
+  }
+
+  private static String[] split(String pattern) {
+    return pattern.substring(1).split("/", -1);
+  }
+
+  /** The path's segments, percent-decoded one by one (so an encoded {@code /} stays inside its segment). */
+  private static String[] decode(String rawPath) {
+    if (rawPath == null || !rawPath.startsWith("/")) {
+      throw ApiException.notFound("no such endpoint: " + rawPath, "path");
+    }
+    String[] parts = rawPath.substring(1).split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = percentDecode(parts[i]);
+    }
+    return parts;
+  }
+
+  private static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int i = 0;
+    while (i < s.length()) {
+      int pct = s.indexOf('%', i);
+      if (pct < 0) {
+        pct = s.length();
+      }
+      byte[] run = s.substring(i, pct).getBytes(StandardCharsets.UTF_8);
+      out.write(run, 0, run.length);
+      if (pct == s.length()) {
+        break;
+      }
+      int hi = pct + 2 < s.length() ? Character.digit(s.charAt(pct + 1), 16) : -1;
+      int lo = pct + 2 < s.length() ? Character.digit(s.charAt(pct + 2), 16) : -1;
+      if (hi < 0 || lo < 0) {
+        throw ApiException.badRequest("malformed percent-encoding in the path", "path");
+      }
+      out.write(hi * 16 + lo);
+      i = pct + 3;
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> match(String[] pattern, String[] path) {
+    if (pattern.length != path.length) {
+      return null;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < pattern.length; i++) {
+      String p = pattern[i];
+      if (p.startsWith("{") && p.endsWith("}")) {
+        if (path[i].isEmpty()) {
+          return null;
+        }
+        params.put(p.substring(1, p.length() - 1), path[i]);
+      } else if (!p.equals(path[i])) {
+        return null;
+      }
+    }
+    return params;
+  }
+}
