@@ -8,7 +8,7 @@
 #   extra arguments after `--` go to JMH (e.g. `-- -p n=10000 DecisionLatency`)
 #
 # Results: benchmarks/target/results[-smoke]/ {jmh.json, heap.json, cpu.json, crosscheck.txt,
-# machine.txt, report.md}. The build is a reactor build without `install`, so it never touches the
+# machine.txt, http/, report.md}. The build is a reactor build without `install`, so it never touches the
 # writ-language / writ-engine snapshots in ~/.m2.
 set -euo pipefail
 
@@ -65,6 +65,14 @@ else
   java -XX:+UseSerialGC -Xms6g -Xmx6g -cp "$jar" dev.writ.bench.HeapPerRule --repeat 3 --json "$out/heap.json" 10000 100000
   java -XX:+UseSerialGC -Xmx2g -cp "$jar" dev.writ.bench.HeapPerRule --histogram REALISTIC 10000 > "$out/heap-histogram.txt"
   "${java_bench[@]}" dev.writ.bench.CpuProbe --rounds 3 --decisions 50000 --json "$out/cpu.json"
+  # HTTP: writ serve under wrk on loopback, when wrk is installed (apt-get install wrk).
+  if command -v wrk > /dev/null; then
+    for n in 100 10000; do
+      WRIT_BENCH_HTTP_OUT="$out/http" "$here/http/serve-wrk.sh" "$n" 15s
+    done
+  else
+    echo "wrk not installed: HTTP figures skipped (apt-get install wrk)"
+  fi
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"

@@ -333,6 +333,52 @@ public final class Report {
       }
     }
 
+    // Bundles.
+    Map<Integer, Row> bw = byN(rows, "BundleBench.write");
+    Map<Integer, Row> bl = byN(rows, "BundleBench.load");
+    if (!bw.isEmpty() || !bl.isEmpty()) {
+      out.append("### Bundle write and load, REALISTIC mix (single shot, ms)\n\n");
+      out.append("Median of the measured shots [lowest – highest]. Load = read, verify the digest, decode, build the "
+          + "executable plan.\n\n");
+      out.append("| rules | write | load | plan only (for comparison) |\n|---:|---|---|---|\n");
+      TreeMap<Integer, Boolean> ns = new TreeMap<>();
+      bw.keySet().forEach(k -> ns.put(k, true));
+      bl.keySet().forEach(k -> ns.put(k, true));
+      for (int n : ns.keySet()) {
+        out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s |%n", n,
+            bw.containsKey(n) ? ms(scores(bw.get(n))) : "–", bl.containsKey(n) ? ms(scores(bl.get(n))) : "–",
+            pl.containsKey(n) ? ms(scores(pl.get(n))) : "–"));
+      }
+      out.append('\n');
+    }
+
+    // HTTP (wrk output of benchmarks/http/serve-wrk.sh).
+    Path http = dir.resolve("http");
+    if (Files.isDirectory(http)) {
+      List<String[]> lines = new ArrayList<>();
+      try (var ns = Files.list(http)) {
+        for (Path nDir : ns.sorted((a, b) -> Integer.compare(Integer.parseInt(a.getFileName().toString().substring(1)),
+            Integer.parseInt(b.getFileName().toString().substring(1)))).toList()) {
+          for (String conf : List.of("t1-c1", "t2-c8")) {
+            Path f = nDir.resolve("wrk-" + conf + ".txt");
+            if (Files.exists(f)) {
+              lines.add(wrk(nDir.getFileName().toString().substring(1), conf, Files.readString(f)));
+            }
+          }
+        }
+      }
+      if (!lines.isEmpty()) {
+        out.append("### HTTP: `writ serve` under wrk on loopback, POST /v1/decisions, REALISTIC mix\n\n");
+        out.append("wrk and the server share the two cores. One 15 s run per line, after a 5 s warm-up.\n\n");
+        out.append("| rules | wrk threads / connections | requests/s | p50 | p90 | p99 | max | errors |\n"
+            + "|---:|---|---:|---|---|---|---|---|\n");
+        for (String[] l : lines) {
+          out.append("| ").append(String.join(" | ", l)).append(" |\n");
+        }
+        out.append('\n');
+      }
+    }
+
     // Heap.
     Path heap = dir.resolve("heap.json");
     if (Files.exists(heap)) {
@@ -375,6 +421,20 @@ public final class Report {
       out.append('\n');
     }
     System.out.print(out);
+  }
+
+  /** One table row from wrk's text output. */
+  static String[] wrk(String n, String conf, String text) {
+    java.util.function.Function<String, String> find = re -> {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(re, java.util.regex.Pattern.MULTILINE).matcher(text);
+      return m.find() ? m.group(1) : "–";
+    };
+    String errors = find.apply("Non-2xx or 3xx responses: (\\d+)");
+    String socket = find.apply("Socket errors: (.*)$");
+    return new String[] {String.format(Locale.ROOT, "%,d", Integer.parseInt(n)), conf.replace("t", "").replace("-c", " / "),
+        find.apply("^Requests/sec:\\s+([\\d.]+)"), find.apply("^\\s+50%\\s+(\\S+)"), find.apply("^\\s+90%\\s+(\\S+)"),
+        find.apply("^\\s+99%\\s+(\\S+)"), find.apply("^\\s+Latency\\s+\\S+\\s+\\S+\\s+(\\S+)"),
+        (errors.equals("–") ? "0 non-2xx" : errors + " non-2xx") + (socket.equals("–") ? "" : "; socket: " + socket)};
   }
 
   static String ms(double[] v) {
