@@ -369,7 +369,8 @@ public final class Report {
       }
       if (!lines.isEmpty()) {
         out.append("### HTTP: `writ serve` under wrk on loopback, POST /v1/decisions, REALISTIC mix\n\n");
-        out.append("wrk and the server share the two cores. One 15 s run per line, after a 5 s warm-up.\n\n");
+        out.append("wrk and the server share the two cores. One 15 s run per line, after a 5 s warm-up; the per-thread "
+            + "spread (wrk's Req/Sec and latency standard deviations) is in the raw `wrk-*.txt` files.\n\n");
         out.append("| rules | wrk threads / connections | requests/s | p50 | p90 | p99 | max | errors |\n"
             + "|---:|---|---:|---|---|---|---|---|\n");
         for (String[] l : lines) {
