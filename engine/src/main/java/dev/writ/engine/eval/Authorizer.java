@@ -85,8 +85,7 @@ public final class Authorizer implements Decider {
     EntityStore store = entities.overlay(request.entities());
     validate(request, store);
     Instant time = request.time().orElse(options.defaultTime());
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    List<String> reasons = new ArrayList<>();
+    List<String> reasons = new ArrayList<>(2);
 
     CompiledIntent intent = null;
     Map<String, Value> params = Map.of();
@@ -100,6 +99,7 @@ public final class Authorizer implements Decider {
         params = IntentParams.check(intent, request.intent().get().params(), reasons);
       }
       if (!reasons.isEmpty()) {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
         request.actions().forEach(a -> outcomes.put(a, Outcome.DENY));
         return Decision.deny(outcomes, reasons);
       }
@@ -108,14 +108,21 @@ public final class Authorizer implements Decider {
     EvalState s = new EvalState(store, plan.attributes(), request.resource(), request.context(), intentName, params,
         request.durationSeconds().orElse(null), time);
     s.principal(request.principal(), request.delegation());
-    Set<EntityUid> resourceAncestors = store.ancestorsOrSelf(request.resource());
+    Set<EntityUid> resourceAncestors = s.resourceAncestors();
     Collector collector = new Collector(options.explain());
-    RuleIndex.Candidates candidates = new RuleIndex.Candidates();
-    Map<String, ActionResult> results = new LinkedHashMap<>();
+    RuleIndex.Candidates candidates = CANDIDATES.get();
+    // Requests usually name one action: arrays, not maps, keep this path free of hashing.
+    List<String> actions = request.actions();
+    String[] names = new String[actions.size()];
+    ActionResult[] results = new ActionResult[actions.size()];
+    int distinct = 0;
 
-    for (String action : request.actions()) {
-      if (results.containsKey(action)) {
-        continue;
+    next:
+    for (String action : actions) {
+      for (int i = 0; i < distinct; i++) {
+        if (names[i].equals(action)) {
+          continue next;
+        }
       }
       s.action(action);
       ActionResult result;
@@ -136,11 +143,23 @@ public final class Authorizer implements Decider {
           }
         }
       }
-      results.put(action, result);
-      outcomes.put(action, result.outcome);
+      names[distinct] = action;
+      results[distinct++] = result;
     }
-    return assemble(results, outcomes, reasons, collector, intent, request, options);
+    Map<String, Outcome> outcomes;
+    if (distinct == 1) {
+      outcomes = Map.of(names[0], results[0].outcome);
+    } else {
+      outcomes = new LinkedHashMap<>();
+      for (int i = 0; i < distinct; i++) {
+        outcomes.put(names[i], results[i].outcome);
+      }
+    }
+    return assemble(results, distinct, outcomes, reasons, collector, intent, request, options);
   }
+
+  /** Candidate buffers are reused per thread: a decision must not allocate one for every call. */
+  private static final ThreadLocal<RuleIndex.Candidates> CANDIDATES = ThreadLocal.withInitial(RuleIndex.Candidates::new);
 
   private ActionResult decideAction(String action, EvalState s, Set<EntityUid> resourceAncestors,
                                     AccessRequest request, RuleIndex.Candidates candidates, Collector collector) {
@@ -304,18 +323,19 @@ public final class Authorizer implements Decider {
       .comparing(PlanRule.ObligationDef::name).thenComparing(o -> o.value() == null ? "" : o.value());
 
   /** Combines the per-action results (LANGUAGE.md §7.2). Kept free of streams: it runs on every decision. */
-  private Decision assemble(Map<String, ActionResult> results, Map<String, Outcome> outcomes, List<String> reasons,
+  private Decision assemble(ActionResult[] results, int count, Map<String, Outcome> outcomes, List<String> reasons,
                             Collector collector, CompiledIntent intent, AccessRequest request, DecideOptions options) {
     Outcome overall = Outcome.PERMIT;
-    for (Outcome o : outcomes.values()) {
-      overall = overall.and(o);
+    for (int i = 0; i < count; i++) {
+      overall = overall.and(results[i].outcome);
     }
     List<CompiledRule> granting = new ArrayList<>(2);
     List<CompiledRule> forbidding = List.of();
     List<PendingApproval> pending = List.of();
     Long ttl = null;
     boolean bounded = false;
-    for (ActionResult r : results.values()) {
+    for (int i = 0; i < count; i++) {
+      ActionResult r = results[i];
       if (!r.forbids.isEmpty()) {
         forbidding = forbidding.isEmpty() ? new ArrayList<>(r.forbids) : forbidding;
         if (forbidding != r.forbids) {
@@ -424,13 +444,21 @@ public final class Authorizer implements Decider {
     requireKnown(store, request.principal(), "principal");
     requireKnown(store, request.resource(), "resource");
     for (int i = 0; i < request.delegation().size(); i++) {
-      requireKnown(store, request.delegation().get(i), "delegation[" + i + "]");
+      if (store.get(request.delegation().get(i)) == null) {
+        requireKnown(store, request.delegation().get(i), "delegation[" + i + "]");
+      }
     }
     for (int i = 0; i < request.approvals().size(); i++) {
-      requireKnown(store, request.approvals().get(i).by(), "approvals[" + i + "].by");
+      if (store.get(request.approvals().get(i).by()) == null) {
+        requireKnown(store, request.approvals().get(i).by(), "approvals[" + i + "].by");
+      }
     }
     for (int i = 0; i < request.actions().size(); i++) {
       String a = request.actions().get(i);
+      boolean concrete = a.indexOf('*') < 0 && !plan.isActionGroup(a) && (!plan.schema().strict() || plan.isDeclaredAction(a));
+      if (concrete) {
+        continue; // the common case builds no strings
+      }
       String field = "actions[" + i + "]";
       if (a.contains("*")) {
         throw new BadRequestException(field + ": `" + a + "` is a wildcard; a request names concrete actions");

@@ -42,7 +42,7 @@ public final class CompiledIntent {
       if (!a.actions.matches(s.action.value())) {
         continue;
       }
-      if (a.on != null && !a.on.matches(s.resourceUid, s.resource, s.store.ancestorsOrSelf(s.resourceUid))) {
+      if (a.on != null && !a.on.matches(s.resourceUid, s.resource, s.resourceAncestors)) {
         continue;
       }
       if (a.when == null) {

@@ -67,7 +67,7 @@ public final class CompiledRule {
   public boolean scopeMatches(EvalState s) {
     return (actions == null || actions.matches(s.action.value()))
         && (principal == null || principal.matches(s.principalUid, s.principal, s.principalAncestors))
-        && (resource == null || resource.matches(s.resourceUid, s.resource, s.store.ancestorsOrSelf(s.resourceUid)))
+        && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceAncestors))
         && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
   }
 

@@ -28,6 +28,7 @@ public final class EvalState {
   EntityUid resourceUid;
   Entity resource;
   Value.EntityV resourceValue;
+  final Set<EntityUid> resourceAncestors;
   Value.Str action;
   final Value.RecordV context;
   final String intentName;
@@ -47,6 +48,7 @@ public final class EvalState {
     this.resourceUid = resource;
     this.resource = store.get(resource);
     this.resourceValue = new Value.EntityV(resource);
+    this.resourceAncestors = store.ancestorsOrSelf(resource);
     this.context = context;
     this.intentName = intentName;
     this.intentParams = intentParams;
@@ -90,6 +92,10 @@ public final class EvalState {
 
   public EntityUid resourceUid() {
     return resourceUid;
+  }
+
+  public Set<EntityUid> resourceAncestors() {
+    return resourceAncestors;
   }
 
   public Entity resourceEntity() {
