@@ -83,7 +83,9 @@ public final class Authorizer implements Decider {
   @Override
   public Decision decide(AccessRequest request, EntityStore entities, DecideOptions options) {
     EntityStore store = entities.overlay(request.entities());
-    validate(request, store);
+    Entity principalEntity = store.get(request.principal());
+    Entity resourceEntity = store.get(request.resource());
+    validate(request, store, principalEntity, resourceEntity);
     Instant time = request.time().orElse(options.defaultTime());
     List<String> reasons = new ArrayList<>(2);
 
@@ -299,7 +301,7 @@ public final class Authorizer implements Decider {
       if (!rule.approvalRequired(i, s, e -> collector.error(rule, e))) {
         continue;
       }
-      EntityUid from = EntityUid.parse(a.from());
+      EntityUid from = rule.approvalFrom(i);
       Set<EntityUid> counted = new HashSet<>();
       for (AccessRequest.Approval given : request.approvals()) {
         EntityUid by = given.by();
@@ -440,9 +442,13 @@ public final class Authorizer implements Decider {
   }
 
   /** Entities must be known and actions concrete (LANGUAGE.md §7). */
-  private void validate(AccessRequest request, EntityStore store) {
-    requireKnown(store, request.principal(), "principal");
-    requireKnown(store, request.resource(), "resource");
+  private void validate(AccessRequest request, EntityStore store, Entity principal, Entity resource) {
+    if (principal == null) {
+      requireKnown(store, request.principal(), "principal");
+    }
+    if (resource == null) {
+      requireKnown(store, request.resource(), "resource");
+    }
     for (int i = 0; i < request.delegation().size(); i++) {
       if (store.get(request.delegation().get(i)) == null) {
         requireKnown(store, request.delegation().get(i), "delegation[" + i + "]");

@@ -119,6 +119,11 @@ public final class CompiledRule {
     }
   }
 
+  /** The entity whose members may give approval {@code i} (parsed once, when the plan was built). */
+  public EntityUid approvalFrom(int i) {
+    return approvals[i].from();
+  }
+
   public boolean delegationKindAllowed(EntityKind kind) {
     return delegateAnyKind || (delegateKinds != null && kind != null && delegateKinds.contains(kind));
   }

@@ -32,12 +32,15 @@ import java.util.TreeMap;
 public final class RuleIndex {
   private static final int[] EMPTY = new int[0];
 
-  /** One dimension's map from keys to the next level. */
+  /**
+   * One dimension's map from keys to the next level. The maps are created only when a rule needs
+   * them: most levels use one kind of key, and an empty map still costs a table and a probe.
+   */
   static final class Level<N> {
-    final Map<EntityUid, N> eq = new HashMap<>();
-    final Map<EntityUid, N> in = new HashMap<>();
-    final Map<String, N> type = new HashMap<>();
-    final Map<EntityKind, N> kind = new EnumMap<>(EntityKind.class);
+    Map<EntityUid, N> eq;
+    Map<EntityUid, N> in;
+    Map<String, N> type;
+    Map<EntityKind, N> kind;
     N any;
 
     interface Visitor<N> {
@@ -45,20 +48,25 @@ public final class RuleIndex {
     }
 
     void visit(EntityUid uid, Entity entity, Set<EntityUid> ancestors, Visitor<N> v) {
-      if (!eq.isEmpty()) {
+      if (eq != null) {
         N n = eq.get(uid);
         if (n != null) {
           v.visit(n);
         }
       }
-      if (!in.isEmpty()) {
-        // Iterate the smaller side: usually the ancestor set, but a bundle may name few entities.
+      if (in != null) {
+        // Iterate the smaller side: usually the ancestor set, but a level may name one entity.
         if (ancestors.size() <= in.size()) {
           for (EntityUid a : ancestors) {
             N n = in.get(a);
             if (n != null) {
               v.visit(n);
             }
+          }
+        } else if (in.size() == 1) {
+          Map.Entry<EntityUid, N> only = single(in);
+          if (ancestors.contains(only.getKey())) {
+            v.visit(only.getValue());
           }
         } else {
           for (Map.Entry<EntityUid, N> e : in.entrySet()) {
@@ -68,13 +76,13 @@ public final class RuleIndex {
           }
         }
       }
-      if (!type.isEmpty()) {
+      if (type != null) {
         N n = type.get(uid.type());
         if (n != null) {
           v.visit(n);
         }
       }
-      if (!kind.isEmpty() && entity != null && entity.kind() != null) {
+      if (kind != null && entity != null && entity.kind() != null) {
         N n = kind.get(entity.kind());
         if (n != null) {
           v.visit(n);
@@ -83,6 +91,10 @@ public final class RuleIndex {
       if (any != null) {
         v.visit(any);
       }
+    }
+
+    private static <K, V> Map.Entry<K, V> single(Map<K, V> m) {
+      return m.entrySet().iterator().next();
     }
   }
 
@@ -185,13 +197,25 @@ public final class RuleIndex {
       return level.any;
     }
     if (key.target() == PlanSelector.Target.ENTITY) {
+      if (level.eq == null) {
+        level.eq = new HashMap<>(4);
+      }
       return level.eq.computeIfAbsent(key.uid(), k -> make.get());
     }
     if (key.target() == null) {
+      if (level.in == null) {
+        level.in = new HashMap<>(4);
+      }
       return level.in.computeIfAbsent(key.uid(), k -> make.get());
     }
     if (key.target() == PlanSelector.Target.TYPE) {
+      if (level.type == null) {
+        level.type = new HashMap<>(4);
+      }
       return level.type.computeIfAbsent(key.value(), k -> make.get());
+    }
+    if (level.kind == null) {
+      level.kind = new EnumMap<>(EntityKind.class);
     }
     return level.kind.computeIfAbsent(EntityKind.fromKeyword(key.value()), k -> make.get());
   }
@@ -200,6 +224,12 @@ public final class RuleIndex {
   public static final class Candidates {
     int[] ids = new int[16];
     int size;
+    // The visitors are fields, not lambdas made per lookup: a lookup allocates nothing.
+    EvalState state;
+    Set<EntityUid> resourceAncestors;
+    final Level.Visitor<Leaf> leafVisitor = leaf -> add(leaf.ids);
+    final Level.Visitor<Level<Leaf>> principalVisitor =
+        level -> level.visit(state.resourceUid, state.resource, resourceAncestors, leafVisitor);
 
     void add(int[] more) {
       if (size + more.length > ids.length) {
@@ -243,9 +273,9 @@ public final class RuleIndex {
     if (ruleCount == 0) {
       return;
     }
-    Level.Visitor<Leaf> leafVisitor = leaf -> out.add(leaf.ids);
-    Level.Visitor<Level<Leaf>> principalVisitor =
-        level -> level.visit(s.resourceUid, s.resource, resourceAncestors, leafVisitor);
+    out.state = s;
+    out.resourceAncestors = resourceAncestors;
+    Level.Visitor<Level<Leaf>> principalVisitor = out.principalVisitor;
     Level<Level<Leaf>> exact = byAction.get(action);
     if (exact != null) {
       exact.visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
@@ -258,6 +288,8 @@ public final class RuleIndex {
     if (anyAction != null) {
       anyAction.visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
     }
+    out.state = null; // the buffer outlives the decision: keep nothing of it
+    out.resourceAncestors = null;
     out.finish();
   }
 }

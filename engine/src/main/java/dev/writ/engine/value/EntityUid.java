@@ -10,9 +10,11 @@ public final class EntityUid implements Comparable<EntityUid> {
   private final String type;
   private final String id;
   private final int hash;
+  private String text; // toString, computed once (racy but idempotent)
 
   public EntityUid(String type, String id) {
-    this.type = Objects.requireNonNull(type, "type");
+    // Type names are few and repeated in every uid: interned, equal types compare by identity.
+    this.type = Objects.requireNonNull(type, "type").intern();
     this.id = Objects.requireNonNull(id, "id");
     this.hash = 31 * type.hashCode() + id.hashCode();
   }
@@ -83,8 +85,17 @@ public final class EntityUid implements Comparable<EntityUid> {
   /** The data form: {@code Type::id}, quoted when the id needs it. */
   @Override
   public String toString() {
-    boolean plain = !id.isEmpty() && id.chars().noneMatch(c -> c == ':' || c == '"' || c == '\\' || Character.isWhitespace(c));
-    return plain ? type + "::" + id : type + "::" + quoted();
+    String t = text;
+    if (t == null) {
+      boolean plain = !id.isEmpty();
+      for (int i = 0; i < id.length() && plain; i++) {
+        char c = id.charAt(i);
+        plain = c != ':' && c != '"' && c != '\\' && !Character.isWhitespace(c);
+      }
+      t = plain ? type + "::" + id : type + "::" + quoted();
+      text = t;
+    }
+    return t;
   }
 
   /** The policy form: {@code Type::"id"}. */
@@ -98,7 +109,7 @@ public final class EntityUid implements Comparable<EntityUid> {
 
   @Override
   public boolean equals(Object o) {
-    return this == o || (o instanceof EntityUid u && hash == u.hash && type.equals(u.type) && id.equals(u.id));
+    return this == o || (o instanceof EntityUid u && hash == u.hash && type == u.type && id.equals(u.id));
   }
 
   @Override

@@ -19,7 +19,7 @@ final class Lint implements CheckStage {
 
   @Override
   public void run(CheckContext ctx) {
-    List<CheckedRule> forbids = ctx.rules.stream().filter(r -> !r.isGrant()).toList();
+    UnconditionalForbids forbids = new UnconditionalForbids(ctx.rules);
     for (CheckedRule rule : ctx.rules) {
       if (!rule.isGrant()) {
         continue;
@@ -35,7 +35,7 @@ final class Lint implements CheckStage {
             + "` lets agents act without a declared task", "add an `intent` clause so that agent access is "
             + "bound to a task and checked for drift");
       }
-      for (CheckedRule f : forbids) {
+      for (CheckedRule f : forbids.candidatesFor(r)) {
         if (overrides(ctx, f.decl(), r)) {
           ctx.report(DiagnosticCode.LINT_OVERRIDDEN_GRANT, r.name().span(), "grant `" + rule.fullName()
               + "` never takes effect: forbid `" + f.fullName() + "` always overrides it",
@@ -44,6 +44,49 @@ final class Lint implements CheckStage {
         }
       }
     }
+  }
+
+  /**
+   * The forbids that could always override a grant: only unconditional ones, filed by the
+   * entities their principal alternatives are `in` (such a forbid can only cover a grant
+   * alternative with the same `in`), so that each grant is compared with few forbids instead of
+   * all of them. Without this the stage was quadratic in the number of rules.
+   */
+  private static final class UnconditionalForbids {
+    private final List<CheckedRule> general = new java.util.ArrayList<>();
+    private final java.util.Map<dev.writ.language.ast.EntityLiteral, List<CheckedRule>> byIn = new java.util.HashMap<>();
+
+    UnconditionalForbids(List<CheckedRule> rules) {
+      for (CheckedRule f : rules) {
+        if (f.isGrant() || conditional(f.decl())) {
+          continue;
+        }
+        Optional<RuleDecl.PrincipalClause> p = f.decl().clause(RuleDecl.PrincipalClause.class);
+        boolean allIn = p.isPresent() && p.get().selector().alternatives().stream().allMatch(a -> a.in().isPresent());
+        if (!allIn) {
+          general.add(f);
+        } else {
+          for (Selector.Alt a : p.get().selector().alternatives()) {
+            byIn.computeIfAbsent(a.in().get(), k -> new java.util.ArrayList<>()).add(f);
+          }
+        }
+      }
+    }
+
+    List<CheckedRule> candidatesFor(RuleDecl grant) {
+      if (byIn.isEmpty()) {
+        return general;
+      }
+      java.util.LinkedHashSet<CheckedRule> out = new java.util.LinkedHashSet<>(general);
+      grant.clause(RuleDecl.PrincipalClause.class).ifPresent(p -> p.selector().alternatives().forEach(a ->
+          a.in().ifPresent(in -> out.addAll(byIn.getOrDefault(in, List.of())))));
+      return List.copyOf(out);
+    }
+  }
+
+  private static boolean conditional(RuleDecl f) {
+    return f.clauses().stream().anyMatch(c -> c instanceof RuleDecl.Condition
+        || (c instanceof RuleDecl.ResourceClause rc && rc.when().isPresent()) || c instanceof RuleDecl.IntentClause);
   }
 
   private static boolean namesAgents(CheckContext ctx, RuleDecl r) {
@@ -66,11 +109,6 @@ final class Lint implements CheckStage {
 
   /** Whether forbid {@code f} applies whenever grant {@code g} does (a conservative test). */
   private static boolean overrides(CheckContext ctx, RuleDecl f, RuleDecl g) {
-    boolean conditional = f.clauses().stream().anyMatch(c -> c instanceof RuleDecl.Condition
-        || (c instanceof RuleDecl.ResourceClause rc && rc.when().isPresent()) || c instanceof RuleDecl.IntentClause);
-    if (conditional) {
-      return false;
-    }
     return selectorCovers(ctx, f.clause(RuleDecl.PrincipalClause.class).map(RuleDecl.PrincipalClause::selector),
             g.clause(RuleDecl.PrincipalClause.class).map(RuleDecl.PrincipalClause::selector))
         && selectorCovers(ctx, f.clause(RuleDecl.ResourceClause.class).map(RuleDecl.ResourceClause::selector),
