@@ -7,28 +7,43 @@ import java.util.Set;
 
 /** A rule's action items, groups already expanded: concrete names and wildcard prefixes. */
 public final class ActionMatcher {
-  final Set<String> names = new HashSet<>();
+  // A rule names few actions: a short array scanned linearly beats a hash set, in time and memory.
+  private static final int SMALL = 8;
+  final Set<String> names;
+  final String[] few;
   final String[] prefixes;
   final boolean any;
 
   ActionMatcher(List<String> items) {
     List<String> pre = new ArrayList<>();
+    List<String> exact = new ArrayList<>();
     boolean all = false;
     for (String item : items) {
       if (item.equals("*")) {
         all = true;
       } else if (item.endsWith("*")) {
         pre.add(item.substring(0, item.length() - 1));
-      } else {
-        names.add(item);
+      } else if (!exact.contains(item)) {
+        exact.add(item);
       }
     }
     this.any = all;
     this.prefixes = pre.toArray(String[]::new);
+    this.few = exact.size() <= SMALL ? exact.toArray(String[]::new) : null;
+    this.names = exact.size() <= SMALL ? null : new HashSet<>(exact);
   }
 
   public boolean matches(String action) {
-    if (any || names.contains(action)) {
+    if (any) {
+      return true;
+    }
+    if (few != null) {
+      for (String n : few) {
+        if (n.equals(action)) {
+          return true;
+        }
+      }
+    } else if (names.contains(action)) {
       return true;
     }
     for (String p : prefixes) {

@@ -20,7 +20,7 @@ public final class CompiledIntent {
         .map(p -> new Param(p.name(), p.optional(), Type.parse(p.type()), p.pattern() == null ? null : Pattern.compile(p.pattern())))
         .toList();
     this.allows = intent.allows().stream()
-        .map(a -> new Allow(new ActionMatcher(a.actions()), a.on() == null ? null : new SelectorMatcher(a.on()),
+        .map(a -> new Allow(new ActionMatcher(a.actions()), a.on() == null ? null : new SelectorMatcher(a.on(), compiler),
             a.when() == null ? null : compiler.compile(a.when())))
         .toArray(Allow[]::new);
   }

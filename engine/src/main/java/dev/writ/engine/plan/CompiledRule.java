@@ -30,9 +30,9 @@ public final class CompiledRule {
     this.id = r.id();
     this.name = r.name();
     this.forbid = r.forbid();
-    this.principal = r.principal() == null ? null : new SelectorMatcher(r.principal());
+    this.principal = r.principal() == null ? null : new SelectorMatcher(r.principal(), compiler);
     this.actions = r.actions() == null ? null : new ActionMatcher(r.actions());
-    this.resource = r.resource() == null ? null : new SelectorMatcher(r.resource());
+    this.resource = r.resource() == null ? null : new SelectorMatcher(r.resource(), compiler);
     this.intents = r.intents() == null ? null : Set.copyOf(r.intents());
     List<PlanRule.Condition> conds = r.conditions();
     this.conditions = new ExprNode[conds.size()];
@@ -42,7 +42,7 @@ public final class CompiledRule {
       unless[i] = conds.get(i).unless();
     }
     this.approvals = r.approvals().stream()
-        .map(a -> new Approval(a.count(), EntityUid.parse(a.from()), a.where() == null ? null : compiler.compile(a.where()), a))
+        .map(a -> new Approval(a.count(), compiler.uid(a.from()), a.where() == null ? null : compiler.compile(a.where()), a))
         .toArray(Approval[]::new);
     if (r.delegation() == null) {
       delegateKinds = null;

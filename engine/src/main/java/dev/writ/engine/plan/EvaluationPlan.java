@@ -50,8 +50,8 @@ public final class EvaluationPlan {
       in.put(i.name(), new CompiledIntent(i, compiler));
     }
     this.intents = Collections.unmodifiableMap(in);
-    this.grants = new RuleIndex(grantList);
-    this.forbids = new RuleIndex(forbidList);
+    this.grants = new RuleIndex(grantList, compiler);
+    this.forbids = new RuleIndex(forbidList, compiler);
     this.actionGroups = Set.copyOf(data.schema().groups().keySet());
     this.declaredActions = Set.copyOf(data.schema().actions().keySet());
   }

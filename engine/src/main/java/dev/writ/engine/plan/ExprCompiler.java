@@ -11,9 +11,19 @@ import java.util.regex.Pattern;
 /** Builds {@link ExprNode} trees from lowered expressions: patterns compiled, attribute reads bound to slots. */
 public final class ExprCompiler {
   private final AttributeTable table;
+  private final java.util.Map<String, EntityUid> uids = new java.util.HashMap<>();
 
   public ExprCompiler(AttributeTable table) {
     this.table = table;
+  }
+
+  /**
+   * One {@link EntityUid} per distinct entity of the plan: selectors, index keys, approvals and
+   * literals share instances instead of each parsing its own copy (memory per rule, and equality
+   * that ends at identity).
+   */
+  public EntityUid uid(String text) {
+    return uids.computeIfAbsent(text, EntityUid::parse);
   }
 
   public ExprNode compile(PlanExpr e) {
@@ -25,7 +35,7 @@ public final class ExprCompiler {
       case DUR:
       case TIME:
       case ENTITY:
-        return new ExprNode.Const(literal(e), at);
+        return new ExprNode.Const(e.op() == PlanExpr.Op.ENTITY ? new Value.EntityV(uid(e.str())) : literal(e), at);
       case SET: {
         if (e.isLiteral()) {
           return new ExprNode.Const(literal(e), at);

@@ -112,12 +112,12 @@ public final class RuleIndex {
   private final List<Leaf> leaves = new ArrayList<>();
   private final int ruleCount;
 
-  RuleIndex(List<CompiledRule> rules) {
+  RuleIndex(List<CompiledRule> rules, ExprCompiler uids) {
     for (CompiledRule r : rules) {
       for (Level<Level<Leaf>> actionLevel : actionLevels(r)) {
-        for (Key pk : keys(r.data.principal())) {
+        for (Key pk : keys(r.data.principal(), uids)) {
           Level<Leaf> resourceLevel = child(actionLevel, pk, Level::new);
-          for (Key rk : keys(r.data.resource())) {
+          for (Key rk : keys(r.data.resource(), uids)) {
             Leaf leaf = child(resourceLevel, rk, () -> {
               Leaf l = new Leaf();
               leaves.add(l);
@@ -167,7 +167,7 @@ public final class RuleIndex {
   private record Key(PlanSelector.Target target, String value, EntityUid uid) {}
 
   /** The most selective key of each alternative; "any" when there is no clause. */
-  private static List<Key> keys(List<PlanSelector> selector) {
+  private static List<Key> keys(List<PlanSelector> selector, ExprCompiler uids) {
     List<Key> out = new ArrayList<>();
     if (selector == null) {
       out.add(null);
@@ -175,9 +175,9 @@ public final class RuleIndex {
     }
     for (PlanSelector s : selector) {
       if (s.target() == PlanSelector.Target.ENTITY) {
-        out.add(new Key(s.target(), null, EntityUid.parse(s.value())));
+        out.add(new Key(s.target(), null, uids.uid(s.value())));
       } else if (s.in() != null) {
-        out.add(new Key(null, "in", EntityUid.parse(s.in())));
+        out.add(new Key(null, "in", uids.uid(s.in())));
       } else if (s.target() == PlanSelector.Target.TYPE) {
         out.add(new Key(s.target(), s.value(), null));
       } else if (!s.value().equals("any")) {

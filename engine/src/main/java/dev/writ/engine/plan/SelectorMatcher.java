@@ -13,15 +13,15 @@ public final class SelectorMatcher {
 
   final Alt[] alts;
 
-  SelectorMatcher(List<PlanSelector> selectors) {
+  SelectorMatcher(List<PlanSelector> selectors, ExprCompiler uids) {
     alts = new Alt[selectors.size()];
     for (int i = 0; i < alts.length; i++) {
       PlanSelector s = selectors.get(i);
-      EntityUid in = s.in() == null ? null : EntityUid.parse(s.in());
+      EntityUid in = s.in() == null ? null : uids.uid(s.in());
       alts[i] = switch (s.target()) {
         case KIND -> new Alt(s.target(), s.value().equals("any") ? null : EntityKind.fromKeyword(s.value()), null, null, in);
         case TYPE -> new Alt(s.target(), null, s.value(), null, in);
-        case ENTITY -> new Alt(s.target(), null, null, EntityUid.parse(s.value()), in);
+        case ENTITY -> new Alt(s.target(), null, null, uids.uid(s.value()), in);
       };
     }
   }

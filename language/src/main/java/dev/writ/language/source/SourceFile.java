@@ -66,9 +66,14 @@ public final class SourceFile {
     return text.substring(start, end);
   }
 
-  /** {@code path:line:col} of an offset. */
+  private final java.util.Map<Integer, String> positions = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * {@code path:line:col} of an offset. The same offset gives the same string instance: compiled
+   * plans keep a position per expression, and a condition and its expression share one.
+   */
   public String position(int offset) {
-    return path + ":" + line(offset) + ":" + column(offset);
+    return positions.computeIfAbsent(offset, o -> path + ":" + line(o) + ":" + column(o));
   }
 
   @Override
