@@ -31,7 +31,7 @@ public final class Writ implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, fmt, test, bundle, "
-        + "eval, serve, audit); see `writ --help`");
+        + "eval, serve, audit, keygen); see `writ --help`");
   }
 
   public static void main(String[] args) {

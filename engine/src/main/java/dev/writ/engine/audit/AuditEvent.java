@@ -5,6 +5,8 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +49,7 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
                 EntityUid principal, List<EntityUid> chain, List<EntityUid> approvers, List<String> policies,
                 String revision) {
     public Header {
-      params = params == null ? Map.of() : Map.copyOf(params);
+      params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params)); // request's order
       chain = List.copyOf(chain);
       approvers = List.copyOf(approvers);
       policies = List.copyOf(policies);

@@ -4,6 +4,8 @@ import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +30,9 @@ public record AccessRequest(EntityUid principal, List<String> actions, EntityUid
   /** The intent a request declares, with its parameters as given. */
   public record IntentRef(String name, Map<String, Value> params) {
     public IntentRef {
-      params = Map.copyOf(params);
+      // In the order given (not Map.copyOf, whose order changes from run to run): the audit trail
+      // and the API write parameters in this order, so the same request gives the same bytes.
+      params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
   }
 

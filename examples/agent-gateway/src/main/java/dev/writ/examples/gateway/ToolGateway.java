@@ -15,7 +15,7 @@ import java.util.Optional;
  * §8), and runs the tool only on {@code allow}. Writ records every check in the audit trail.
  */
 public final class ToolGateway {
-  /** Which action each tool performs. A tool the gateway does not know is never run. */
+  /** Which action each tool performs (actions of the incident_db topic). A tool the gateway does not know is never run. */
   private static final Map<String, String> TOOL_ACTIONS = Map.of(
       "sql.query", "db:select",
       "sql.describe", "db:describe",
@@ -47,6 +47,6 @@ public final class ToolGateway {
 
   /** Stands in for the real tool. */
   private static String runTool(ToolCall call) {
-    return call.tool() + "(" + call.argument() + ") on " + call.resource() + ": ok";
+    return "ran " + call.argument();
   }
 }
