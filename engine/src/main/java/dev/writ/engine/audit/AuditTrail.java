@@ -8,6 +8,10 @@ import java.util.function.Predicate;
  * records are durable (for the file trail: written and forced to disk).
  */
 public interface AuditTrail extends AutoCloseable {
+  /**
+   * Appends one commit of events. Returns the stored records where the trail builds them at once
+   * (the file trail); a trail may also build them later, on read, and return an empty list.
+   */
   List<AuditRecord> append(List<AuditEvent> events);
 
   /** Every record, oldest first. */

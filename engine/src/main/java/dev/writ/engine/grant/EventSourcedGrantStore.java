@@ -46,7 +46,8 @@ public final class EventSourcedGrantStore implements GrantStore {
     try {
       Change<T> change = op.apply(table);
       // Durable first: if the append fails, the table is untouched and the caller gets the error.
-      trail.append(change.events()).forEach(r -> table.apply(r.event()));
+      trail.append(change.events());
+      change.events().forEach(table::apply);
       return change.result();
     } finally {
       lock.writeLock().unlock();
