@@ -14,6 +14,13 @@ public interface EntityStore {
 
   int size();
 
+  /** An entity (null when unknown) with its ancestors, from one lookup where the store can. */
+  record Resolved(Entity entity, Set<EntityUid> ancestors) {}
+
+  default Resolved resolve(EntityUid uid) {
+    return new Resolved(get(uid), ancestorsOrSelf(uid));
+  }
+
   Collection<Entity> entities();
 
   default boolean contains(EntityUid uid) {

@@ -18,12 +18,16 @@ import java.util.Set;
 public final class MapEntityStore implements EntityStore {
   static final MapEntityStore EMPTY = new MapEntityStore(Map.of(), Map.of());
 
-  private final Map<EntityUid, Entity> entities;
-  private final Map<EntityUid, Set<EntityUid>> closure;
+  // NOTE: an entity and its ancestor set sit in one map entry, so that a decision finds both with
+  // one probe: with large stores each probe is a cache miss, and they dominate a decision's cost.
+  private final Map<EntityUid, Resolved> nodes;
+  private final Map<EntityUid, Entity> entities; // insertion order, for entities()
 
   private MapEntityStore(Map<EntityUid, Entity> entities, Map<EntityUid, Set<EntityUid>> closure) {
     this.entities = entities;
-    this.closure = closure;
+    Map<EntityUid, Resolved> n = new HashMap<>(Math.max(16, entities.size() * 2));
+    entities.forEach((uid, e) -> n.put(uid, new Resolved(e, closure.getOrDefault(uid, Set.of(uid)))));
+    this.nodes = n;
   }
 
   /**
@@ -77,13 +81,20 @@ public final class MapEntityStore implements EntityStore {
 
   @Override
   public Entity get(EntityUid uid) {
-    return entities.get(uid);
+    Resolved r = nodes.get(uid);
+    return r == null ? null : r.entity();
   }
 
   @Override
   public Set<EntityUid> ancestorsOrSelf(EntityUid uid) {
-    Set<EntityUid> s = closure.get(uid);
-    return s != null ? s : Set.of(uid);
+    Resolved r = nodes.get(uid);
+    return r != null ? r.ancestors() : Set.of(uid);
+  }
+
+  @Override
+  public Resolved resolve(EntityUid uid) {
+    Resolved r = nodes.get(uid);
+    return r != null ? r : new Resolved(null, Set.of(uid));
   }
 
   @Override

@@ -83,9 +83,16 @@ public final class Authorizer implements Decider {
   @Override
   public Decision decide(AccessRequest request, EntityStore entities, DecideOptions options) {
     EntityStore store = entities.overlay(request.entities());
-    Entity principalEntity = store.get(request.principal());
-    Entity resourceEntity = store.get(request.resource());
-    validate(request, store, principalEntity, resourceEntity);
+    // One lookup each for principal and resource: entity and ancestors together.
+    EntityStore.Resolved principal = store.resolve(request.principal());
+    EntityStore.Resolved resource = store.resolve(request.resource());
+    if (principal.entity() == null) {
+      requireKnown(store, request.principal(), "principal");
+    }
+    if (resource.entity() == null) {
+      requireKnown(store, request.resource(), "resource");
+    }
+    validate(request, store);
     Instant time = request.time().orElse(options.defaultTime());
     List<String> reasons = new ArrayList<>(2);
 
@@ -107,9 +114,9 @@ public final class Authorizer implements Decider {
       }
     }
 
-    EvalState s = new EvalState(store, plan.attributes(), request.resource(), request.context(), intentName, params,
-        request.durationSeconds().orElse(null), time);
-    s.principal(request.principal(), request.delegation());
+    EvalState s = new EvalState(store, plan.attributes(), request.resource(), resource, request.context(), intentName,
+        params, request.durationSeconds().orElse(null), time);
+    s.principal(request.principal(), principal, request.delegation());
     Set<EntityUid> resourceAncestors = s.resourceAncestors();
     Collector collector = new Collector(options.explain());
     RuleIndex.Candidates candidates = CANDIDATES.get();
@@ -442,13 +449,8 @@ public final class Authorizer implements Decider {
   }
 
   /** Entities must be known and actions concrete (LANGUAGE.md §7). */
-  private void validate(AccessRequest request, EntityStore store, Entity principal, Entity resource) {
-    if (principal == null) {
-      requireKnown(store, request.principal(), "principal");
-    }
-    if (resource == null) {
-      requireKnown(store, request.resource(), "resource");
-    }
+  /** Chain members and approvers must be known, and actions concrete (principal and resource: in decide). */
+  private void validate(AccessRequest request, EntityStore store) {
     for (int i = 0; i < request.delegation().size(); i++) {
       if (store.get(request.delegation().get(i)) == null) {
         requireKnown(store, request.delegation().get(i), "delegation[" + i + "]");

@@ -1,7 +1,6 @@
 package dev.writ.engine.eval;
 
 import dev.writ.engine.plan.CompiledIntent;
-import dev.writ.engine.plan.PlanIntent;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.ast.Durations;
@@ -13,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a request's intent parameters against the intent's declaration and converts them to
@@ -26,7 +24,7 @@ final class IntentParams {
   static Map<String, Value> check(CompiledIntent intent, Map<String, Value> given, List<String> reasons) {
     Map<String, Value> typed = new LinkedHashMap<>();
     String name = intent.name();
-    for (PlanIntent.Param p : intent.data.params()) {
+    for (CompiledIntent.Param p : intent.params()) {
       Value v = given.get(p.name());
       if (v == null) {
         if (!p.optional()) {
@@ -34,20 +32,20 @@ final class IntentParams {
         }
         continue;
       }
-      Value c = coerce(v, Type.parse(p.type()));
+      Value c = coerce(v, p.type());
       if (c == null) {
         reasons.add("parameter `" + p.name() + "` of intent `" + name + "` must be " + p.type() + ", got `" + v + "`");
         continue;
       }
-      if (p.pattern() != null && !(c instanceof Value.Str s && Pattern.compile(p.pattern()).matcher(s.value()).matches())) {
+      if (p.pattern() != null && !(c instanceof Value.Str s && p.pattern().matcher(s.value()).matches())) {
         reasons.add("parameter `" + p.name() + "` of intent `" + name + "` is `" + v + "`, which does not match `"
-            + p.pattern() + "`");
+            + p.pattern().pattern() + "`");
         continue;
       }
       typed.put(p.name(), c);
     }
     for (String g : given.keySet()) {
-      if (intent.data.params().stream().noneMatch(p -> p.name().equals(g))) {
+      if (intent.params().stream().noneMatch(p -> p.name().equals(g))) {
         reasons.add("intent `" + name + "` has no parameter `" + g + "`");
       }
     }

@@ -10,7 +10,12 @@ public final class CompiledIntent {
   final List<Param> params;
   final Allow[] allows;
 
-  record Param(String name, boolean optional, Type type, Pattern pattern) {}
+  /** A declared parameter with its type parsed and its pattern compiled once. */
+  public record Param(String name, boolean optional, Type type, Pattern pattern) {}
+
+  public List<Param> params() {
+    return params;
+  }
 
   record Allow(ActionMatcher actions, SelectorMatcher on, ExprNode when) {}
 

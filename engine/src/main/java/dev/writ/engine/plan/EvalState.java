@@ -43,12 +43,19 @@ public final class EvalState {
 
   public EvalState(EntityStore store, AttributeTable table, EntityUid resource, Value.RecordV context,
                    String intentName, Map<String, Value> intentParams, Long durationSeconds, Instant time) {
+    this(store, table, resource, store.resolve(resource), context, intentName, intentParams, durationSeconds, time);
+  }
+
+  /** With the resource already resolved (the decision procedure resolves it once, to validate it). */
+  public EvalState(EntityStore store, AttributeTable table, EntityUid resource, EntityStore.Resolved resolved,
+                   Value.RecordV context, String intentName, Map<String, Value> intentParams, Long durationSeconds,
+                   Instant time) {
     this.store = store;
     this.table = table;
     this.resourceUid = resource;
-    this.resource = store.get(resource);
+    this.resource = resolved.entity();
     this.resourceValue = new Value.EntityV(resource);
-    this.resourceAncestors = store.ancestorsOrSelf(resource);
+    this.resourceAncestors = resolved.ancestors();
     this.context = context;
     this.intentName = intentName;
     this.intentParams = intentParams;
@@ -58,11 +65,17 @@ public final class EvalState {
 
   /** Takes {@code uid} as the acting principal, with {@code chain} the delegators before it. */
   public void principal(EntityUid uid, List<EntityUid> chain) {
+    principal(uid, null, chain);
+  }
+
+  /** As {@link #principal(EntityUid, List)}, with the principal already resolved (or null). */
+  public void principal(EntityUid uid, EntityStore.Resolved resolved, List<EntityUid> chain) {
     if (!uid.equals(principalUid)) {
       this.principalUid = uid;
-      this.principal = store.get(uid);
+      EntityStore.Resolved r = resolved != null ? resolved : store.resolve(uid);
+      this.principal = r.entity();
       this.principalValue = new Value.EntityV(uid);
-      this.principalAncestors = store.ancestorsOrSelf(uid);
+      this.principalAncestors = r.ancestors();
     }
     if (this.chain != chain) {
       this.chain = chain;
