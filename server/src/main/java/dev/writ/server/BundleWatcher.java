@@ -1,11 +1,6 @@
 package dev.writ.server;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * With {@code --watch}: polls the bundle (and entity files) for changes and has the service
@@ -14,36 +9,14 @@ import org.slf4j.LoggerFactory;
  * refused is not retried until its files change again (the log says why it was refused).
  */
 final class BundleWatcher implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(BundleWatcher.class);
-
-  private final ScheduledExecutorService timer;
+  private final PeriodicTask task;
 
   BundleWatcher(WritService service, Duration interval) {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "writ-bundle-watcher");
-      t.setDaemon(true);
-      return t;
-    });
-    long ms = Math.max(10, interval.toMillis());
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        service.reloadIfChanged();
-      } catch (RuntimeException | Error e) {
-        LOG.error("the bundle watcher failed; it keeps watching", e);
-      }
-    }, ms, ms, TimeUnit.MILLISECONDS);
+    task = new PeriodicTask("writ-bundle-watcher", interval, service::reloadIfChanged);
   }
 
   @Override
   public void close() {
-    timer.shutdown();
-    try {
-      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-        timer.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      timer.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    task.close();
   }
 }

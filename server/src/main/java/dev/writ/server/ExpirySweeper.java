@@ -2,9 +2,6 @@ package dev.writ.server;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,38 +13,20 @@ import org.slf4j.LoggerFactory;
 final class ExpirySweeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
 
-  private final ScheduledExecutorService timer;
+  private final PeriodicTask task;
 
   ExpirySweeper(WritService service, Duration interval) {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "writ-expiry-sweeper");
-      t.setDaemon(true);
-      return t;
-    });
-    long ms = Math.max(10, interval.toMillis());
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        List<String> expired = service.sweepExpired();
-        if (!expired.isEmpty()) {
-          LOG.info("expired: {}", String.join(", ", expired));
-        }
-      } catch (RuntimeException | Error e) {
-        LOG.error("the expiry sweep failed; it runs again in {} ms", ms, e);
+    task = new PeriodicTask("writ-expiry-sweeper", interval, () -> {
+      List<String> expired = service.sweepExpired();
+      if (!expired.isEmpty()) {
+        LOG.info("expired: {}", String.join(", ", expired));
       }
-    }, ms, ms, TimeUnit.MILLISECONDS);
+    });
   }
 
   /** Stops sweeping, waiting for a sweep in progress to finish (its events are then on disk). */
   @Override
   public void close() {
-    timer.shutdown();
-    try {
-      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-        timer.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      timer.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    task.close();
   }
 }

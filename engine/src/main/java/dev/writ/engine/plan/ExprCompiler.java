@@ -77,9 +77,9 @@ public final class ExprCompiler {
       case NEG:
         return new ExprNode.Neg(compile(e.arg(0)), at);
       case LIKE:
-        return new ExprNode.Like(compile(e.arg(0)), new Glob(e.str()), at);
+        return ExprNode.StringTest.like(compile(e.arg(0)), new Glob(e.str()), at);
       case MATCHES:
-        return new ExprNode.Matches(compile(e.arg(0)), Pattern.compile(e.str()), at);
+        return ExprNode.StringTest.matches(compile(e.arg(0)), Pattern.compile(e.str()), at);
       case METHOD:
         return new ExprNode.Method(e.str(), compile(e.arg(0)), compile(e.arg(1)), at);
       case CALL:

@@ -395,43 +395,34 @@ public abstract class ExprNode {
     }
   }
 
-  static final class Like extends ExprNode {
+  /** {@code like} and {@code matches}: a test of a String operand, compiled once. */
+  static final class StringTest extends ExprNode {
     final ExprNode operand;
-    final Glob glob;
+    final java.util.function.Predicate<String> test;
+    final String operator;
 
-    Like(ExprNode operand, Glob glob, String at) {
+    StringTest(ExprNode operand, java.util.function.Predicate<String> test, String operator, String at) {
       super(at);
       this.operand = operand;
-      this.glob = glob;
+      this.test = test;
+      this.operator = operator;
+    }
+
+    static StringTest like(ExprNode operand, Glob glob, String at) {
+      return new StringTest(operand, glob::matches, "like", at);
+    }
+
+    static StringTest matches(ExprNode operand, Pattern pattern, String at) {
+      return new StringTest(operand, v -> pattern.matcher(v).matches(), "matches", at);
     }
 
     @Override
     public Value eval(EvalState s) throws EvalError {
       Value v = operand.eval(s);
       if (v instanceof Value.Str str) {
-        return Value.Bool.of(glob.matches(str.value()));
+        return Value.Bool.of(test.test(str.value()));
       }
-      throw new EvalError("`like` needs a String, not " + v.typeName(), at);
-    }
-  }
-
-  static final class Matches extends ExprNode {
-    final ExprNode operand;
-    final Pattern pattern;
-
-    Matches(ExprNode operand, Pattern pattern, String at) {
-      super(at);
-      this.operand = operand;
-      this.pattern = pattern;
-    }
-
-    @Override
-    public Value eval(EvalState s) throws EvalError {
-      Value v = operand.eval(s);
-      if (v instanceof Value.Str str) {
-        return Value.Bool.of(pattern.matcher(str.value()).matches());
-      }
-      throw new EvalError("`matches` needs a String, not " + v.typeName(), at);
+      throw new EvalError("`" + operator + "` needs a String, not " + v.typeName(), at);
     }
   }
 
