@@ -69,9 +69,9 @@ public final class ExprCompiler {
       case SUB:
         return new ExprNode.Arith(e.op() == PlanExpr.Op.ADD, compile(e.arg(0)), compile(e.arg(1)), at);
       case AND:
-        return new ExprNode.And(all(e), at);
+        return ExprNode.BoolChain.and(all(e), at);
       case OR:
-        return new ExprNode.Or(all(e), at);
+        return ExprNode.BoolChain.or(all(e), at);
       case NOT:
         return new ExprNode.Not(compile(e.arg(0)), at);
       case NEG:

@@ -310,12 +310,28 @@ public abstract class ExprNode {
     }
   }
 
-  static final class And extends ExprNode {
+  /**
+   * {@code &&} and {@code ||}: operands must be Bool, evaluated left to right, stopping at the first
+   * that decides ({@code false} for {@code &&}, {@code true} for {@code ||}).
+   */
+  static final class BoolChain extends ExprNode {
     final ExprNode[] operands;
+    final boolean decidingValue;
+    final String operator;
 
-    And(ExprNode[] operands, String at) {
+    private BoolChain(ExprNode[] operands, boolean decidingValue, String operator, String at) {
       super(at);
       this.operands = operands;
+      this.decidingValue = decidingValue;
+      this.operator = operator;
+    }
+
+    static BoolChain and(ExprNode[] operands, String at) {
+      return new BoolChain(operands, false, "&&", at);
+    }
+
+    static BoolChain or(ExprNode[] operands, String at) {
+      return new BoolChain(operands, true, "||", at);
     }
 
     @Override
@@ -323,36 +339,13 @@ public abstract class ExprNode {
       for (ExprNode op : operands) {
         Value v = op.eval(s);
         if (!(v instanceof Value.Bool b)) {
-          throw new EvalError("`&&` needs Bool operands, not " + v.typeName(), op.at);
+          throw new EvalError("`" + operator + "` needs Bool operands, not " + v.typeName(), op.at);
         }
-        if (!b.value()) {
-          return Value.Bool.FALSE;
-        }
-      }
-      return Value.Bool.TRUE;
-    }
-  }
-
-  static final class Or extends ExprNode {
-    final ExprNode[] operands;
-
-    Or(ExprNode[] operands, String at) {
-      super(at);
-      this.operands = operands;
-    }
-
-    @Override
-    public Value eval(EvalState s) throws EvalError {
-      for (ExprNode op : operands) {
-        Value v = op.eval(s);
-        if (!(v instanceof Value.Bool b)) {
-          throw new EvalError("`||` needs Bool operands, not " + v.typeName(), op.at);
-        }
-        if (b.value()) {
-          return Value.Bool.TRUE;
+        if (b.value() == decidingValue) {
+          return b;
         }
       }
-      return Value.Bool.FALSE;
+      return Value.Bool.of(!decidingValue);
     }
   }
 
