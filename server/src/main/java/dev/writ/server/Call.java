@@ -98,7 +98,16 @@ public final class Call {
   private String read() {
     long declared = request.getLength();
     if (declared > maxBody) {
-      // Refused before reading: Jetty reads on what has arrived and closes the connection.
+      // Refused without parsing. A body within the drain bound is read and dropped first, as for a
+      // body of unknown length: answering while the client is still sending makes the peer reset
+      // the connection, and the client may lose the 413. Larger bodies are cut off.
+      if (declared <= DRAIN_LIMIT) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+          drain(in);
+        } catch (IOException e) {
+          // the client went away; the answer is moot
+        }
+      }
       throw tooLarge();
     }
     byte[] bytes;
@@ -125,8 +134,8 @@ public final class Call {
   }
 
   /**
-   * Reads (and drops) what is left of a body of unknown length, up to a bound, so that the client
-   * sees the answer rather than a connection reset.
+   * Reads (and drops) what is left of a too-large body, up to a bound, so that the client sees the
+   * answer rather than a connection reset.
    */
   private static void drain(InputStream in) {
     byte[] buf = new byte[16 * 1024];
