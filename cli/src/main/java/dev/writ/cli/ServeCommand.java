@@ -68,6 +68,40 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest request body accepted; larger ones get 413 (default: ${DEFAULT-VALUE}).")
   long maxBody;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this PEM certificate chain "
+      + "(with --tls-key); rotated files are picked up without a restart.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The PEM (PKCS#8) private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "PEM", description = "Require client certificates chaining to these "
+      + "CAs (mutual TLS; needs --tls-cert).")
+  Path clientCa;
+
+  @Option(names = "--auth", paramLabel = "FILE", description = "Who may call, and with which roles: bearer tokens "
+      + "(JWT against a JWKS file) and client certificates (docs/server.md). Without it the service is open.")
+  Path auth;
+
+  @Option(names = "--insecure-open", description = "Run without --auth on an address other than loopback "
+      + "(anyone who reaches the port may do anything).")
+  boolean insecureOpen;
+
+  @Option(names = "--allow-client-time", description = "Honour a client's `time`/`at` on calls that change state "
+      + "(tests and replays only; otherwise the service clock decides and such fields are refused).")
+  boolean allowClientTime;
+
+  @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", description = "Browser origins whose "
+      + "calls are accepted (comma-separated); a call with any other Origin header is refused. Default: none.")
+  List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(names = "--allow-rollback", description = "With --watch, accept a bundle created before the one being "
+      + "served (otherwise refused as a rollback).")
+  boolean allowRollback;
+
+  @Option(names = "--open-metrics", description = "Serve /metrics without credentials even with --auth.")
+  boolean openMetrics;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +118,12 @@ final class ServeCommand implements Callable<Integer> {
     if (maxBody < 1) {
       throw new UserError("--max-body must be at least 1 byte");
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UserError("--tls-cert and --tls-key go together");
+    }
+    if (clientCa != null && tlsCert == null) {
+      throw new UserError("--client-ca asks clients for certificates over TLS; it needs --tls-cert and --tls-key");
+    }
     long interval;
     try {
       interval = Durations.parse(watchInterval);
@@ -94,7 +134,11 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserError("--watch-interval must be at least 1s");
     }
     ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port).withDataDir(data)
-        .withEntityFiles(entities).withMaxBodyBytes(maxBody).withWatch(watch, Duration.ofSeconds(interval));
+        .withEntityFiles(entities).withMaxBodyBytes(maxBody).withWatch(watch, Duration.ofSeconds(interval))
+        .withTls(tlsCert == null ? Optional.empty()
+            : Optional.of(new ServerConfig.Tls(tlsCert, tlsKey, Optional.ofNullable(clientCa))))
+        .withAuthFile(Optional.ofNullable(auth)).withInsecureOpen(insecureOpen).withAllowClientTime(allowClientTime)
+        .withAllowedOrigins(allowedOrigins).withAllowRollback(allowRollback).withOpenMetrics(openMetrics);
     WritServer server;
     try {
       PolicySource policySource = source.bundle != null
