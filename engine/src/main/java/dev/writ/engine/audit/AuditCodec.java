@@ -47,6 +47,10 @@ public final class AuditCodec {
     ArrayNode policies = o.putArray("policies");
     h.policies().forEach(policies::add);
     putNullable(o, "revision", h.revision());
+    // Only when a call was authenticated, so trails of in-process and open use keep their shape.
+    if (h.caller() != null) {
+      o.set("caller", caller(h.caller()));
+    }
     switch (e.type()) {
       case REQUESTED -> {
         AuditEvent.Requested r = (AuditEvent.Requested) e;
@@ -124,7 +128,7 @@ public final class AuditCodec {
     o.path("params").fields().forEachRemaining(f -> params.put(f.getKey(), Values.untyped(n.field("params").field(f.getKey()))));
     AuditEvent.Header h = new AuditEvent.Header(Instant.parse(o.path("time").asText()), o.path("grant").asText(),
         text(o, "parent"), text(o, "intent"), params, EntityUid.parse(o.path("principal").asText()), uidList(o.path("chain")),
-        uidList(o.path("approvers")), stringList(o.path("policies")), text(o, "revision"));
+        uidList(o.path("approvers")), stringList(o.path("policies")), text(o, "revision"), caller(o.get("caller")));
     return switch (type) {
       case REQUESTED -> new AuditEvent.Requested(h, stringList(o.path("actions")), EntityUid.parse(o.path("resource").asText()),
           Values.record(n.field("context")), duration(o, "duration"), approvalList(o.path("approvals")));
@@ -150,6 +154,27 @@ public final class AuditCodec {
       case REVOKED -> new AuditEvent.Revoked(h, o.path("reason").asText());
       case EXPIRED -> new AuditEvent.Expired(h, Instant.parse(o.path("expires_at").asText()));
     };
+  }
+
+  private static ObjectNode caller(Caller c) {
+    ObjectNode x = F.objectNode();
+    x.put("principal", c.principal().toString());
+    if (c instanceof Caller.Token t) {
+      x.put("issuer", t.issuer());
+      x.put("subject", t.subject());
+    } else if (c instanceof Caller.Certificate cert) {
+      x.put("certificate", cert.identity());
+    }
+    return x;
+  }
+
+  private static Caller caller(JsonNode x) {
+    if (x == null || x.isNull()) {
+      return null;
+    }
+    EntityUid principal = EntityUid.parse(x.path("principal").asText());
+    return x.has("certificate") ? new Caller.Certificate(principal, x.path("certificate").asText())
+        : new Caller.Token(principal, x.path("issuer").asText(), x.path("subject").asText());
   }
 
   private static void putNullable(ObjectNode o, String name, String value) {

@@ -43,16 +43,25 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   Type type();
 
   /**
-   * What every event says. {@code intent} is null for a grant without a task.
+   * What every event says. {@code intent} is null for a grant without a task; {@code caller} is
+   * null when no authenticated call caused the event (in-process use, an open service, fixture
+   * suites, the expiry sweep).
    */
   record Header(Instant time, String grant, String parent, String intent, Map<String, Value> params,
                 EntityUid principal, List<EntityUid> chain, List<EntityUid> approvers, List<String> policies,
-                String revision) {
+                String revision, Caller caller) {
     public Header {
       params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params)); // request's order
       chain = List.copyOf(chain);
       approvers = List.copyOf(approvers);
       policies = List.copyOf(policies);
+    }
+
+    /** A header of an event no authenticated call caused. */
+    public Header(Instant time, String grant, String parent, String intent, Map<String, Value> params,
+                  EntityUid principal, List<EntityUid> chain, List<EntityUid> approvers, List<String> policies,
+                  String revision) {
+      this(time, grant, parent, intent, params, principal, chain, approvers, policies, revision, null);
     }
   }
 

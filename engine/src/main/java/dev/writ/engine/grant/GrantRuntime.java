@@ -2,6 +2,7 @@ package dev.writ.engine.grant;
 
 import dev.writ.engine.audit.AuditEvent;
 import dev.writ.engine.audit.AuditRecord;
+import dev.writ.engine.audit.Caller;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
@@ -30,12 +31,19 @@ public final class GrantRuntime {
   private final GrantStore store;
   private final Clock clock;
   private final AtomicReference<PolicyContext> policy;
+  private final GrantIds ids;
   private volatile boolean explain;
 
+  /** A runtime whose grant ids are random (unique and unguessable). */
   public GrantRuntime(GrantStore store, Clock clock, PolicyContext policy) {
+    this(store, clock, policy, GrantIds.random());
+  }
+
+  public GrantRuntime(GrantStore store, Clock clock, PolicyContext policy, GrantIds ids) {
     this.store = store;
     this.clock = clock;
     this.policy = new AtomicReference<>(policy);
+    this.ids = ids;
   }
 
   /** Whether decisions carry explanations (fixture suites use them for failures and coverage). */
@@ -70,6 +78,11 @@ public final class GrantRuntime {
 
   /** Decides a request and, when permitted, issues a grant; when pending, keeps the request. */
   public RequestResult request(AccessRequest request) {
+    return request(request, null);
+  }
+
+  /** As {@link #request(AccessRequest)}, recording {@code caller} (null: none) on its events. */
+  public RequestResult request(AccessRequest request, Caller caller) {
     if (!request.delegation().isEmpty()) {
       throw new GrantException(GrantException.Kind.BAD_REQUEST, "delegation: a delegated grant is made from the "
           + "delegator's grant (delegate it), not requested with a chain");
@@ -79,8 +92,8 @@ public final class GrantRuntime {
     AccessRequest timed = request.withTime(t);
     Decision d = p.authorizer().decide(timed, p.entities(), options(t));
     return store.update(table -> {
-      String id = table.nextId();
-      AuditEvent.Header h = header(t, id, null, timed, d.policies(), p.revision());
+      String id = ids.next(table);
+      AuditEvent.Header h = header(t, id, null, timed, d.policies(), p.revision(), caller);
       List<AuditEvent> events = new ArrayList<>();
       events.add(new AuditEvent.Requested(h, timed.actions(), timed.resource(), timed.context(),
           timed.durationSeconds().orElse(null), timed.approvals()));
@@ -107,6 +120,11 @@ public final class GrantRuntime {
    * the requester is recorded and changes nothing.
    */
   public RequestResult approve(String id, EntityUid by, Optional<Instant> at) {
+    return approve(id, by, at, null);
+  }
+
+  /** As {@link #approve(String, EntityUid, Optional)}, recording {@code caller} (null: none) on its events. */
+  public RequestResult approve(String id, EntityUid by, Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     if (p.entities().get(by) == null) {
       throw new GrantException(GrantException.Kind.BAD_REQUEST, "by: unknown entity `" + by + "`");
@@ -131,7 +149,7 @@ public final class GrantRuntime {
       AccessRequest again = g.asRequest(t).withApprovals(approvals);
       Decision d = p.authorizer().decide(again, p.entities(), options(t));
       List<AuditEvent> events = new ArrayList<>();
-      AuditEvent.Header h = header(t, id, g.parent(), again, d.policies(), p.revision());
+      AuditEvent.Header h = header(t, id, g.parent(), again, d.policies(), p.revision(), caller);
       events.add(new AuditEvent.Approved(h, by, counted));
       events.add(decided(h, d));
       Grant issued = null;
@@ -155,6 +173,12 @@ public final class GrantRuntime {
    */
   public RequestResult delegate(String parentId, EntityUid to, Optional<List<String>> actions, Optional<Long> duration,
                                 Optional<Instant> at) {
+    return delegate(parentId, to, actions, duration, at, null);
+  }
+
+  /** As {@link #delegate(String, EntityUid, Optional, Optional, Optional)}, recording {@code caller} (null: none). */
+  public RequestResult delegate(String parentId, EntityUid to, Optional<List<String>> actions, Optional<Long> duration,
+                                Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     if (p.entities().get(to) == null) {
       throw new GrantException(GrantException.Kind.BAD_REQUEST, "to: unknown entity `" + to + "`");
@@ -163,7 +187,7 @@ public final class GrantRuntime {
     return store.update(table -> {
       Grant parent = table.get(parentId).orElseThrow(() -> notFound(parentId));
       List<AuditEvent> events = new ArrayList<>();
-      expireIfDue(parent, t, p.revision(), events);
+      expireIfDue(parent, t, p.revision(), events, caller);
       List<EntityUid> childChain = new ArrayList<>(parent.chain());
       childChain.add(parent.principal());
       List<String> wanted = actions.filter(a -> !a.isEmpty()).orElse(parent.actions());
@@ -171,7 +195,7 @@ public final class GrantRuntime {
           parent.task() == null ? Optional.empty()
               : Optional.of(new AccessRequest.IntentRef(parent.task().intent(), parent.task().params())),
           duration, childChain, parent.approvals(), parent.context(), Optional.of(t), List.of());
-      String id = table.nextId();
+      String id = ids.next(table);
       List<String> refusals = new ArrayList<>();
       if (!parent.activeAt(t)) {
         refusals.add("`" + parentId + "` is " + describe(parent, t) + "; only an active grant can be delegated");
@@ -203,7 +227,7 @@ public final class GrantRuntime {
               + "satisfy the policy"), d.errors(), d.explanation());
         }
       }
-      AuditEvent.Header h = header(t, id, parentId, request, d.policies(), p.revision());
+      AuditEvent.Header h = header(t, id, parentId, request, d.policies(), p.revision(), caller);
       events.add(new AuditEvent.Requested(h, request.actions(), request.resource(), request.context(),
           request.durationSeconds().orElse(null), request.approvals()));
       events.add(decided(h, d));
@@ -223,6 +247,11 @@ public final class GrantRuntime {
 
   /** Checks an action fact in the order of LANGUAGE.md §8 and records it. */
   public ActionAnswer act(ActionFact fact) {
+    return act(fact, null);
+  }
+
+  /** As {@link #act(ActionFact)}, recording {@code caller} (null: none), the enforcement point, on its events. */
+  public ActionAnswer act(ActionFact fact, Caller caller) {
     PolicyContext p = policy.get();
     Instant t = now(fact.time());
     return store.update(table -> {
@@ -234,11 +263,11 @@ public final class GrantRuntime {
       }
       Grant g = found.get();
       List<AuditEvent> events = new ArrayList<>();
-      expireIfDue(g, t, p.revision(), events);
+      expireIfDue(g, t, p.revision(), events, caller);
       AccessRequest asked = g.asRequest(t).withActions(List.of(fact.action()));
       asked = new AccessRequest(asked.principal(), asked.actions(), fact.resource(), asked.intent(),
           asked.durationSeconds(), asked.delegation(), asked.approvals(), asked.context(), asked.time(), List.of());
-      AuditEvent.Header h = header(t, g.id(), g.parent(), asked, g.policies(), p.revision());
+      AuditEvent.Header h = header(t, g.id(), g.parent(), asked, g.policies(), p.revision(), caller);
       ActionAnswer answer;
       if (!g.activeAt(t)) {
         answer = new ActionAnswer(ActionAnswer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
@@ -253,7 +282,7 @@ public final class GrantRuntime {
           events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? "revoke" : "deny"));
           List<String> revoked = new ArrayList<>();
           if (revoke) {
-            revokeTree(table, g, "drift", t, p.revision(), events, revoked);
+            revokeTree(table, g, "drift", t, p.revision(), events, revoked, caller);
           }
           answer = new ActionAnswer(revoke ? ActionAnswer.REVOKE : ActionAnswer.DENY, true,
               List.of("drift: " + outside.get()), revoked);
@@ -278,19 +307,30 @@ public final class GrantRuntime {
 
   /** Revokes a grant (or cancels a pending request) and every grant delegated from it. */
   public List<String> revoke(String id, String reason, Optional<Instant> at) {
+    return revoke(id, reason, at, null);
+  }
+
+  /** As {@link #revoke(String, String, Optional)}, recording {@code caller} (null: none) on its events. */
+  public List<String> revoke(String id, String reason, Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     Instant t = now(at);
     return store.update(table -> {
       Grant g = table.get(id).orElseThrow(() -> notFound(id));
       List<AuditEvent> events = new ArrayList<>();
       List<String> revoked = new ArrayList<>();
-      revokeTree(table, g, reason == null || reason.isBlank() ? "manual" : reason, t, p.revision(), events, revoked);
+      revokeTree(table, g, reason == null || reason.isBlank() ? "manual" : reason, t, p.revision(), events, revoked,
+          caller);
       return new GrantStore.Change<>(events, revoked);
     });
   }
 
   /** Ends every grant in which the principal acts or appears in the chain, and its pending requests. */
   public List<String> offboard(EntityUid principal, Optional<Instant> at) {
+    return offboard(principal, at, null);
+  }
+
+  /** As {@link #offboard(EntityUid, Optional)}, recording {@code caller} (null: none) on its events. */
+  public List<String> offboard(EntityUid principal, Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     Instant t = now(at);
     return store.update(table -> {
@@ -298,8 +338,8 @@ public final class GrantRuntime {
       List<String> revoked = new ArrayList<>();
       for (Grant g : table.all()) {
         boolean involved = g.principal().equals(principal) || g.chain().contains(principal);
-        if (involved && !g.state().isEnded() && !expireIfDue(g, t, p.revision(), events)) {
-          events.add(new AuditEvent.Revoked(header(t, g, p.revision()), "offboarded"));
+        if (involved && !g.state().isEnded() && !expireIfDue(g, t, p.revision(), events, caller)) {
+          events.add(new AuditEvent.Revoked(header(t, g, p.revision(), caller), "offboarded"));
           revoked.add(g.id());
         }
       }
@@ -315,7 +355,7 @@ public final class GrantRuntime {
       List<AuditEvent> events = new ArrayList<>();
       List<String> expired = new ArrayList<>();
       for (Grant g : table.all()) {
-        if (expireIfDue(g, t, p.revision(), events)) {
+        if (expireIfDue(g, t, p.revision(), events, null)) {
           expired.add(g.id());
         }
       }
@@ -344,24 +384,24 @@ public final class GrantRuntime {
 
   // ---- helpers -----------------------------------------------------------------------
 
-  private boolean expireIfDue(Grant g, Instant t, String revision, List<AuditEvent> events) {
+  private boolean expireIfDue(Grant g, Instant t, String revision, List<AuditEvent> events, Caller caller) {
     if (g.state().kind() == GrantState.Kind.ACTIVE && g.expiresAt() != null && !t.isBefore(g.expiresAt())) {
-      events.add(new AuditEvent.Expired(header(t, g, revision), g.expiresAt()));
+      events.add(new AuditEvent.Expired(header(t, g, revision, caller), g.expiresAt()));
       return true;
     }
     return false;
   }
 
   private void revokeTree(GrantTable table, Grant g, String reason, Instant t, String revision,
-                          List<AuditEvent> events, List<String> revoked) {
+                          List<AuditEvent> events, List<String> revoked, Caller caller) {
     // A grant whose time is up is expired, not revoked: its expiry is recorded instead.
-    if (!g.state().isEnded() && !expireIfDue(g, t, revision, events)) {
-      events.add(new AuditEvent.Revoked(header(t, g, revision), reason));
+    if (!g.state().isEnded() && !expireIfDue(g, t, revision, events, caller)) {
+      events.add(new AuditEvent.Revoked(header(t, g, revision, caller), reason));
       revoked.add(g.id());
     }
     for (Grant d : table.descendants(g.id())) {
-      if (!d.state().isEnded() && !expireIfDue(d, t, revision, events)) {
-        events.add(new AuditEvent.Revoked(header(t, d, revision), "cascade"));
+      if (!d.state().isEnded() && !expireIfDue(d, t, revision, events, caller)) {
+        events.add(new AuditEvent.Revoked(header(t, d, revision, caller), "cascade"));
         revoked.add(d.id());
       }
     }
@@ -382,7 +422,7 @@ public final class GrantRuntime {
   }
 
   private static AuditEvent.Header header(Instant t, String id, String parent, AccessRequest r, List<String> policies,
-                                          String revision) {
+                                          String revision, Caller caller) {
     List<EntityUid> approvers = new ArrayList<>();
     r.approvals().forEach(a -> {
       if (!approvers.contains(a.by())) {
@@ -391,12 +431,13 @@ public final class GrantRuntime {
     });
     return new AuditEvent.Header(t, id, parent, r.intent().map(AccessRequest.IntentRef::name).orElse(null),
         r.intent().map(AccessRequest.IntentRef::params).orElse(Map.of()), r.principal(), r.delegation(), approvers,
-        policies, revision);
+        policies, revision, caller);
   }
 
-  private static AuditEvent.Header header(Instant t, Grant g, String revision) {
+  private static AuditEvent.Header header(Instant t, Grant g, String revision, Caller caller) {
     return new AuditEvent.Header(t, g.id(), g.parent(), g.task() == null ? null : g.task().intent(),
-        g.task() == null ? Map.of() : g.task().params(), g.principal(), g.chain(), g.approvers(), g.policies(), revision);
+        g.task() == null ? Map.of() : g.task().params(), g.principal(), g.chain(), g.approvers(), g.policies(), revision,
+        caller);
   }
 
   private static AuditEvent.Decided decided(AuditEvent.Header h, Decision d) {

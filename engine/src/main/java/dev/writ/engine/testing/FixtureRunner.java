@@ -16,6 +16,7 @@ import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.GrantException;
+import dev.writ.engine.grant.GrantIds;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.PolicyContext;
 import dev.writ.engine.grant.RequestResult;
@@ -217,8 +218,9 @@ public final class FixtureRunner {
                                  EntityStore store, Instant now) {
     long start = System.nanoTime();
     MutableClock time = new MutableClock(now);
+    // Sequential ids: a suite's reports and failure messages read the same on every run.
     GrantRuntime runtime = new GrantRuntime(EventSourcedGrantStore.inMemory(), time,
-        new PolicyContext(authorizer, store, "fixture")).explaining(true);
+        new PolicyContext(authorizer, store, "fixture"), GrantIds.sequential()).explaining(true);
     Map<String, String> names = new LinkedHashMap<>();
     int index = 0;
     for (FixtureSuite.Step step : s.steps()) {
