@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
+import dev.writ.server.auth.Identity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,13 +37,20 @@ public final class Call {
   private final Map<String, String> params;
   private final Fields query;
   private final long maxBody;
+  private final Identity caller;
   private String text;
 
-  Call(Request request, Map<String, String> params, Fields query, long maxBody) {
+  Call(Request request, Map<String, String> params, Fields query, long maxBody, Identity caller) {
     this.request = request;
     this.params = params;
     this.query = query;
     this.maxBody = maxBody;
+    this.caller = caller;
+  }
+
+  /** Who is calling, as the router authenticated it. */
+  public Identity caller() {
+    return caller;
   }
 
   public String param(String name) {

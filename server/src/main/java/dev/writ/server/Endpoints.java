@@ -21,27 +21,42 @@ import dev.writ.engine.json.DecisionJson;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
 import dev.writ.language.ast.Durations;
+import dev.writ.server.Router.Access;
+import dev.writ.server.auth.AuthFailure;
+import dev.writ.server.auth.Identity;
+import dev.writ.server.auth.Role;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The operations of the HTTP API (INTERFACES.md, "HTTP enforcement service"), each a thin
- * layer over the engine: bind the input with the engine's readers, call the runtime or the
- * authorizer, write the answer. Input is checked completely before anything is changed.
+ * The operations of the HTTP API (docs/server.md), each a thin layer over the engine: bind the
+ * input with the engine's readers, check that the caller may do this to this object, call the
+ * runtime or the authorizer, write the answer. Input is checked completely before anything is
+ * changed.
+ *
+ * <p>Facts come from the service, not the caller: on calls that change state, approvals and
+ * entity overlays in the body are refused, {@code context.caller} is set from the credential
+ * (a body that sets it is refused), and the service clock decides unless client time is allowed.
  */
 public final class Endpoints {
   private static final Set<String> BATCH_FIELDS = Set.of("requests", "entities");
   private static final Set<String> DELEGATION_FIELDS = Set.of("to", "actions", "duration", "time");
+  private static final Set<String> APPROVAL_FIELDS = Set.of("by", "at");
   private static final Set<String> REVOKE_FIELDS = Set.of("reason");
   private static final int MAX_REASON = 500;
+  /** Most bytes of JSON a request's context, or its intent parameters, may take in the trail. */
+  static final int MAX_RECORDED_BYTES = 64 * 1024;
 
   private final WritService service;
 
@@ -49,19 +64,28 @@ public final class Endpoints {
     this.service = service;
   }
 
+  /**
+   * The routes and who may call each (docs/server.md, "Roles"). Every authenticated caller is a
+   * requester; what a requester may do to a grant (its own, or one it delegated) is checked by
+   * the endpoint once it knows the grant.
+   */
   public void register(Router r) {
-    r.add("POST", "/v1/decisions", Set.of("explain"), this::decisions)
-        .add("POST", "/v1/grants", this::requestGrant)
-        .add("GET", "/v1/grants", Set.of("principal", "active"), this::listGrants)
-        .add("GET", "/v1/grants/{id}", this::getGrant)
-        .add("DELETE", "/v1/grants/{id}", this::revoke)
-        .add("POST", "/v1/grants/{id}/approvals", this::approve)
-        .add("POST", "/v1/grants/{id}/delegations", this::delegate)
-        .add("POST", "/v1/actions", this::act)
-        .add("POST", "/v1/principals/{uid}/offboard", this::offboard)
-        .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event"), this::audit)
-        .add("GET", "/health", this::health)
-        .add("GET", "/metrics", this::metrics);
+    Access enforcer = Access.of(Role.ENFORCER);
+    Access requester = Access.of(Role.REQUESTER);
+    r.add("POST", "/v1/decisions", Set.of("explain"), enforcer, this::decisions)
+        .add("POST", "/v1/grants", requester, this::requestGrant)
+        .add("GET", "/v1/grants", Set.of("principal", "active"), requester, this::listGrants)
+        .add("GET", "/v1/grants/{id}", requester, this::getGrant)
+        .add("DELETE", "/v1/grants/{id}", requester, this::revoke)
+        .add("POST", "/v1/grants/{id}/approvals", Access.of(Role.APPROVER), this::approve)
+        .add("POST", "/v1/grants/{id}/delegations", requester, this::delegate)
+        .add("POST", "/v1/actions", enforcer, this::act)
+        .add("POST", "/v1/principals/{uid}/offboard", Access.of(Role.ADMIN), this::offboard)
+        .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event"), Access.of(Role.AUDITOR),
+            this::audit)
+        .add("GET", "/health", Access.PUBLIC, this::health)
+        .add("GET", "/metrics", service.config().openMetrics() ? Access.PUBLIC : Access.of(Role.AUDITOR),
+            this::metrics);
   }
 
   private GrantRuntime runtime() {
@@ -91,8 +115,8 @@ public final class Endpoints {
         throw ApiException.badRequest(e.getMessage(), "entities");
       }
       List<AccessRequest> requests = new ArrayList<>();
-      for (DataNode item : items) {
-        requests.add(p.requests().request(item));
+      for (int i = 0; i < items.size(); i++) {
+        requests.add(withCaller(p.requests().request(items.get(i)), call.caller(), "requests[" + i + "]."));
       }
       List<Decision> decisions = new ArrayList<>();
       for (int i = 0; i < requests.size(); i++) {
@@ -110,7 +134,7 @@ public final class Endpoints {
       }
       return Reply.ok(out);
     }
-    AccessRequest request = p.requests().request(body);
+    AccessRequest request = withCaller(p.requests().request(body), call.caller(), "");
     Decision d = decide(p, request, p.entities(), now, explain);
     service.metrics().decision("stateless", d.decision());
     return Reply.ok(DecisionJson.write(d));
@@ -127,9 +151,23 @@ public final class Endpoints {
   /** An access request that becomes a grant ({@code permit}) or a pending request ({@code pending}). */
   Reply requestGrant(Call call) {
     ActivePolicy p = service.active();
-    AccessRequest request = p.requests().request(call.body());
-    notInTheFuture(request.time(), "time");
-    RequestResult r = service.metrics().timeDecision(() -> runtime().request(request));
+    DataNode body = call.body();
+    // Facts a caller could assert for itself: approvals come through the approvals endpoint only,
+    // and entity data from the service's files only (an overlay would not be recorded).
+    refuseField(body, "approvals", "approvals are given through POST /v1/grants/{id}/approvals, by the approver");
+    refuseField(body, "entities", "entity overlays are for stateless decisions; a grant is decided on the "
+        + "service's entity data");
+    clientTime(body.field("time"), "time");
+    recordedSize(body.field("context"), "context");
+    recordedSize(body.field("intent"), "intent");
+    AccessRequest request = withCaller(p.requests().request(body), call.caller(), "");
+    Identity caller = call.caller();
+    if (!caller.has(Role.ENFORCER) && !caller.is(request.principal())) {
+      throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "a caller requests grants for itself ("
+          + caller.principal().map(EntityUid::toString).orElse("?") + "); requesting for others needs the role "
+          + "enforcer", "principal");
+    }
+    RequestResult r = service.metrics().timeDecision(() -> runtime().request(request, caller.recordedOrNull()));
     service.metrics().decision("grant", r.decision().decision());
     return Reply.ok(ApiJson.result(r, service.now()));
   }
@@ -137,11 +175,25 @@ public final class Endpoints {
   /** {@code {by, at?}}: records an approval and decides the pending request again. */
   Reply approve(Call call) {
     String id = known(call.param("id"));
-    ActivePolicy p = service.active();
-    DataNode body = call.body();
-    AccessRequest.Approval approval = p.requests().approval(body);
-    notInTheFuture(approval.at(), "at");
-    RequestResult r = service.metrics().timeDecision(() -> runtime().approve(id, approval.by(), approval.at()));
+    Identity caller = call.caller();
+    // With --auth the body may be left out: the approver is the caller.
+    DataNode body = caller.isOpen() ? call.body()
+        : call.optionalBody().orElseGet(() -> DataNode.root(DataDocument.parse("body", "{}", false)));
+    body.onlyFields(APPROVAL_FIELDS);
+    DataNode byNode = body.field("by");
+    EntityUid by;
+    if (caller.isOpen()) {
+      by = body.required("by").entity();
+    } else {
+      // The approver is whoever the credential says: naming someone else is refused.
+      by = caller.principal().orElseThrow();
+      if (!byNode.isMissing() && !byNode.entity().equals(by)) {
+        throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "an approval is the caller's own (" + by
+            + "); it cannot be given in another's name", "by");
+      }
+    }
+    Optional<Instant> at = clientTime(body.field("at"), "at");
+    RequestResult r = service.metrics().timeDecision(() -> runtime().approve(id, by, at, caller.recordedOrNull()));
     service.metrics().decision("approval", r.decision().decision());
     return Reply.ok(ApiJson.result(r, service.now()));
   }
@@ -149,6 +201,11 @@ public final class Endpoints {
   /** {@code {to, actions?, duration?, time?}}: a child grant for a delegate, when the policy allows it. */
   Reply delegate(Call call) {
     String id = known(call.param("id"));
+    Grant parent = runtime().grant(id).orElseThrow(() -> notFound(id));
+    Identity caller = call.caller();
+    if (!caller.has(Role.ENFORCER) && !caller.is(parent.principal())) {
+      throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "` delegates it", "id");
+    }
     DataNode body = call.body().onlyFields(DELEGATION_FIELDS);
     EntityUid to = body.required("to").entity();
     Optional<List<String>> actions = Optional.empty();
@@ -172,11 +229,10 @@ public final class Endpoints {
     if (duration.isPresent() && duration.get() == 0) {
       throw durationNode.error("a requested duration must be longer than `0s`");
     }
-    DataNode timeNode = body.field("time");
-    Optional<Instant> time = timeNode.isMissing() ? Optional.empty() : Optional.of(timeNode.instant());
-    notInTheFuture(time, "time");
+    Optional<Instant> time = clientTime(body.field("time"), "time");
     Optional<List<String>> wanted = actions;
-    RequestResult r = service.metrics().timeDecision(() -> runtime().delegate(id, to, wanted, duration, time));
+    RequestResult r = service.metrics().timeDecision(() -> runtime().delegate(id, to, wanted, duration, time,
+        caller.recordedOrNull()));
     service.metrics().decision("delegation", r.decision().decision());
     return Reply.ok(ApiJson.result(r, service.now()));
   }
@@ -184,6 +240,12 @@ public final class Endpoints {
   /** Revokes a grant (or cancels a pending request) and, by cascade, every grant delegated from it. */
   Reply revoke(Call call) {
     String id = known(call.param("id"));
+    Grant g = runtime().grant(id).orElseThrow(() -> notFound(id));
+    Identity caller = call.caller();
+    if (!caller.has(Role.ADMIN) && !holdsOrDelegated(caller, g)) {
+      throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "`, a sponsor in its "
+          + "chain, or an admin revokes it", "id");
+    }
     String reason = "manual";
     Optional<DataNode> body = call.optionalBody();
     if (body.isPresent()) {
@@ -196,7 +258,7 @@ public final class Endpoints {
         }
       }
     }
-    List<String> revoked = runtime().revoke(id, reason, Optional.empty());
+    List<String> revoked = runtime().revoke(id, reason, Optional.empty(), caller.recordedOrNull());
     countRevocations(revoked);
     return Reply.ok(ApiJson.revoked(revoked));
   }
@@ -216,7 +278,7 @@ public final class Endpoints {
     if (!known) {
       throw ApiException.notFound("no entity and no grant knows `" + uid + "`", "uid");
     }
-    List<String> revoked = runtime().offboard(uid, Optional.empty());
+    List<String> revoked = runtime().offboard(uid, Optional.empty(), call.caller().recordedOrNull());
     countRevocations(revoked);
     return Reply.ok(ApiJson.revoked(revoked));
   }
@@ -228,7 +290,9 @@ public final class Endpoints {
     ObjectNode out = DataDocument.JSON.createObjectNode();
     ArrayNode list = out.putArray("grants");
     for (Grant g : runtime().grants(principal, active)) {
-      list.add(ApiJson.grant(g, now));
+      if (visible(call.caller(), g)) {
+        list.add(ApiJson.grant(g, now));
+      }
     }
     return Reply.ok(out);
   }
@@ -236,6 +300,9 @@ public final class Endpoints {
   Reply getGrant(Call call) {
     String id = call.param("id");
     Grant g = runtime().grant(id).orElseThrow(() -> notFound(id));
+    if (!visible(call.caller(), g)) {
+      throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "`" + id + "` is not the caller's to read", "id");
+    }
     return Reply.ok(ApiJson.grant(g, service.now()));
   }
 
@@ -244,9 +311,10 @@ public final class Endpoints {
   /** {@code {grant, action, resource, time?}}: {@code allow}, {@code deny} or {@code revoke} (LANGUAGE.md §8). */
   Reply act(Call call) {
     ActivePolicy p = service.active();
-    ActionFact fact = p.requests().action(call.body());
-    notInTheFuture(fact.time(), "time");
-    ActionAnswer answer = runtime().act(fact);
+    DataNode body = call.body();
+    clientTime(body.field("time"), "time");
+    ActionFact fact = p.requests().action(body);
+    ActionAnswer answer = runtime().act(fact, call.caller().recordedOrNull());
     service.metrics().actionCheck(answer);
     countRevocations(answer.revoked());
     return Reply.ok(ApiJson.answer(answer));
@@ -332,12 +400,79 @@ public final class Endpoints {
     return ApiException.notFound("no grant or pending request `" + id + "`", "id");
   }
 
-  private void notInTheFuture(Optional<Instant> t, String field) {
-    if (t.isPresent() && t.get().isAfter(service.now().plus(service.config().maxClockSkew()))) {
-      throw ApiException.badRequest(field + ": `" + t.get() + "` is later than the service's clock by more than "
+  /**
+   * A client-given time on a call that changes state: refused unless the service runs with
+   * {@code --allow-client-time} (a backdated approval or action check would be recorded as truth),
+   * and even then not far in the future (a grant issued "later" would outlive its ttl).
+   */
+  private Optional<Instant> clientTime(DataNode n, String field) {
+    if (n.isMissing()) {
+      return Optional.empty();
+    }
+    if (!service.config().allowClientTime()) {
+      throw ApiException.badRequest(field + ": the service's clock decides when this happens; a client-given `"
+          + field + "` is accepted only when the service runs with --allow-client-time", field);
+    }
+    Instant t = n.instant();
+    if (t.isAfter(service.now().plus(service.config().maxClockSkew()))) {
+      throw ApiException.badRequest(field + ": `" + t + "` is later than the service's clock by more than "
           + Durations.format(service.config().maxClockSkew().toSeconds())
           + "; grants are issued and checked at the service's time", field);
     }
+    return Optional.of(t);
+  }
+
+  private static void refuseField(DataNode body, String field, String why) {
+    if (!body.field(field).isMissing()) {
+      throw ApiException.badRequest(field + ": not accepted on a call that changes state: " + why, field);
+    }
+  }
+
+  /** Recorded fields are bounded, so that no caller can make the trail (and every restart) arbitrarily large. */
+  private static void recordedSize(DataNode n, String field) {
+    if (n.isMissing()) {
+      return;
+    }
+    int size;
+    try {
+      size = DataDocument.JSON.writeValueAsBytes(n.node()).length;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badRequest(field + ": cannot be written as JSON", field);
+    }
+    if (size > MAX_RECORDED_BYTES) {
+      throw new ApiException(413, field + ": " + size + " bytes of JSON; a request records at most "
+          + MAX_RECORDED_BYTES + " bytes of " + field, field);
+    }
+  }
+
+  /**
+   * The request with {@code context.caller} set from the credential. A body that sets it is
+   * refused (unless the service is open: then nothing is known of the caller, and the body's
+   * word is all there is, as for everything else an open service is told).
+   */
+  private static AccessRequest withCaller(AccessRequest r, Identity caller, String prefix) {
+    if (r.context().fields().containsKey("caller")) {
+      if (caller.isOpen()) {
+        return r;
+      }
+      throw ApiException.badRequest(prefix + "context.caller: set by the service from the caller's credentials, "
+          + "not by the body", prefix + "context.caller");
+    }
+    Map<String, Value> context = new LinkedHashMap<>(r.context().fields());
+    context.put("caller", caller.context());
+    return new AccessRequest(r.principal(), r.actions(), r.resource(), r.intent(), r.durationSeconds(), r.delegation(),
+        r.approvals(), new Value.RecordV(context), r.time(), r.entities());
+  }
+
+  /** A grant the caller holds, or one in whose chain it is (it delegated it, directly or further up). */
+  private static boolean holdsOrDelegated(Identity caller, Grant g) {
+    return caller.principal().isPresent()
+        && (g.principal().equals(caller.principal().get()) || g.chain().contains(caller.principal().get()));
+  }
+
+  /** Auditors read every grant; approvers every pending request; anyone else its own and what it delegated. */
+  private static boolean visible(Identity caller, Grant g) {
+    return caller.has(Role.AUDITOR) || (caller.has(Role.APPROVER) && g.isPending()) || holdsOrDelegated(caller, g);
   }
 
   private void countRevocations(List<String> ids) {

@@ -8,7 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
+import dev.writ.server.auth.AuthFailure;
+import dev.writ.server.auth.Authenticator;
+import dev.writ.server.auth.Identity;
+import dev.writ.server.auth.Role;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -21,8 +26,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes calls by method and path pattern ({@code /v1/grants/{id}/approvals}) to endpoints, and
  * turns whatever happens into a reply: an endpoint's answer, {@code {error, at}} for refused
- * input (400, 404, 405, 409, 413), and 500 with a generic message (logged with its stack trace)
- * for anything unexpected. Every call is timed.
+ * input (400, 404, 405, 409, 413, 415), 401/403 for callers without valid credentials or the
+ * roles a route needs, and 500 with a generic message (logged with its stack trace) for anything
+ * unexpected. Every call is timed.
+ *
+ * <p>Before an endpoint sees a call (and before its body is read): a browser {@code Origin} not
+ * allowed is refused, the caller is authenticated (unless the route is public), its roles are
+ * checked against the route's, and a body must be declared {@code application/json}, so that a
+ * cross-site form post can never reach an endpoint.
  */
 public final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -33,27 +44,56 @@ public final class Router extends Handler.Abstract {
     Reply handle(Call call);
   }
 
-  private record Route(String method, String pattern, String[] segments, Set<String> queryNames, Endpoint endpoint) {}
+  /**
+   * Who may call a route: a caller with any of these roles ({@link Role#ADMIN} has them all);
+   * {@link #PUBLIC} needs no credentials at all.
+   */
+  public record Access(Set<Role> roles) {
+    public static final Access PUBLIC = new Access(Set.of());
+
+    public Access {
+      roles = Set.copyOf(roles);
+    }
+
+    public static Access of(Role... roles) {
+      return new Access(Set.of(roles));
+    }
+
+    public boolean isPublic() {
+      return roles.isEmpty();
+    }
+
+    boolean allows(Identity caller) {
+      return roles.stream().anyMatch(caller::has);
+    }
+  }
+
+  private record Route(String method, String pattern, String[] segments, Set<String> queryNames, Access access,
+                       Endpoint endpoint) {}
 
   private record Match(Route route, Map<String, String> params) {}
 
   private final List<Route> routes = new ArrayList<>();
   private final long maxBody;
   private final ServerMetrics metrics;
+  private final Authenticator authenticator;
+  private final Set<String> allowedOrigins;
 
-  public Router(long maxBody, ServerMetrics metrics) {
+  public Router(long maxBody, ServerMetrics metrics, Authenticator authenticator, Set<String> allowedOrigins) {
     this.maxBody = maxBody;
     this.metrics = metrics;
+    this.authenticator = authenticator;
+    this.allowedOrigins = Set.copyOf(allowedOrigins);
   }
 
   /** Adds a route; {@code queryNames} are the query parameters it accepts (others are refused). */
-  public Router add(String method, String pattern, Set<String> queryNames, Endpoint endpoint) {
-    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), endpoint));
+  public Router add(String method, String pattern, Set<String> queryNames, Access access, Endpoint endpoint) {
+    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint));
     return this;
   }
 
-  public Router add(String method, String pattern, Endpoint endpoint) {
-    return add(method, pattern, Set.of(), endpoint);
+  public Router add(String method, String pattern, Access access, Endpoint endpoint) {
+    return add(method, pattern, Set.of(), access, endpoint);
   }
 
   @Override
@@ -62,6 +102,7 @@ public final class Router extends Handler.Abstract {
     String method = request.getMethod();
     String routeName = "unmatched";
     Reply reply;
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     try {
       String[] path = decode(request.getHttpURI().getPath());
       Set<String> allowed = new LinkedHashSet<>();
@@ -84,8 +125,24 @@ public final class Router extends Handler.Abstract {
             "method", Map.of("Allow", String.join(", ", allowed)));
       }
       routeName = match.route.pattern;
+      if (origin != null && !allowedOrigins.contains(origin)) {
+        throw AuthFailure.forbidden(AuthFailure.Reason.ORIGIN, "calls from origin `" + origin + "` are not allowed",
+            "origin");
+      }
+      Identity caller = match.route.access.isPublic() && !authenticator.isOpen()
+          ? Identity.anonymous(Request.getRemoteAddr(request))
+          : authenticator.authenticate(request);
+      if (!match.route.access.isPublic() && !match.route.access.allows(caller)) {
+        throw AuthFailure.forbidden(AuthFailure.Reason.ROLE, method + " " + match.route.pattern + " needs the role "
+            + String.join(" or ", match.route.access.roles().stream().map(Role::json).sorted().toList()), "role");
+      }
+      if (hasBody(request)) {
+        requireJson(request);
+      }
       Fields query = query(request, match.route.queryNames);
-      reply = match.route.endpoint.handle(new Call(request, match.params, query, maxBody));
+      reply = match.route.endpoint.handle(new Call(request, match.params, query, maxBody, caller));
+    } catch (AuthFailure e) {
+      reply = refused(request, e);
     } catch (ApiException e) {
       reply = Reply.error(e);
     } catch (RuntimeException e) {
@@ -102,9 +159,52 @@ public final class Router extends Handler.Abstract {
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    if (origin != null && allowedOrigins.contains(origin)) {
+      response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      response.getHeaders().put(HttpHeader.VARY, "Origin");
+    }
     metrics.request(routeName, method, reply.status(), System.nanoTime() - start);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
     return true;
+  }
+
+  /**
+   * 401 or 403: counted, logged with the reason and detail (never the token), answered with a
+   * message that says nothing of keys, claims or other callers.
+   */
+  private Reply refused(Request request, AuthFailure e) {
+    metrics.authFailure(e.reason().label());
+    LOG.info("refused {} {} from {}: {} ({})", request.getMethod(), request.getHttpURI().getPath(),
+        Request.getRemoteAddr(request), e.reason().label(), e.detail());
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (e.status() == 401) {
+      headers.put("WWW-Authenticate", e.reason() == AuthFailure.Reason.MISSING ? "Bearer realm=\"writ\""
+          : "Bearer realm=\"writ\", error=\"invalid_token\"");
+    }
+    Reply r = Reply.error(new ApiException(e.status(), e.getMessage(), e.at(), headers));
+    return r;
+  }
+
+  /** Whether the call carries a body (a declared length above 0, or a chunked one). */
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+  }
+
+  /** 415 unless the body is declared {@code application/json} (UTF-8, the only charset JSON has). */
+  private static void requireJson(Request request) {
+    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    String[] parts = type == null ? new String[] {""} : type.split(";");
+    boolean json = parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json");
+    for (int i = 1; json && i < parts.length; i++) {
+      String p = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
+      if (p.startsWith("charset=") && !p.equals("charset=utf-8")) {
+        json = false;
+      }
+    }
+    if (!json) {
+      throw new ApiException(415, "a body must be JSON, sent as `Content-Type: application/json`"
+          + (type == null ? "" : "; got `" + type + "`"), "content-type");
+    }
   }
 
   private static Fields query(Request request, Set<String> names) {

@@ -116,6 +116,12 @@ public final class ServerMetrics {
         .increment();
   }
 
+  /** A call refused with 401 or 403, by reason ({@code writ_auth_failures_total{reason}}). */
+  public void authFailure(String reason) {
+    Counter.builder("writ.auth.failures").description("Calls refused for their credentials (401) or roles (403), "
+        + "by reason").tag("reason", reason).register(registry).increment();
+  }
+
   public void expired(int n) {
     if (n > 0) {
       expirations.increment(n);

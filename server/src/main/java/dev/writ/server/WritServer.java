@@ -1,6 +1,13 @@
 package dev.writ.server;
 
+import dev.writ.engine.json.DataException;
+import dev.writ.server.auth.AuthConfig;
+import dev.writ.server.auth.Authenticator;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Set;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -45,6 +52,7 @@ public final class WritServer implements AutoCloseable {
    * @throws ServerStartException when the data directory or the address cannot be used
    */
   public static WritServer start(ServerConfig config, PolicySource source) {
+    Authenticator authenticator = authenticator(config);
     ServerMetrics metrics = new ServerMetrics();
     WritService service;
     try {
@@ -61,7 +69,7 @@ public final class WritServer implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     jetty.addConnector(connector);
-    Router router = new Router(config.maxBodyBytes(), metrics);
+    Router router = new Router(config.maxBodyBytes(), metrics, authenticator, Set.copyOf(config.allowedOrigins()));
     new Endpoints(service).register(router);
     GracefulHandler graceful = new GracefulHandler(router);
     jetty.setHandler(graceful);
@@ -86,6 +94,52 @@ public final class WritServer implements AutoCloseable {
     LOG.info("serving revision {} from {} on {} (data in {}{})", service.active().revision(), source.describe(),
         server.uri(), config.dataDir(), config.watch() ? ", watching for changes" : "");
     return server;
+  }
+
+  /**
+   * Who may call: the {@code --auth} file, or nobody's business (open) where that is safe. An
+   * open service on an address other than loopback would let anyone who reaches it approve as
+   * anyone, so it needs {@code --insecure-open}, said out loud.
+   */
+  static Authenticator authenticator(ServerConfig config) {
+    if (config.authFile().isEmpty()) {
+      if (!isLoopback(config.host()) && !config.insecureOpen()) {
+        throw new ServerStartException("refusing to serve " + config.host() + " without --auth: anyone who reaches it "
+            + "could request, approve and revoke as anyone. Give --auth FILE (docs/server.md, \"Exposing the "
+            + "service\"), or --insecure-open to run open anyway");
+      }
+      return Authenticator.open();
+    }
+    Path file = config.authFile().get();
+    AuthConfig auth;
+    try {
+      auth = AuthConfig.load(file);
+    } catch (DataException e) {
+      throw new ServerStartException("--auth " + e.describe());
+    }
+    if (!auth.certificates().isEmpty() && config.tls().flatMap(ServerConfig.Tls::clientCa).isEmpty()) {
+      throw new ServerStartException("--auth " + file + " maps client certificates, but the service asks for none: "
+          + "give --tls-cert, --tls-key and --client-ca");
+    }
+    try {
+      return Authenticator.of(auth, config.clock(), config.watchInterval());
+    } catch (IllegalArgumentException e) {
+      throw new ServerStartException("--auth " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code host} names only this machine (a name that does not resolve is not assumed to). */
+  static boolean isLoopback(String host) {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /**

@@ -112,7 +112,7 @@ class BadInputTest {
         a("POST", "/v1/grants", with("context", "[]"), 400, "context"),
         a("POST", "/v1/grants", with("time", "\"yesterday\""), 400, "time"),
         a("POST", "/v1/grants", with("approvals", "\"Employee::carol\""), 400, "approvals"),
-        a("POST", "/v1/grants", with("approvals", "[{\"by\":\"Employee::carol\",\"when\":1}]"), 400, "approvals[0].when"),
+        a("POST", "/v1/decisions", with("approvals", "[{\"by\":\"Employee::carol\",\"when\":1}]"), 400, "approvals[0].when"),
         a("POST", "/v1/decisions", with("entities", "{}"), 400, "entities"),
         a("POST", "/v1/decisions", with("entities", "[{\"uid\":\"Employee::x\",\"attrs\":{\"department\":5}}]"), 400,
             "entities[0].attrs.department"),
@@ -230,7 +230,7 @@ class BadInputTest {
   void oversizeBodyWithoutLength() {
     State before = state();
     byte[] big = with("context", "{\"pad\":\"" + "x".repeat(4 * LIMIT) + "\"}").getBytes();
-    TestServer.Res r = s.send(HttpRequest.newBuilder(s.uri("/v1/grants"))
+    TestServer.Res r = s.send(HttpRequest.newBuilder(s.uri("/v1/grants")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build());
     assertEquals(413, r.status());
     assertErrorShape(r, "body");

@@ -17,11 +17,11 @@ class RouterTest {
   @Test
   void unexpectedErrorsAreA500WithoutDetails() throws Exception {
     ServerMetrics metrics = new ServerMetrics();
-    Router router = new Router(1024, metrics)
-        .add("GET", "/boom", call -> {
+    Router router = new Router(1024, metrics, dev.writ.server.auth.Authenticator.open(), java.util.Set.of())
+        .add("GET", "/boom", Router.Access.PUBLIC, call -> {
           throw new IllegalStateException("secret internal detail");
         })
-        .add("GET", "/ok/{x}", call -> Reply.ok(DataDocument.JSON.createObjectNode().put("x", call.param("x"))));
+        .add("GET", "/ok/{x}", Router.Access.PUBLIC, call -> Reply.ok(DataDocument.JSON.createObjectNode().put("x", call.param("x"))));
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty,
         new org.eclipse.jetty.server.HttpConnectionFactory(WritServer.httpConfiguration()));

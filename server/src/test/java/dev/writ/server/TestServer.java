@@ -71,8 +71,11 @@ final class TestServer implements AutoCloseable {
     this.data = root.resolve("data");
     this.clock = new MutableClock(START);
     copyResources();
+    // Client time allowed: these tests replay timelines at set times (as --allow-client-time does);
+    // the security tests turn it off.
     config = tweak.apply(ServerConfig.defaults().withPort(0).withDataDir(data).withEntityFiles(List.of(entities))
-        .withClock(clock).withSweepInterval(Duration.ofMillis(50)).withStopTimeout(Duration.ofSeconds(5)));
+        .withClock(clock).withSweepInterval(Duration.ofMillis(50)).withStopTimeout(Duration.ofSeconds(5))
+        .withAllowClientTime(true));
     this.source = source.apply(this);
     start();
   }
@@ -100,18 +103,21 @@ final class TestServer implements AutoCloseable {
   }
 
   Res postBytes(String path, byte[] body) {
-    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
   }
 
   Res delete(String path, String json) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
-    b = json == null ? b.DELETE() : b.method("DELETE", HttpRequest.BodyPublishers.ofString(json));
+    b = json == null ? b.DELETE() : b.header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(json));
     return send(b.build());
   }
 
   Res method(String method, String path, String json) {
-    return send(HttpRequest.newBuilder(uri(path)).method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+        .build());
   }
 
   Res send(HttpRequest request) {
