@@ -41,15 +41,28 @@ final class Tokens {
   static final String ISSUER = "https://idp.acme.test";
   static final String AUDIENCE = "writ";
 
+  /** Keys are made once per test run: RSA key generation is slow, and each test gets its own files anyway. */
+  private static final JWK[] KEYS = generate();
+
   final Path dir;
   final Path jwks;
   final Path auth;
   Clock clock;
-  final OctetKeyPair ed;
-  final ECKey ec;
-  final RSAKey rsa;
-  /** A key of the same kinds that the service does not know. */
-  final OctetKeyPair stranger;
+  final OctetKeyPair ed = (OctetKeyPair) KEYS[0];
+  final ECKey ec = (ECKey) KEYS[1];
+  final RSAKey rsa = (RSAKey) KEYS[2];
+  /** A key of the same kind, with the same kid, that the service does not know. */
+  final OctetKeyPair stranger = (OctetKeyPair) KEYS[3];
+
+  private static JWK[] generate() {
+    try {
+      return new JWK[] {new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate(),
+          new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate(), new RSAKeyGenerator(2048).keyID("rsa-1").generate(),
+          new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate()};
+    } catch (JOSEException e) {
+      throw new AssertionError(e);
+    }
+  }
 
   Tokens(Path dir, Clock clock) {
     this(dir, clock, "");
@@ -60,10 +73,6 @@ final class Tokens {
     this.dir = dir;
     this.clock = clock;
     try {
-      ed = new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate();
-      ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-      rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
-      stranger = new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate();
       Files.createDirectories(dir);
       jwks = dir.resolve("idp-jwks.json");
       writeJwks(List.of(ed, ec, rsa));
@@ -76,8 +85,6 @@ final class Tokens {
               principal: "Employee::{sub}"
               roles_claim: "writ_roles"
           """.formatted(ISSUER, AUDIENCE) + extraAuth);
-    } catch (JOSEException e) {
-      throw new AssertionError(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
