@@ -116,6 +116,15 @@ public final class Router extends Handler.Abstract {
           }
         }
       }
+      if (match == null && !allowed.isEmpty() && method.equals("OPTIONS") && origin != null
+          && allowedOrigins.contains(origin)) {
+        // A browser's CORS preflight from an allowed origin: say what it may send.
+        routeName = routes.stream().filter(r -> match(r.segments, path) != null).findFirst().get().pattern;
+        reply = new Reply(204, Reply.JSON, new byte[0], Map.of("Access-Control-Allow-Methods",
+            String.join(", ", allowed), "Access-Control-Allow-Headers", "Authorization, Content-Type",
+            "Access-Control-Max-Age", "600"));
+        return answer(request, response, callback, reply, origin, routeName, method, start);
+      }
       if (match == null && allowed.isEmpty()) {
         throw ApiException.notFound("no such endpoint: " + request.getHttpURI().getPath(), "path");
       }
@@ -156,6 +165,11 @@ public final class Router extends Handler.Abstract {
       LOG.error("unexpected error on {} {}", method, request.getHttpURI().getPath(), e);
       reply = Reply.error(new ApiException(500, "internal error; the service log has the details", "server"));
     }
+    return answer(request, response, callback, reply, origin, routeName, method, start);
+  }
+
+  private boolean answer(Request request, Response response, Callback callback, Reply reply, String origin,
+                         String routeName, String method, long start) {
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));

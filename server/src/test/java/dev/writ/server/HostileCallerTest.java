@@ -161,6 +161,14 @@ class HostileCallerTest {
     assertEquals(200, r.status(), r.body());
     assertEquals("https://console.acme.example",
         r.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    // the browser's preflight for a JSON POST with a bearer token
+    TestServer.Res pre = a.s.send(HttpRequest.newBuilder(a.s.uri("/v1/grants"))
+        .header("Origin", "https://console.acme.example").header("Access-Control-Request-Method", "POST")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals(204, pre.status(), pre.body());
+    assertEquals("POST, GET", pre.raw().headers().firstValue("Access-Control-Allow-Methods").orElse(""));
+    assertEquals("Authorization, Content-Type", pre.raw().headers().firstValue("Access-Control-Allow-Headers")
+        .orElse(""));
   }
 
   @Test
