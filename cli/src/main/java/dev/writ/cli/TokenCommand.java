@@ -64,6 +64,9 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (Files.exists(key)) {
+        throw new UserError(key + " exists; a signing key is never overwritten (remove it first)");
+      }
       OctetKeyPair pair;
       try {
         pair = new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).generate();
@@ -128,7 +131,8 @@ final class TokenCommand implements Runnable {
       } catch (IOException e) {
         throw new UserError(key + ": cannot read: " + e.getMessage());
       } catch (ParseException e) {
-        throw new UserError(key + ": not a JWK: " + e.getMessage());
+        throw new UserError(key + ": not a private Ed25519 JWK (make one with `writ token keygen`): "
+            + e.getMessage());
       }
       Instant now = Instant.now();
       JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(subject)

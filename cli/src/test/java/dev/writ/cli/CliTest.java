@@ -224,6 +224,30 @@ class CliTest {
   }
 
   @Test
+  void tokenKeygenAndSignMakeATokenTheJwksVerifies() throws Exception {
+    Path key = dir.resolve("idp.jwk");
+    Path jwks = dir.resolve("jwks.json");
+    assertEquals(0, writ("token", "keygen", "--key", key.toString(), "--jwks", jwks.toString()).code());
+    assertEquals(2, writ("token", "keygen", "--key", key.toString(), "--jwks", jwks.toString()).code(),
+        "never overwrites a key");
+    Run t = writ("token", "sign", "--key", key.toString(), "--issuer", "https://idp.test", "--audience", "writ",
+        "--subject", "carol", "--roles", "approver,auditor", "--mfa", "--ttl", "5m");
+    assertEquals(0, t.code(), t.err());
+    com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(t.out().trim());
+    com.nimbusds.jose.jwk.JWKSet set = com.nimbusds.jose.jwk.JWKSet.load(jwks.toFile());
+    assertFalse(set.getKeys().get(0).isPrivate(), "the JWKS holds the public key only");
+    assertTrue(jwt.verify(new com.nimbusds.jose.crypto.Ed25519Verifier(set.getKeys().get(0).toOctetKeyPair())));
+    assertEquals("carol", jwt.getJWTClaimsSet().getSubject());
+    assertEquals(java.util.List.of("approver", "auditor"), jwt.getJWTClaimsSet().getStringListClaim("writ_roles"));
+    assertEquals(java.util.List.of("pwd", "otp"), jwt.getJWTClaimsSet().getStringListClaim("amr"));
+    long ttl = jwt.getJWTClaimsSet().getExpirationTime().getTime() - jwt.getJWTClaimsSet().getIssueTime().getTime();
+    assertEquals(300_000, ttl);
+    Run bad = writ("token", "sign", "--key", jwks.toString(), "--issuer", "i", "--audience", "a", "--subject", "s");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("not a private Ed25519 JWK"), bad.err());
+  }
+
+  @Test
   void bundleRefusesPoliciesWithErrors() throws IOException {
     Files.writeString(policies.resolve("bad.policy"), "grant g { principal Nobody ttl 1h }\n");
     Run r = writ("bundle", policies.toString(), "-o", dir.resolve("x.wbundle").toString());
