@@ -69,11 +69,13 @@ public final class DataDocument {
     String text;
     try {
       byte[] bytes = Files.readAllBytes(file);
+      for (byte b : bytes) {
+        if (b == 0) {
+          throw new DataException(file.toString(), "is a binary file, not YAML or JSON");
+        }
+      }
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      if (text.indexOf('\0') >= 0) {
-        throw new DataException(file.toString(), "is a binary file, not YAML or JSON");
-      }
     } catch (CharacterCodingException e) {
       throw new DataException(file.toString(), "is not UTF-8 text; save it as UTF-8");
     } catch (IOException e) {

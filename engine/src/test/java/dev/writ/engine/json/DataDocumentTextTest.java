@@ -82,6 +82,10 @@ class DataDocumentTextTest {
     Files.write(cesu, new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}); // an encoded lone surrogate
     assertEquals(cesu + ": is not UTF-8 text; save it as UTF-8",
         assertThrows(DataException.class, () -> DataDocument.read(cesu)).describe());
+    Path binary = dir.resolve("image.yaml");
+    Files.write(binary, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, (byte) 0xFF});
+    assertEquals(binary + ": is a binary file, not YAML or JSON",
+        assertThrows(DataException.class, () -> DataDocument.read(binary)).describe());
     Path good = dir.resolve("good.yaml");
     Files.writeString(good, "a: \"é \uD83D\uDE00\"\n");
     assertEquals("é \uD83D\uDE00", DataDocument.read(good).root().path("a").asText());
