@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * A compiled bundle file ({@code .wbundle}): format version and content digest checked, and, with
  * a trusted public key, an Ed25519 signature that must verify (an unsigned bundle is then
- * refused too). Loading never runs the parser. The revision is the bundle manifest's.
+ * refused too). Loading never runs the parser. The revision and the creation time are the bundle
+ * manifest's.
  */
 final class BundleFileSource implements PolicySource {
   private final Path file;
@@ -36,7 +37,7 @@ final class BundleFileSource implements PolicySource {
   public LoadedPolicy load() {
     try {
       LoadedBundle b = reader.read(file);
-      return new LoadedPolicy(b.evaluationPlan(), b.manifest().revision());
+      return new LoadedPolicy(b.evaluationPlan(), b.manifest().revision(), Optional.of(b.manifest().created()));
     } catch (BundleException e) {
       throw new PolicyLoadException(e.getMessage());
     }

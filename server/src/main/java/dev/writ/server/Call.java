@@ -1,9 +1,5 @@
 package dev.writ.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
@@ -23,15 +19,11 @@ import org.eclipse.jetty.util.Fields;
 /**
  * One HTTP call as an endpoint sees it: path parameters, query parameters (already checked
  * against the route's names) and the body, read on demand within the size limit and parsed as
- * strict JSON (no trailing content, no duplicate keys) with the engine's binding.
+ * strict JSON (no trailing content, no duplicate keys, only valid Unicode) with the engine's binding.
  */
 public final class Call {
   /** Reading on past the limit (a body of unknown length) is bounded too: past this, the connection is closed. */
   private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
-
-  private static final ObjectReader STRICT = DataDocument.JSON.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   private final Request request;
   private final Map<String, String> params;
@@ -75,20 +67,12 @@ public final class Call {
     if (t.isBlank()) {
       return Optional.empty();
     }
-    try {
-      STRICT.readTree(t);
-    } catch (JsonProcessingException e) {
-      String m = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().strip().split("\\R", 2)[0];
-      throw ApiException.badRequest("malformed JSON: " + (m.length() > 200 ? m.substring(0, 200) + "..." : m),
-          "body");
-    } catch (IOException | RuntimeException e) {
-      throw ApiException.badRequest("malformed JSON", "body");
-    }
     DataNode root;
     try {
-      root = DataNode.root(DataDocument.parse("body", t, false));
+      root = DataNode.root(DataDocument.parseStrictJson("body", t));
     } catch (DataException e) {
-      throw ApiException.badRequest(e.getMessage(), "body");
+      // malformed JSON is at `body`; a string that is not valid Unicode is at its field
+      throw JsonErrors.fromInput(e, "");
     }
     if (!root.node().isObject()) {
       throw ApiException.badRequest("the body must be a JSON object, got " + root.describe(), "body");

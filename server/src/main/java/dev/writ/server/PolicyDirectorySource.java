@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Policies compiled from a directory of {@code .policy} files when loaded: handy while
  * developing (edit, save, the watching service swaps the new rules in). The revision is
  * {@code dir-} and the start of a digest of every file's path and text, so unchanged policies
- * keep their revision across restarts.
+ * keep their revision across restarts. There is no creation time: rollback protection does not
+ * apply (going back to earlier files is an ordinary edit).
  */
 final class PolicyDirectorySource implements PolicySource {
   private final Path dir;
@@ -37,7 +39,7 @@ final class PolicyDirectorySource implements PolicySource {
           + " error(s); run `writ check " + dir + "`", DiagnosticRenderer.render(result.diagnostics()));
     }
     EvaluationPlan plan = PlanCompiler.compile(result.bundle().get());
-    return new LoadedPolicy(plan, "dir-" + digest(dir, result));
+    return new LoadedPolicy(plan, "dir-" + digest(dir, result), Optional.empty());
   }
 
   private static String digest(Path dir, Frontend.Result result) {

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  *   <li>{@code writ_http_requests_seconds{route,method,status}}: request latency (histogram)</li>
  *   <li>{@code writ_decision_seconds}: time to evaluate one access request (histogram)</li>
  *   <li>{@code writ_bundle_info{revision}} (1 for the active revision), {@code writ_bundle_loaded_timestamp_seconds},
- *       {@code writ_bundle_loads_total}, {@code writ_bundle_load_failures_total}</li>
+ *       {@code writ_bundle_loads_total}, {@code writ_bundle_load_failures_total} (every refused load), and
+ *       {@code writ_bundle_rollbacks_refused_total} (those refused as rollbacks: created before the bundle served)</li>
  *   <li>{@code writ_grants_active}: grants active now</li>
  * </ul>
  */
@@ -40,6 +41,7 @@ public final class ServerMetrics {
   private final Timer decisionTimer;
   private final Counter loads;
   private final Counter loadFailures;
+  private final Counter rollbacksRefused;
   private final Counter expirations;
   private final AtomicLong loadedAt = new AtomicLong();
   private Gauge revisionGauge;
@@ -49,7 +51,12 @@ public final class ServerMetrics {
         .publishPercentileHistogram().register(registry);
     loads = Counter.builder("writ.bundle.loads").description("Bundles loaded and swapped in").register(registry);
     loadFailures = Counter.builder("writ.bundle.load.failures")
-        .description("Bundles refused (unreadable, corrupt, unverified, with errors); the previous one kept serving")
+        .description("Bundles refused (unreadable, corrupt, unverified, with errors, rollbacks); the previous one kept"
+            + " serving")
+        .register(registry);
+    rollbacksRefused = Counter.builder("writ.bundle.rollbacks.refused")
+        .description("Bundles refused because they were created before the one being served (also counted as load"
+            + " failures)")
         .register(registry);
     expirations = Counter.builder("writ.expirations").description("Grant expiries recorded").register(registry);
     Gauge.builder("writ.bundle.loaded.timestamp.seconds", loadedAt, AtomicLong::doubleValue)
@@ -146,5 +153,10 @@ public final class ServerMetrics {
 
   void bundleLoadFailed() {
     loadFailures.increment();
+  }
+
+  /** A reload refused as a rollback; {@link #bundleLoadFailed()} counts it too. */
+  void rollbackRefused() {
+    rollbacksRefused.increment();
   }
 }

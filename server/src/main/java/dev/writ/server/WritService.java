@@ -48,7 +48,7 @@ public final class WritService implements AutoCloseable {
     this.lastSeen = fingerprint();
     ActivePolicy first;
     try {
-      first = load();
+      first = load(Optional.empty());
     } catch (PolicyLoadException e) {
       metrics.bundleLoadFailed();
       throw e;
@@ -109,13 +109,14 @@ public final class WritService implements AutoCloseable {
 
   /**
    * Loads the policies and entity data again and swaps them in atomically; on any failure the
-   * active policy stays as it was and the failure is logged and counted.
+   * active policy stays as it was and the failure is logged and counted. A bundle created before
+   * the one being served is refused as a rollback unless {@link ServerConfig#allowRollback()}.
    */
   public synchronized Reload reload() {
     ActivePolicy previous = active.get();
     ActivePolicy next;
     try {
-      next = load();
+      next = load(Optional.of(previous));
     } catch (PolicyLoadException e) {
       lastError = e.getMessage();
       lastErrorAt = now();
@@ -130,6 +131,10 @@ public final class WritService implements AutoCloseable {
       LOG.error("refused {} after an unexpected error; still serving revision {}", source.describe(),
           previous.revision(), e);
       return Reload.REFUSED;
+    }
+    if (isOlder(next, previous)) {
+      LOG.warn("rolling back, as --allow-rollback permits: revision {}, created at {}, replaces revision {}, created at"
+          + " {}", next.revision(), next.created().get(), previous.revision(), previous.created().get());
     }
     runtime.swap(next.context());
     active.set(next);
@@ -151,8 +156,22 @@ public final class WritService implements AutoCloseable {
     return source.fingerprint().plus(Fingerprint.of(config.entityFiles()));
   }
 
-  private ActivePolicy load() {
+  /**
+   * Loads the policies and the entity data.
+   *
+   * @param previous what is being served (empty at start): a bundle created before it is refused
+   *                 as a rollback, unless rollbacks are allowed
+   */
+  private ActivePolicy load(Optional<ActivePolicy> previous) {
     LoadedPolicy loaded = source.load();
+    if (previous.isPresent() && !config.allowRollback() && isOlder(loaded.created(), previous.get().created())) {
+      metrics.rollbackRefused();
+      ActivePolicy p = previous.get();
+      throw new PolicyLoadException(source.describe() + " holds revision " + loaded.revision() + ", created at "
+          + loaded.created().get() + ", before the bundle being served (revision " + p.revision() + ", created at "
+          + p.created().get() + "): a rollback; to go back to older policies, build them into a new bundle, or run"
+          + " with --allow-rollback");
+    }
     EntityReader entityReader = new EntityReader(loaded.plan().schema());
     EntityStore entities;
     try {
@@ -162,8 +181,20 @@ public final class WritService implements AutoCloseable {
     } catch (EntityDataException e) {
       throw new PolicyLoadException("entity data: " + e.describe());
     }
-    return new ActivePolicy(loaded.revision(), source.describe(), now(), loaded.plan(), new Authorizer(loaded.plan()),
-        entities, new RequestReader(loaded.plan().schema()), entityReader);
+    return new ActivePolicy(loaded.revision(), source.describe(), now(), loaded.created(), loaded.plan(),
+        new Authorizer(loaded.plan()), entities, new RequestReader(loaded.plan().schema()), entityReader);
+  }
+
+  private static boolean isOlder(ActivePolicy next, ActivePolicy previous) {
+    return isOlder(next.created(), previous.created());
+  }
+
+  /**
+   * Whether a creation time is strictly before another; never when either is unknown. An equal
+   * time is no rollback: a bundle rebuilt or re-signed with a fixed build timestamp keeps it.
+   */
+  private static boolean isOlder(Optional<Instant> next, Optional<Instant> previous) {
+    return next.isPresent() && previous.isPresent() && next.get().isBefore(previous.get());
   }
 
   /** Closes the store; every acknowledged change is on disk already (appends are forced before they return). */

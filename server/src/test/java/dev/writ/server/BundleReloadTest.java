@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,12 @@ class BundleReloadTest {
 
   /** The test policies with the incident rule's ttl changed, compiled into a bundle. */
   private static byte[] bundle(TestServer s, String revision, String ttl, Optional<PrivateKey> key) {
+    return bundle(s, revision, ttl, key, Optional.empty());
+  }
+
+  /** @param created the manifest's creation time; empty: now */
+  static byte[] bundle(TestServer s, String revision, String ttl, Optional<PrivateKey> key,
+                       Optional<Instant> created) {
     try {
       Path src = s.root.resolve("src-" + revision);
       Files.createDirectories(src);
@@ -50,7 +57,8 @@ class BundleReloadTest {
       }
       Frontend.Result r = Frontend.checkDirectory(src);
       assertTrue(r.ok(), r.diagnostics().toString());
-      return new BundleWriter(revision, key).write(r.bundle().get(), r.sources(), src);
+      BundleWriter writer = new BundleWriter(revision, key);
+      return created.map(writer::createdAt).orElse(writer).write(r.bundle().get(), r.sources(), src);
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }

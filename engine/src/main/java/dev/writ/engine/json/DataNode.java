@@ -181,7 +181,8 @@ public record DataNode(DataDocument doc, JsonNode node, String pointer) {
     return "a mapping";
   }
 
-  private static String escape(String name) {
+  /** A field name as a JSON pointer segment. */
+  static String escape(String name) {
     return name.replace("~", "~0").replace("/", "~1");
   }
 }

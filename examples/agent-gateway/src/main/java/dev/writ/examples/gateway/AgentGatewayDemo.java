@@ -101,12 +101,17 @@ public final class AgentGatewayDemo {
       // 1. Access is asked for a task, not a role: the intent names the incident and the service
       //    it affects, and the envelope of what that task may touch follows from it. Restricted data
       //    needs a data owner, so the request waits; it keeps its id until approved.
+      //    The gateway is the enforcement point: it authenticated Alice (her single sign-on session
+      //    shows a second factor) and states what her credential says in `context.caller`, as
+      //    `writ serve` does from a token; `source_ip` is the address it saw her connect from.
       out.println("== 1. Alice, on call, asks to read the payments database for incident INC-4712");
       RequestResult requested = writ.request(requests.request(node("""
           { "principal": "Employee::alice", "actions": ["db:select", "db:describe"],
             "resource": "Database::payments-prod",
             "intent": { "name": "investigate_db_incident", "ticket": "INC-4712", "service": "payments" },
-            "duration": "3h", "context": { "mfa": true, "source_ip": "10.20.4.7" } }""")));
+            "duration": "3h",
+            "context": { "caller": { "principal": "Employee::alice", "mfa": true, "ip": "10.20.4.7" },
+                         "source_ip": "10.20.4.7" } }""")));
       show(out, requested);
 
       // 2. Someone other than the requester approves. The grant is just in time and time-bound:
