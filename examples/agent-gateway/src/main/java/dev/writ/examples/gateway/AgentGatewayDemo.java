@@ -9,6 +9,7 @@ import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.Grant;
+import dev.writ.engine.grant.GrantIds;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.PolicyContext;
 import dev.writ.engine.grant.RequestResult;
@@ -94,8 +95,10 @@ public final class AgentGatewayDemo {
 
     // Grants and the audit trail live in dataDir; every change is on disk before it returns.
     try (EventSourcedGrantStore store = EventSourcedGrantStore.open(dataDir)) {
+      // Sequential ids (g-000001, ...), like the clock, so the story reads the same every time; an
+      // application exposed to callers keeps the default, random ids that cannot be guessed.
       GrantRuntime writ = new GrantRuntime(store, clock,
-          new PolicyContext(new Authorizer(bundle.evaluationPlan()), entities, revision));
+          new PolicyContext(new Authorizer(bundle.evaluationPlan()), entities, revision), GrantIds.sequential());
       ToolGateway gateway = new ToolGateway(writ);
 
       // 1. Access is asked for a task, not a role: the intent names the incident and the service
