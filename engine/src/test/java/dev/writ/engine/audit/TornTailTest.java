@@ -264,9 +264,7 @@ class TornTailTest {
     assertEquals(size, Files.size(file));
     TrailRepair expected = new TrailRepair(file, intact.length, 8, size - intact.length, 0, true);
     assertTrue(expected.bytes() > Integer.MAX_VALUE);
-    TrailVerifier.Result r = TrailVerifier.verify(file);
-    assertEquals(expected, r.tornTail(), r::problem);
-    assertEquals(heads.get(7), r.headHash());
+    // (Only the open: verify reads through the same code, and the test below has verify read past 2 GiB.)
     try (FileAuditTrail opened = FileAuditTrail.open(file)) {
       assertEquals(Optional.of(expected), opened.repair());
       assertEquals(7, opened.records().size());
@@ -277,7 +275,8 @@ class TornTailTest {
 
   @Test
   void aCompleteLineLongerThanAnyRecordIsDamage() throws IOException {
-    // 2 GiB and more of zeros, then a newline: no record is that long.
+    // 2 GiB and more of zeros, then a newline: no record is that long. Before, verify died of
+    // OutOfMemoryError ("Required array length ... is too large") reading this line.
     long size = (1L << 31) + (1 << 16);
     try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}), size - 1);
