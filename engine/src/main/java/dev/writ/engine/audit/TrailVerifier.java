@@ -44,6 +44,12 @@ public final class TrailVerifier {
    * @param tornTail the torn tail that a restart cuts; null when there is none or there is damage
    */
   public record Result(long records, long firstBadLine, String problem, String headHash, TrailRepair tornTail) {
+    public Result {
+      if ((firstBadLine == 0) != (problem == null) || (firstBadLine != 0 && tornTail != null) || headHash == null) {
+        throw new IllegalArgumentException("either damage or a torn tail, and a problem only with damage");
+      }
+    }
+
     /** Intact: no damage and no torn tail. */
     public boolean ok() {
       return firstBadLine == 0 && tornTail == null;
