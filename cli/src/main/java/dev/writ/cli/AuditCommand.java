@@ -1,5 +1,6 @@
 package dev.writ.cli;
 
+import dev.writ.engine.audit.TrailRepair;
 import dev.writ.engine.audit.TrailVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,7 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code writ audit verify FILE}: checks an audit trail's hash chain and names the first bad record. */
+/**
+ * {@code writ audit verify FILE}: checks an audit trail's hash chain, names the first bad record,
+ * and tells a torn tail (crash residue, which a restart cuts) from damage.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Work with audit trails.",
     subcommands = {AuditCommand.Verify.class})
 final class AuditCommand implements Runnable {
@@ -24,12 +28,15 @@ final class AuditCommand implements Runnable {
   }
 
   /**
-   * Exit 0 when the chain is intact (with a summary line), 1 when it is not (naming the first
-   * bad record), 2 when the file cannot be read.
+   * Exit 0 when the chain is intact (with a summary line), also when the trail ends in a torn
+   * tail (what a crash during a write leaves: the summary is of what a restart keeps, and a
+   * warning says what it will cut); 1 when it is damaged (naming the first bad record); 2 when
+   * the file cannot be read.
    */
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Check the hash chain of an audit trail (e.g. writ-data/audit.jsonl); name the first record "
-          + "that was altered, removed, inserted or reordered.")
+          + "that was altered, removed, inserted or reordered. A torn tail (what a crash during a write leaves) is "
+          + "not damage: it is named, with what a restart will cut.")
   static final class Verify implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The audit trail (JSON lines).")
     Path file;
@@ -50,13 +57,18 @@ final class AuditCommand implements Runnable {
       } catch (IOException e) {
         throw new UserError("cannot read the audit trail " + file + ": " + e.getMessage());
       }
-      if (r.ok()) {
+      if (!r.damaged()) {
         out.println(file + ": intact, " + CheckCommand.plural(r.records(), "record") + ", head " + r.headHash());
+        TrailRepair tail = r.tornTail();
+        if (tail != null) {
+          out.println(file + ": warning: torn tail, as a crash during a write leaves it: a restart will cut "
+              + tail.where() + ": " + tail.why());
+        }
         return Writ.EXIT_OK;
       }
       out.println(file + ": NOT intact: " + r.problem());
-      out.println(file + ": the " + CheckCommand.plural(r.records(), "record") + " before it verify (head "
-          + r.headHash() + ")");
+      out.println(file + ": the " + CheckCommand.plural(r.records(), "record") + " before it "
+          + (r.records() == 1 ? "verifies" : "verify") + " (head " + r.headHash() + ")");
       return Writ.EXIT_FAILURES;
     }
   }

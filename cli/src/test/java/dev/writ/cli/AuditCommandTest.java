@@ -113,13 +113,64 @@ class AuditCommandTest {
   }
 
   @Test
-  void aCutInTheMiddleIsNamed() throws IOException {
+  void aCutInTheMiddleIsATornTailNotDamage() throws IOException {
+    // What a crash during a write leaves (and what a truncation leaves): exit 0, with what a restart will cut.
     byte[] bytes = Files.readAllBytes(file);
+    List<String> lines = lines();
+    int start = lines.get(0).length() + lines.get(1).length() + lines.get(2).length() + 3;
     int cut = Files.readString(file).indexOf("g-000004");
     Files.write(file, Arrays.copyOf(bytes, cut));
+    String third = dev.writ.engine.audit.TrailFormat.parse(lines.get(2)).hash();
     Run r = writ("audit", "verify", file.toString());
-    assertEquals(1, r.code());
-    assertTrue(r.out().contains("record 4 (line 4) is damaged"), r.out());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals(file + ": intact, 3 records, head " + third + System.lineSeparator()
+        + file + ": warning: torn tail, as a crash during a write leaves it: a restart will cut " + (cut - start)
+        + " bytes from byte " + start + " (line 4) to the end: an unfinished last line" + System.lineSeparator(),
+        r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void anUnfinishedCommitIsATornTailAndTheHeadIsTheRestartsHead() throws IOException {
+    long size = Files.size(file);
+    try (FileAuditTrail t = FileAuditTrail.open(file)) {
+      List<AuditEvent> cascade = new ArrayList<>();
+      for (int i = 6; i <= 8; i++) {
+        AuditEvent.Header h = new AuditEvent.Header(Instant.parse("2026-06-15T10:00:00Z").plusSeconds(i),
+            "g-00000" + i, null, null, Map.of(), EntityUid.parse("Employee::alice"), List.of(), List.of(),
+            List.of("gov.incident_read"), "rev-1");
+        cascade.add(new AuditEvent.Revoked(h, "cascade"));
+      }
+      t.append(cascade);
+    }
+    List<String> lines = lines();
+    long twoOfThree = size + lines.get(5).length() + lines.get(6).length() + 2;
+    Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) twoOfThree + 12));
+    Run r = writ("audit", "verify", file.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals(file + ": intact, 5 records, head " + head + System.lineSeparator()
+        + file + ": warning: torn tail, as a crash during a write leaves it: a restart will cut "
+        + (twoOfThree + 12 - size) + " bytes from byte " + size + " (line 6) to the end: an unfinished commit of 2 "
+        + "records (its last record never reached the disk) and an unfinished last line" + System.lineSeparator(),
+        r.out());
+    try (FileAuditTrail restarted = FileAuditTrail.open(file)) {
+      assertEquals(head, restarted.head(), "the head verify printed is the head after the restart");
+    }
+    assertEquals(file + ": intact, 5 records, head " + head + System.lineSeparator(),
+        writ("audit", "verify", file.toString()).out());
+  }
+
+  @Test
+  void damageBeforeATornTailIsDamage() throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[Files.readString(file).indexOf("g-000002") + 7] ^= 0x01;
+    Files.write(file, Arrays.copyOf(bytes, bytes.length - 3));
+    Run r = writ("audit", "verify", file.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    String first = dev.writ.engine.audit.TrailFormat.parse(lines().get(0)).hash();
+    assertEquals(file + ": NOT intact: record 2 (line 2) was altered: its content does not match its hash"
+        + System.lineSeparator() + file + ": the 1 record before it verifies (head " + first + ")"
+        + System.lineSeparator(), r.out());
   }
 
   @Test

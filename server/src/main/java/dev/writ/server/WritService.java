@@ -56,6 +56,7 @@ public final class WritService implements AutoCloseable {
     active.set(first);
     metrics.bundleLoaded(first.revision(), first.loadedAt());
     this.store = EventSourcedGrantStore.open(config.dataDir());
+    store.repair().ifPresent(cut -> LOG.warn("{}", cut.message()));
     this.runtime = new GrantRuntime(store, config.clock(), first.context());
     metrics.bindRuntime(runtime);
   }

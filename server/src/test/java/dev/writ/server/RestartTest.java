@@ -1,16 +1,24 @@
 package dev.writ.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.writ.engine.audit.TrailRepair;
 import dev.writ.engine.audit.TrailVerifier;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.eclipse.jetty.logging.JettyLogger;
+import org.eclipse.jetty.logging.StdErrAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Durability: stopped and started again with the same data directory, the service has the same
@@ -88,6 +96,43 @@ class RestartTest {
       }
       TrailVerifier.Result v = TrailVerifier.verify(crashed.resolve("data").resolve("audit.jsonl"));
       assertTrue(v.ok(), v.problem());
+    }
+  }
+
+  @Test
+  void aTornTailIsCutLoggedAtWarnAndTheServiceHasTheHeadVerifyPrinted() throws Exception {
+    try (TestServer s = new TestServer(dir)) {
+      String g = s.post("/v1/grants", TestServer.ALICE_METRICS).json().path("id").asText();
+      s.close();
+      long size = Files.size(s.trail());
+      long records = s.auditLengthFromFile();
+      // A crash during the next append: part of its first record is on disk.
+      String torn = "{\"seq\":" + (records + 1) + ",\"time\":\"2026-06-15T10:0";
+      Files.writeString(s.trail(), torn, StandardOpenOption.APPEND);
+      TrailVerifier.Result verified = TrailVerifier.verify(s.trail());
+      assertEquals(new TrailRepair(s.trail(), size, records + 1, torn.length(), 0, true), verified.tornTail());
+
+      JettyLogger log = (JettyLogger) LoggerFactory.getLogger(WritService.class);
+      StdErrAppender appender = (StdErrAppender) log.getAppender();
+      PrintStream before = appender.getStream();
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      appender.setStream(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        s.start();
+      } finally {
+        appender.setStream(before);
+      }
+      String warn = captured.toString(StandardCharsets.UTF_8).lines()
+          .filter(l -> l.contains(":WARN :dws.WritService:") && l.contains("torn tail")).findFirst().orElse(null);
+      assertNotNull(warn, captured::toString);
+      assertTrue(warn.endsWith("the audit trail " + s.trail() + " ended in a torn tail, as a crash during a write "
+          + "leaves it (never acknowledged); cut " + torn.length() + " bytes from byte " + size + " (line "
+          + (records + 1) + ") to the end: an unfinished "
+          + "last line"), warn);
+      assertEquals(verified.headHash(), s.get("/health").json().path("audit_head").asText(),
+          "the head verify printed before the restart is the service's head after it");
+      assertEquals(g, s.get("/v1/grants?active=true").json().path("grants").path(0).path("id").asText());
+      assertEquals(size, Files.size(s.trail()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.writ.engine.audit;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The trail as a JSON-lines file. Appends are written and forced to disk before
@@ -18,7 +20,11 @@ import java.util.List;
  * open (the trail is evidence: it is never silently repaired), except a torn tail, which is
  * what a crash in the middle of an append leaves and was never acknowledged: a last line
  * without its end, and the records of a commit whose last record never made it to disk (see
- * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all.
+ * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all, and
+ * {@link #repair()} says what was cut. What is a torn tail is decided in one place,
+ * {@link TrailVerifier}, which both this replay and {@code writ audit verify} read through, so
+ * the two cannot disagree. The file is streamed: a trail may be larger than 2 GiB (though every
+ * record is still kept in memory for queries).
  *
  * <p>One writer at a time: before the trail is read, {@code <file>.lock} next to it is locked
  * (an OS lock, held until {@link #close} or the end of the process), so a second store on the
@@ -33,9 +39,9 @@ public final class FileAuditTrail implements AuditTrail {
   private final FileChannel lockChannel;
   private final List<AuditRecord> records = new ArrayList<>();
   private String head = TrailFormat.GENESIS;
-  private final boolean repairedTail;
+  private final TrailRepair repair;
 
-  private FileAuditTrail(Path file) {
+  private FileAuditTrail(Path file, int bufferSize) {
     this.file = file;
     FileChannel data = null;
     FileChannel lockFile = null;
@@ -56,7 +62,7 @@ public final class FileAuditTrail implements AuditTrail {
       data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       this.channel = data;
       this.lockChannel = lockFile;
-      this.repairedTail = load();
+      this.repair = load(bufferSize);
     } catch (IOException | RuntimeException e) {
       for (FileChannel c : new FileChannel[] {data, lockFile}) {
         try {
@@ -74,98 +80,64 @@ public final class FileAuditTrail implements AuditTrail {
     }
   }
 
+  /**
+   * Opens the trail, creating it if it does not exist, and replays it. A torn tail is cut off
+   * ({@link #repair()} says what was cut, for the caller to log); any other damage refuses the open.
+   *
+   * @throws AuditException when the trail is damaged, in use by another store, or cannot be read
+   */
   public static FileAuditTrail open(Path file) {
-    return new FileAuditTrail(file);
+    return new FileAuditTrail(file, TrailVerifier.DEFAULT_BUFFER);
   }
 
-  /** Whether opening cut off a torn last record (left by a crash during a write). */
+  /** With a read buffer of {@code bufferSize} bytes (tests: lines longer than the buffer). */
+  static FileAuditTrail open(Path file, int bufferSize) {
+    return new FileAuditTrail(file, bufferSize);
+  }
+
+  /** The torn tail that opening cut off (left by a crash during a write), if there was one. */
+  public Optional<TrailRepair> repair() {
+    return Optional.ofNullable(repair);
+  }
+
+  /** Whether opening cut off a torn tail (left by a crash during a write). */
   public boolean repairedTail() {
-    return repairedTail;
+    return repair != null;
   }
 
   public Path file() {
     return file;
   }
 
-  private boolean load() throws IOException {
-    long size = channel.size();
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new AuditException("the audit trail " + file + " is larger than 2 GB; it cannot be replayed in one piece");
-    }
-    byte[] bytes = new byte[(int) size];
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    while (buf.hasRemaining() && channel.read(buf, buf.position()) >= 0) {
-      // read it all
-    }
-    int end = bytes.length;
-    boolean torn = false;
-    if (end > 0 && bytes[end - 1] != '\n') {
-      int lastNewline = end - 1;
-      while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
-        lastNewline--;
-      }
-      end = lastNewline + 1;
-      torn = true;
-    }
-    String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-    long lineNo = 0;
-    long offset = 0;          // bytes read so far
-    long committedEnd = 0;    // where the last complete commit ends
-    int committedRecords = 0;
-    String committedHead = head;
-    for (String line : text.split("\n")) {
-      offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
-      if (line.isEmpty()) {
-        continue;
-      }
-      lineNo++;
-      TrailFormat.Parsed p;
-      try {
-        p = TrailFormat.parse(line);
-      } catch (IllegalArgumentException e) {
-        throw damaged(lineNo, "damaged: " + e.getMessage());
-      }
-      long expected = records.size() + 1;
-      if (!p.hashMatches()) {
-        throw damaged(lineNo, "altered: its content does not match its hash");
-      }
-      if (p.seq() != expected || !p.prev().equals(head)) {
-        throw damaged(lineNo, "out of chain: a record was removed, inserted or reordered");
-      }
+  /** Replays the trail, through the one reader of trail files, and cuts its torn tail if it has one. */
+  private TrailRepair load(int bufferSize) throws IOException {
+    TrailVerifier.Result r = TrailVerifier.read(file, channel, bufferSize, (p, line) -> {
       AuditEvent event;
       try {
         event = AuditCodec.read(p.json());
       } catch (RuntimeException e) {
-        throw damaged(lineNo, "unreadable event: " + e.getMessage());
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
-      var body = (com.fasterxml.jackson.databind.node.ObjectNode) p.json().deepCopy();
+      ObjectNode body = p.json().deepCopy();
       body.remove(TrailFormat.FRAMING);
       records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line));
-      head = p.hash();
-      if (!p.more()) {
-        committedEnd = Math.min(offset, end);
-        committedRecords = records.size();
-        committedHead = head;
-      }
+    });
+    if (r.damaged()) {
+      throw new AuditException("the audit trail " + file + " is damaged at line " + r.firstBadLine() + ": "
+          + r.problem() + "; refusing to use it. Run `writ audit verify " + file + "` for details");
     }
-    if (records.size() > committedRecords) {
-      // The last commit was cut short: its first records are on disk, its last is not.
-      records.subList(committedRecords, records.size()).clear();
-      head = committedHead;
-      end = (int) committedEnd;
-      torn = true;
-    }
-    if (torn) {
+    TrailRepair tail = r.tornTail();
+    long end = channel.size();
+    if (tail != null) {
+      // Half a commit is no commit: its records go with the unfinished line.
+      records.subList(records.size() - (int) tail.records(), records.size()).clear();
+      end = tail.offset();
       channel.truncate(end);
       channel.force(true);
     }
+    head = r.headHash();
     channel.position(end);
-    return torn;
-  }
-
-  private AuditException damaged(long line, String what) {
-    return new AuditException("the audit trail " + file + " is damaged at line " + line + " (" + what
-        + "); refusing to use it. Run `writ audit verify " + file + "` for details");
+    return tail;
   }
 
   @Override

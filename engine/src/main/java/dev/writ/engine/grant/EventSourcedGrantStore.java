@@ -4,8 +4,10 @@ import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.AuditTrail;
 import dev.writ.engine.audit.FileAuditTrail;
 import dev.writ.engine.audit.MemoryAuditTrail;
+import dev.writ.engine.audit.TrailRepair;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -38,6 +40,14 @@ public final class EventSourcedGrantStore implements GrantStore {
 
   public AuditTrail trail() {
     return trail;
+  }
+
+  /**
+   * The torn tail that opening the trail cut off (what a crash during a write leaves), if it
+   * did: for the caller to log, since the engine does not log.
+   */
+  public Optional<TrailRepair> repair() {
+    return trail instanceof FileAuditTrail f ? f.repair() : Optional.empty();
   }
 
   @Override

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.writ.engine.audit.FileAuditTrail;
+import dev.writ.engine.audit.TrailRepair;
 import dev.writ.engine.audit.TrailVerifier;
 import dev.writ.engine.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -50,16 +51,27 @@ class TornCommitTest {
     int firstEnd = batch.indexOf('\n') + 1;
     int secondEnd = batch.indexOf('\n', firstEnd) + 1;
 
+    long lines = committed.length == 0 ? 0 : new String(committed, StandardCharsets.UTF_8).split("\n").length;
     // The crash left: the first record whole and part of the second; or the first two whole.
     for (int cut : new int[] {firstEnd + 30, secondEnd, firstEnd}) {
       Files.write(file, Arrays.copyOf(all, committed.length + cut));
+      TrailRepair expected = new TrailRepair(file, committed.length, lines + 1, cut, cut == secondEnd ? 2 : 1,
+          cut == firstEnd + 30);
+      assertEquals(expected, TrailVerifier.verify(file).tornTail(), "verify announces the cut");
       try (EventSourcedGrantStore store = EventSourcedGrantStore.open(dir)) {
         GrantRuntime again = new GrantRuntime(store, clock, Gov.context());
         assertEquals(before, again.grants(Optional.empty(), false), "cut at " + cut + " of the commit");
         assertTrue(((FileAuditTrail) store.trail()).repairedTail());
+        assertEquals(Optional.of(expected), store.repair(), "the store reports the cut it made");
       }
       assertEquals(committed.length, Files.size(file), "the partial commit is cut off");
       assertTrue(TrailVerifier.verify(file).ok());
+    }
+    try (EventSourcedGrantStore store = EventSourcedGrantStore.open(dir)) {
+      assertEquals(Optional.empty(), store.repair(), "nothing to cut the next time");
+    }
+    try (EventSourcedGrantStore memory = EventSourcedGrantStore.inMemory()) {
+      assertEquals(Optional.empty(), memory.repair());
     }
   }
 }
