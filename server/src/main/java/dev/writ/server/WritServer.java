@@ -56,7 +56,13 @@ public final class WritServer implements AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("writ-http");
     Server jetty = new Server(pool);
-    ServerConnector connector = Connectors.add(jetty, config, httpConfiguration(), metrics);
+    ServerConnector connector;
+    try {
+      connector = Connectors.add(jetty, config, httpConfiguration(), metrics);
+    } catch (ServerStartException e) {
+      service.close();
+      throw e;
+    }
     Router router = new Router(config.maxBodyBytes(), metrics);
     new Endpoints(service).register(router);
     GracefulHandler graceful = new GracefulHandler(router);
@@ -111,7 +117,7 @@ public final class WritServer implements AutoCloseable {
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + port());
+    return URI.create((Connectors.isTls(connector) ? "https://" : "http://") + host + ":" + port());
   }
 
   /** Calls being handled now (a call is handled once its body has arrived). */
