@@ -36,8 +36,11 @@ class SlowClientsTest {
   @Test
   void slowUploadsNeitherStarveTheServiceNorStayForever() throws Exception {
     try (TestServer s = new TestServer(dir, c -> c.withLimits(LIMITS))) {
-      // Above the minimum rate (2 KB/s): within the rules, these may take their time.
-      SlowClients.Group legal = new SlowClients.Group("legal", 200, 200, 200_000);
+      // Warm up (client, server, JIT) first, so that the bound below is spent on the attack alone.
+      assertEquals(200, s.get("/health").status());
+      assertEquals(200, s.post("/v1/decisions", TestServer.ALICE_METRICS).status());
+      // Four times the minimum rate (4 KB/s): within the rules, these may take their time.
+      SlowClients.Group legal = new SlowClients.Group("legal", 200, 400, 200_000);
       // 10 B/s: far below the minimum rate.
       SlowClients.Group tooSlow = new SlowClients.Group("too-slow", 100, 1, 10_000);
       // Headers, then nothing: idle.
