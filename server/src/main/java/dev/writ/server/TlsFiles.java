@@ -290,7 +290,8 @@ final class TlsFiles {
     Matcher rest = BEGIN.matcher(text);
     if (rest.find(end)) {
       throw new InvalidTlsFile(what + " " + file + ": the PEM block `" + rest.group(1) + "` on line "
-          + lineOf(text, rest.start()) + " has no END line (-----END " + rest.group(1) + "-----); is the file complete?");
+          + lineOf(text, rest.start()) + " has no END line (-----END " + rest.group(1)
+          + "-----); is the file complete?");
     }
     if (blocks.isEmpty()) {
       throw new InvalidTlsFile(what + " " + file + " is not PEM (no -----BEGIN ...----- line); a DER file can be "

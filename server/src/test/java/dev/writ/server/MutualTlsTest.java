@@ -101,7 +101,8 @@ class MutualTlsTest {
   void aHandlerReadsTheClientChain() throws Exception {
     try (Echo echo = new Echo(Optional.of(files(true)))) {
       HttpClient client = HttpClient.newBuilder().sslContext(TestPki.client(List.of(ca.certificate()), alice)).build();
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(echo.uri).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(echo.uri).build(),
+          HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       assertEquals(encoded(alice.chain()), r.body(), "the chain the client sent, its own certificate first");
       // With a body too (the prefetch reads it first, asynchronously).

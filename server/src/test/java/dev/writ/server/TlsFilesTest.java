@@ -191,11 +191,12 @@ class TlsFilesTest {
     n++;
     Path c = Files.writeString(dir.resolve("tls" + n + ".crt"), cert);
     Path k = Files.writeString(dir.resolve("tls" + n + ".key"), key);
-    Optional<Path> a = ca == null ? Optional.empty() : Optional.of(Files.writeString(dir.resolve("ca" + n + ".pem"), ca));
+    Optional<Path> a = ca == null ? Optional.empty()
+        : Optional.of(Files.writeString(dir.resolve("ca" + n + ".pem"), ca));
     return new ServerConfig.Tls(c, k, a);
   }
 
-  /** The key as an encrypted PKCS#8 file ({@code BEGIN ENCRYPTED PRIVATE KEY}), as {@code openssl pkcs8 -topk8} writes it. */
+  /** The key as encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}), as {@code openssl pkcs8 -topk8} writes it. */
   private static String encrypted(TestPki.Issued issued) throws IOException {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
