@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Fields;
  */
 public final class Call {
   /** Reading on past the limit (a body of unknown length) is bounded too: past this, the connection is closed. */
-  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+  static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
   private final Request request;
   private final Map<String, String> params;

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -65,14 +64,17 @@ public final class WritServer implements AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("writ-http");
     Server jetty = new Server(pool);
-    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(httpConfiguration()));
-    connector.setHost(config.host());
-    connector.setPort(config.port());
-    jetty.addConnector(connector);
+    ServerConnector connector;
+    try {
+      connector = Connectors.add(jetty, config, httpConfiguration(), metrics);
+    } catch (ServerStartException e) {
+      service.close();
+      throw e;
+    }
     Router router = new Router(config.maxBodyBytes(), metrics, authenticator, Set.copyOf(config.allowedOrigins()));
     new Endpoints(service).register(router);
     GracefulHandler graceful = new GracefulHandler(router);
-    jetty.setHandler(graceful);
+    jetty.setHandler(new BodyPrefetch(graceful, config.maxBodyBytes(), config.limits().minDataRate()));
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.stopTimeout().toMillis());
     jetty.setStopAtShutdown(false);
@@ -169,7 +171,7 @@ public final class WritServer implements AutoCloseable {
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + port());
+    return URI.create((Connectors.isTls(connector) ? "https://" : "http://") + host + ":" + port());
   }
 
   /** Calls being handled now (a call is handled once its body has arrived). */

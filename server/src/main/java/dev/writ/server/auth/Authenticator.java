@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -62,7 +61,7 @@ public final class Authenticator {
    */
   public Identity authenticate(Request request) {
     String ip = Request.getRemoteAddr(request);
-    List<X509Certificate> chain = clientCertificates(request);
+    List<X509Certificate> chain = ClientCertificates.of(request);
     Optional<String> certIdentity = chain.isEmpty() ? Optional.empty() : Optional.of(identity(chain.get(0)));
     if (config.isEmpty()) {
       return Identity.open(ip, certIdentity);
@@ -95,15 +94,6 @@ public final class Authenticator {
           + certIdentity.orElse("?"));
     }
     throw AuthFailure.unauthenticated(Reason.MISSING, "no Authorization header and no client certificate");
-  }
-
-  /** The verified peer chain of a TLS connection (leaf first), or empty for plain HTTP or no certificate. */
-  public static List<X509Certificate> clientCertificates(Request request) {
-    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
-        && ssl.peerCertificates() != null) {
-      return List.of(ssl.peerCertificates());
-    }
-    return List.of();
   }
 
   /** A certificate's identity for logs and {@code context.caller.certificate}: its first URI SAN, else its subject. */

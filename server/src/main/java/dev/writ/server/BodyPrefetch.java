@@ -1,0 +1,177 @@
+package dev.writ.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Reads a call's body before the service sees it, without holding a thread while it arrives, and
+ * cuts off a body that arrives too slowly.
+ *
+ * <p>Jetty calls a handler as soon as the headers are in; {@link Call} then reads the body with
+ * blocking reads, so every upload in progress held a pool thread, and a few hundred slow uploads
+ * left none for {@code /health}. Here the body is read with {@link Request#demand(Runnable)}: a
+ * thread is used only while bytes are copied, and the next handler runs once the body is
+ * complete, on a thread that may block. The next handler sees the same content it would have read
+ * itself: at most {@code maxBody + 1} bytes are kept (enough for {@link Call} to tell that a body
+ * is too large); the rest of a too-large body is read and dropped, up to {@link Call#DRAIN_LIMIT}
+ * in all, so that the client sees the 413, and past that the content ends in a failure, as a
+ * reader of the original would find it cut off. A body that declares more than the drain limit is
+ * not read at all ({@link Call} refuses it at once).
+ *
+ * <p>A body slower than {@code minDataRate} bytes/s (counted from its first byte, checked each
+ * time more of it is awaited), or one that stops arriving for the connector's idle timeout, is
+ * answered 408 here; its connection is then closed, since its content was not consumed. The rate
+ * is checked here because Jetty's own checks do not fit: {@code HttpConfiguration}'s minimum
+ * request data rate is read only by its servlet layers, and {@code MinimumDataRateHandler}
+ * (12.1) divides the bytes read by all requests together, so under load no single slow body
+ * ever falls below the rate.
+ */
+final class BodyPrefetch extends Handler.Wrapper {
+  private final long keep;
+  private final long minDataRate;
+
+  /** @param minDataRate the slowest a body may arrive, in bytes/s; 0 for no minimum */
+  BodyPrefetch(Handler next, long maxBody, long minDataRate) {
+    super(next);
+    this.keep = maxBody + 1;
+    this.minDataRate = minDataRate;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (request.getLength() > Call.DRAIN_LIMIT) {
+      return super.handle(request, response, callback);
+    }
+    new Loading(request, response, callback).run();
+    return true;
+  }
+
+  /** One body being read; run again (by Jetty, on a pool thread) whenever more content can be read. */
+  private final class Loading implements Runnable {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private long total;
+    private long firstByte;
+
+    Loading(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          if (tooSlow()) {
+            Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408, "the body arrived "
+                + "slower than " + minDataRate + " bytes/s; the connection is closed");
+            return;
+          }
+          request.demand(this);
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          failed(chunk.getFailure());
+          return;
+        }
+        boolean last = chunk.isLast();
+        ByteBuffer bytes = chunk.getByteBuffer();
+        int n = bytes.remaining();
+        int room = (int) Math.min(n, keep - kept.size());
+        if (room > 0) {
+          byte[] copy = new byte[room];
+          bytes.get(copy);
+          kept.writeBytes(copy);
+        }
+        if (total == 0 && n > 0) {
+          firstByte = System.nanoTime();
+        }
+        total += n;
+        chunk.release();
+        if (last) {
+          next(Content.Chunk.EOF);
+          return;
+        }
+        if (total > Call.DRAIN_LIMIT) {
+          next(Content.Chunk.from(new IOException("the body is longer than " + Call.DRAIN_LIMIT
+              + " bytes; the rest was not read"), true));
+          return;
+        }
+      }
+    }
+
+    /**
+     * Whether less has arrived than the minimum rate asks for by now. Before the first byte the
+     * idle timeout is the bound; between checks, the idle timeout too (a check runs whenever more
+     * arrives).
+     */
+    private boolean tooSlow() {
+      if (minDataRate <= 0 || total == 0) {
+        return false;
+      }
+      double seconds = (System.nanoTime() - firstByte) / 1e9;
+      return total < minDataRate * seconds;
+    }
+
+    private void failed(Throwable failure) {
+      if (failure instanceof TimeoutException) {
+        // the connector's idle timeout, while waiting for more of the body
+        Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408,
+            "the body stopped arriving (idle timeout); the connection is closed");
+      } else {
+        Response.writeError(request, response, callback, failure);
+      }
+    }
+
+    private void next(Content.Chunk end) {
+      Prefetched body = new Prefetched(request, kept.toByteArray(), end);
+      try {
+        if (!getHandler().handle(body, response, callback)) {
+          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        }
+      } catch (Throwable t) {
+        Response.writeError(request, response, callback, t);
+      }
+    }
+  }
+
+  /** The request as the next handler reads it: the kept bytes, then how the content ended. */
+  private static final class Prefetched extends Request.Wrapper {
+    private byte[] body;
+    private final Content.Chunk end;
+
+    Prefetched(Request request, byte[] body, Content.Chunk end) {
+      super(request);
+      this.body = body.length == 0 ? null : body;
+      this.end = end;
+    }
+
+    @Override
+    public Content.Chunk read() {
+      byte[] b = body;
+      if (b != null) {
+        body = null;
+        return Content.Chunk.from(ByteBuffer.wrap(b), false);
+      }
+      return end;
+    }
+
+    /** Content is always available: the callback runs at once (on the context's executor, not on this stack). */
+    @Override
+    public void demand(Runnable demandCallback) {
+      getContext().execute(demandCallback);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.writ.server;
+
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+
+/**
+ * The service's listening connector: HTTP/1.1 in the clear, or over TLS from the configured PEM
+ * files ({@link TlsRotation}); with Jetty's limits on connections (the {@link ServerConfig.Limits}):
+ * an idle timeout, and at most {@code maxConnections} open at once (further ones wait in the
+ * accept queue). The minimum data rate is enforced by {@link BodyPrefetch}, not by the
+ * connector.
+ */
+final class Connectors {
+  private Connectors() {}
+
+  /**
+   * Adds the connector (and its TLS rotation and connection limit, as beans started and stopped
+   * with the server) to {@code jetty}.
+   *
+   * @param http the HTTP settings, completed here for TLS
+   * @throws ServerStartException when the TLS files cannot be used
+   */
+  static ServerConnector add(Server jetty, ServerConfig config, HttpConfiguration http, ServerMetrics metrics) {
+    ServerConnector connector;
+    if (config.tls().isPresent()) {
+      TlsRotation tls = TlsRotation.create(config.tls().get(), config.watchInterval(), metrics);
+      // Puts the TLS session (EndPoint.SslSessionData, with the client's chain) on each request.
+      // No SNI host check: a certificate for localhost serves https://127.0.0.1 too, and the names
+      // a certificate holds are the client's to check, not the server's.
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      http.addCustomizer(secure);
+      connector = new ServerConnector(jetty,
+          new SslConnectionFactory(tls.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
+          new HttpConnectionFactory(http));
+      jetty.addBean(tls);
+    } else {
+      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    }
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    // A connection with nothing to read or write for this long is closed: an idle keep-alive
+    // connection, headers or a body that stop arriving, a stalled TLS handshake.
+    connector.setIdleTimeout(config.limits().idleTimeout().toMillis());
+    jetty.addConnector(connector);
+    // Counts TCP connections (a TLS connection once), accepted or still handshaking.
+    jetty.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), connector));
+    return connector;
+  }
+
+  /** Whether the connector speaks TLS. */
+  static boolean isTls(ServerConnector connector) {
+    return connector.getConnectionFactory(SslConnectionFactory.class) != null;
+  }
+}
