@@ -31,7 +31,11 @@ final class JsonErrorHandler extends ErrorHandler {
     Content.Sink.write(response, true, json(code, message), callback);
   }
 
+  // Deprecated for removal in Jetty 12.1, but still the hook Jetty calls for requests it refuses
+  // before any handler runs (a malformed request line, a header too large); without it those
+  // answers would be HTML.
   @Override
+  @SuppressWarnings("removal")
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, Reply.JSON);
     return ByteBuffer.wrap(json(status, reason).getBytes(StandardCharsets.UTF_8));

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * grants and pending requests, continues the trail, and the trail verifies. The same holds for a
  * copy of the data taken while it runs (what a crash leaves), even with a torn last line.
  */
+@SuppressWarnings("try") // the tests close the server inside its try block to restart it
 class RestartTest {
   @TempDir
   Path dir;

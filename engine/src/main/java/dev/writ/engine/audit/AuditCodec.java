@@ -125,7 +125,9 @@ public final class AuditCodec {
       throw new IllegalArgumentException("unknown event type `" + o.path("event").asText() + "`");
     }
     Map<String, Value> params = new LinkedHashMap<>();
-    o.path("params").fields().forEachRemaining(f -> params.put(f.getKey(), Values.untyped(n.field("params").field(f.getKey()))));
+    for (Map.Entry<String, JsonNode> f : o.path("params").properties()) {
+      params.put(f.getKey(), Values.untyped(n.field("params").field(f.getKey())));
+    }
     AuditEvent.Header h = new AuditEvent.Header(Instant.parse(o.path("time").asText()), o.path("grant").asText(),
         text(o, "parent"), text(o, "intent"), params, EntityUid.parse(o.path("principal").asText()), uidList(o.path("chain")),
         uidList(o.path("approvers")), stringList(o.path("policies")), text(o, "revision"), caller(o.get("caller")));
