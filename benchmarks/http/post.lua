@@ -15,6 +15,10 @@ function init(args)
   counter = offset or 0
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
+  local token = os.getenv("WRIT_BENCH_TOKEN")
+  if token then
+    wrk.headers["Authorization"] = "Bearer " .. token
+  end
 end
 
 function request()

@@ -3,6 +3,9 @@
 #
 #   benchmarks/http/serve-wrk.sh [N] [DURATION]     N rules of the REALISTIC mix (default 10000), each
 #                                                   measured wrk run lasts DURATION (default 15s)
+#   WRIT_BENCH_AUTH=token benchmarks/http/serve-wrk.sh ...   the same behind --auth: every call carries a
+#                                                   bearer token (EdDSA, made with `writ token`) that the
+#                                                   service verifies; results go to n<N>-token/
 #
 # Needs Debian's wrk (`apt-get install wrk`). Builds cli/target/writ.jar and the benchmark jar when
 # missing (reactor builds, no install). Writes the bundle, entities and request bodies with
@@ -29,13 +32,26 @@ if [[ ! -f "$bench_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q -Pbench package -DskipTests -DskipITs -pl benchmarks -am)
 fi
 
-out="${WRIT_BENCH_HTTP_OUT:-$root/benchmarks/target/results-http}/n$n"
+auth="${WRIT_BENCH_AUTH:-}"
+out="${WRIT_BENCH_HTTP_OUT:-$root/benchmarks/target/results-http}/n$n${auth:+-$auth}"
 mkdir -p "$out"
 java -cp "$bench_jar" dev.writ.bench.HttpWorkload "$n" "$out"
 
 data="$(mktemp -d)"
+auth_flags=()
+unset WRIT_BENCH_TOKEN
+if [[ "$auth" == "token" ]]; then
+  java -jar "$writ_jar" token keygen --key "$data/idp.jwk" --jwks "$data/idp-jwks.json" > /dev/null
+  printf 'tokens:\n  - issuer: "https://idp.bench"\n    audience: "writ"\n    jwks: "idp-jwks.json"\n    principal: "Workload::{sub}"\n    roles: [enforcer]\n' > "$data/auth.yaml"
+  WRIT_BENCH_TOKEN="$(java -jar "$writ_jar" token sign --key "$data/idp.jwk" --issuer https://idp.bench \
+    --audience writ --subject bench-gateway --ttl 1h)"
+  export WRIT_BENCH_TOKEN
+  auth_flags=(--auth "$data/auth.yaml")
+elif [[ -n "$auth" ]]; then
+  echo "WRIT_BENCH_AUTH is token or unset, not $auth" >&2; exit 2
+fi
 java -Xms2g -Xmx2g -jar "$writ_jar" serve --bundle "$out/bench.wbundle" --entities "$out/entities.json" \
-  --host 127.0.0.1 --port "$port" --data "$data" > "$out/server.log" 2>&1 &
+  --host 127.0.0.1 --port "$port" --data "$data" "${auth_flags[@]}" > "$out/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
@@ -51,7 +67,8 @@ for _ in $(seq 1 240); do
 done
 curl -sf "http://127.0.0.1:$port/health" > /dev/null || { echo "writ serve did not start" >&2; exit 1; }
 # One request by hand, so a broken body shows up as a readable error, not as wrk's non-2xx count.
-curl -sS -H 'Content-Type: application/json' --data-binary "@$out/first-request.json" \
+curl -sS -H 'Content-Type: application/json' ${WRIT_BENCH_TOKEN:+-H "Authorization: Bearer $WRIT_BENCH_TOKEN"} \
+  --data-binary "@$out/first-request.json" \
   "http://127.0.0.1:$port/v1/decisions" > "$out/first-decision.json"
 echo "first decision: $(head -c 300 "$out/first-decision.json")"
 

@@ -28,7 +28,12 @@ class SlowClientsTest {
    */
   static final Duration LIVENESS = Duration.ofSeconds(2);
 
-  static final ServerConfig.Limits LIMITS = new ServerConfig.Limits(Duration.ofSeconds(3), 1024, 1000);
+  /**
+   * A minimum rate of 256 B/s: the legal uploads below send 16 times that and the too-slow ones a
+   * 25th of it, so that a busy machine (the attack runs from one thread, beside the server) cannot
+   * push a legal upload under the minimum and make the test flaky.
+   */
+  static final ServerConfig.Limits LIMITS = new ServerConfig.Limits(Duration.ofSeconds(3), 256, 1000);
 
   @TempDir
   Path dir;
@@ -39,7 +44,7 @@ class SlowClientsTest {
       // Warm up (client, server, JIT) first, so that the bound below is spent on the attack alone.
       assertEquals(200, s.get("/health").status());
       assertEquals(200, s.post("/v1/decisions", TestServer.ALICE_METRICS).status());
-      // Four times the minimum rate (4 KB/s): within the rules, these may take their time.
+      // Sixteen times the minimum rate (4 KB/s): within the rules, these may take their time.
       SlowClients.Group legal = new SlowClients.Group("legal", 200, 400, 200_000);
       // 10 B/s: far below the minimum rate.
       SlowClients.Group tooSlow = new SlowClients.Group("too-slow", 100, 1, 10_000);
