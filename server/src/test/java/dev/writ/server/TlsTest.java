@@ -59,7 +59,7 @@ class TlsTest {
       HttpResponse<String> health = https.send(HttpRequest.newBuilder(s.uri("/health")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode(), health.body());
-      HttpResponse<String> decision = https.send(HttpRequest.newBuilder(s.uri("/v1/decisions"))
+      HttpResponse<String> decision = https.send(HttpRequest.newBuilder(s.uri("/v1/decisions")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(TestServer.ALICE_METRICS)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, decision.statusCode(), decision.body());
