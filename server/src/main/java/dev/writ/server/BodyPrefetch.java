@@ -37,6 +37,8 @@ import org.eclipse.jetty.util.Callback;
 final class BodyPrefetch extends Handler.Wrapper {
   private final long keep;
   private final long minDataRate;
+  /** How long a body may lag behind the minimum rate before it is judged. */
+  private static final double SLACK_SECONDS = 1.0;
 
   /** @param minDataRate the slowest a body may arrive, in bytes/s; 0 for no minimum */
   BodyPrefetch(Handler next, long maxBody, long minDataRate) {
@@ -113,16 +115,17 @@ final class BodyPrefetch extends Handler.Wrapper {
     }
 
     /**
-     * Whether less has arrived than the minimum rate asks for by now. Before the first byte the
-     * idle timeout is the bound; between checks, the idle timeout too (a check runs whenever more
-     * arrives).
+     * Whether less has arrived than the minimum rate asks for by now, with one second of slack (a
+     * client's first stall, TCP slow start or a busy machine, is not a slow upload). Before the
+     * first byte the idle timeout is the bound; between checks, the idle timeout too (a check
+     * runs whenever more arrives).
      */
     private boolean tooSlow() {
       if (minDataRate <= 0 || total == 0) {
         return false;
       }
-      double seconds = (System.nanoTime() - firstByte) / 1e9;
-      return total < minDataRate * seconds;
+      double seconds = (System.nanoTime() - firstByte) / 1e9 - SLACK_SECONDS;
+      return seconds > 0 && total < minDataRate * seconds;
     }
 
     private void failed(Throwable failure) {
