@@ -31,9 +31,11 @@ class SlowClientsTest {
   /**
    * A minimum rate of 256 B/s: the legal uploads below send 16 times that and the too-slow ones a
    * 25th of it, so that a busy machine (the attack runs from one thread, beside the server) cannot
-   * push a legal upload under the minimum and make the test flaky.
+   * push a legal upload under the minimum and make the test flaky. An idle timeout of 8 s: the
+   * attack opens its 350 connections one by one before any body byte is sent, which takes seconds
+   * on a loaded machine, and the first ones must not idle out meanwhile.
    */
-  static final ServerConfig.Limits LIMITS = new ServerConfig.Limits(Duration.ofSeconds(3), 256, 1000);
+  static final ServerConfig.Limits LIMITS = new ServerConfig.Limits(Duration.ofSeconds(8), 256, 1000);
 
   @TempDir
   Path dir;
@@ -77,7 +79,7 @@ class SlowClientsTest {
         // Too slow and idle connections are cut off (the minimum rate; the idle timeout), with a 408.
         awaitTrue(() -> attack.group("too-slow").stream().allMatch(c -> c.closedByServer)
                 && attack.group("idle").stream().allMatch(c -> c.closedByServer),
-            Duration.ofSeconds(20), () -> "too slow and idle connections are closed by the server; "
+            Duration.ofSeconds(30), () -> "too slow and idle connections are closed by the server; "
                 + state(attack, "too-slow") + "; " + state(attack, "idle"));
         for (SlowClients.Connection c : attack.group("too-slow")) {
           assertTrue(c.answer().startsWith("HTTP/1.1 408 "), c.group.name() + ": " + c.answer());

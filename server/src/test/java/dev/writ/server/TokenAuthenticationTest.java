@@ -157,6 +157,20 @@ class TokenAuthenticationTest {
   }
 
   @Test
+  void aTokenVerifiedBeforeIsRefusedOnceItsKeyIsGone() throws Exception {
+    String token = a.tokens.as("alice").sign();
+    assertEquals(200, attempt(token).status());
+    assertEquals(200, attempt(token).status(), "the same token again (now from the verified-token cache)");
+    a.tokens.writeJwks(List.of(a.tokens.ec, a.tokens.rsa)); // the Ed25519 key is withdrawn
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int status = 200;
+    while (System.nanoTime() < deadline && (status = attempt(token).status()) == 200) {
+      Thread.sleep(20);
+    }
+    assertEquals(401, status, "a cached token is checked again against the new key set");
+  }
+
+  @Test
   void publicHealthNeedsNoToken() {
     TestServer.Res r = a.get("/health", null);
     assertEquals(200, r.status());

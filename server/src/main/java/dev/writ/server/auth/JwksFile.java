@@ -29,6 +29,8 @@ final class JwksFile {
   private volatile List<JWK> keys;
   private volatile Stamp stamp;
   private volatile long lastCheck;
+  /** Counts the key sets read; a token verified with an earlier set is verified again. */
+  private volatile long version;
 
   /**
    * Reads the file now.
@@ -45,11 +47,21 @@ final class JwksFile {
 
   /** The keys as of now (re-reading the file first if it changed). */
   List<JWK> keys() {
+    refreshIfDue();
+    return keys;
+  }
+
+  /** Which key set {@link #keys()} answers now: it changes whenever the file is read again. */
+  long version() {
+    refreshIfDue();
+    return version;
+  }
+
+  private void refreshIfDue() {
     long now = System.nanoTime();
     if (now - lastCheck >= checkEveryNanos) {
       refresh(now);
     }
-    return keys;
   }
 
   private synchronized void refresh(long now) {
@@ -63,6 +75,7 @@ final class JwksFile {
     }
     try {
       keys = read();
+      version++;
       stamp = s;
       LOG.info("reloaded {}: {} keys", file, keys.size());
     } catch (IllegalArgumentException e) {
