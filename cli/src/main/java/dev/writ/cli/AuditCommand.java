@@ -10,16 +10,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code writ audit verify FILE}: checks an audit trail's hash chain and names the first bad record. */
+/**
+ * {@code writ audit verify FILE}: checks an audit trail's hash chain and names the first bad record;
+ * {@code writ audit export --store URL}: writes a shared store's trail in that format.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Work with audit trails.",
-    subcommands = {AuditCommand.Verify.class})
+    subcommands = {AuditCommand.Verify.class, AuditExportCommand.class})
 final class AuditCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (verify); see "
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (verify, export); see "
         + "`writ audit --help`");
   }
 

@@ -4,8 +4,8 @@ import dev.writ.engine.entity.EntityDataException;
 import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
-import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.GrantRuntime;
+import dev.writ.engine.grant.GrantStore;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.request.RequestReader;
 import java.time.Instant;
@@ -30,7 +30,7 @@ public final class WritService implements AutoCloseable {
   private final PolicySource source;
   private final ServerMetrics metrics;
   private final AtomicReference<ActivePolicy> active = new AtomicReference<>();
-  private final EventSourcedGrantStore store;
+  private final ServiceStore store;
   private final GrantRuntime runtime;
   private Fingerprint lastSeen;
   private volatile String lastError;
@@ -55,8 +55,8 @@ public final class WritService implements AutoCloseable {
     }
     active.set(first);
     metrics.bundleLoaded(first.revision(), first.loadedAt());
-    this.store = EventSourcedGrantStore.open(config.dataDir());
-    this.runtime = new GrantRuntime(store, config.clock(), first.context());
+    this.store = ServiceStore.open(config, metrics);
+    this.runtime = new GrantRuntime(store.store(), config.clock(), first.context());
     metrics.bindRuntime(runtime);
   }
 
@@ -68,7 +68,12 @@ public final class WritService implements AutoCloseable {
     return runtime;
   }
 
-  public EventSourcedGrantStore store() {
+  public GrantStore store() {
+    return store.store();
+  }
+
+  /** Which store the grants are in ({@code file} or {@code postgresql}) and where, for /health and the log. */
+  ServiceStore storeInfo() {
     return store;
   }
 
@@ -166,9 +171,9 @@ public final class WritService implements AutoCloseable {
         entities, new RequestReader(loaded.plan().schema()), entityReader);
   }
 
-  /** Closes the store; every acknowledged change is on disk already (appends are forced before they return). */
+  /** Closes the store; every acknowledged change is durable already (forced to disk, or committed, before it was acknowledged). */
   @Override
   public void close() {
-    store.close();
+    store.store().close();
   }
 }

@@ -430,7 +430,7 @@ public final class PostgresGrantStore implements GrantStore {
     long now = System.nanoTime();
     if (lastFailureLog == 0 || now - lastFailureLog > 10_000_000_000L) {
       lastFailureLog = now;
-      LOG.warn("store: {} unavailable ({}): {} [{} failed calls so far]", location, what, rootMessage(e), n);
+      LOG.warn("store: {} unavailable ({}): {} (failed calls so far: {})", location, what, rootMessage(e), n);
     }
     return new StoreUnavailableException("the grant store is unavailable: " + what, e);
   }

