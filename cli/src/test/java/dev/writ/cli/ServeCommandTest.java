@@ -140,7 +140,7 @@ class ServeCommandTest {
       assertEquals(200, health.statusCode());
       assertTrue(health.body().contains("\"revision\":\"7.1.0\""), health.body());
       HttpResponse<String> grant = http.send(HttpRequest.newBuilder(base.resolve("/v1/grants"))
-          .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build(), HttpResponse.BodyHandlers.ofString());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, grant.statusCode(), grant.body());
       assertTrue(grant.body().contains("\"decision\":\"permit\""), grant.body());
 
