@@ -10,7 +10,6 @@ import dev.writ.engine.audit.TrailFormat;
 import dev.writ.engine.grant.GrantStore;
 import dev.writ.engine.grant.GrantTable;
 import dev.writ.engine.grant.StoreUnavailableException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,15 +49,22 @@ import org.slf4j.LoggerFactory;
 public final class PostgresGrantStore implements GrantStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresGrantStore.class);
   private static final int FETCH = 1000;
+  /** Most changes committed in one transaction. */
+  static final int GROUP = 64;
 
   private final DataSource ds;
   private final HikariDataSource ownPool; // null when the caller owns the data source
   private final String location;
   private final Duration lockTimeout;
   private final Duration statementTimeout;
-  private final GrantTable table = new GrantTable();
+  private GrantTable table = new GrantTable(); // replaced only by forget(), under the write lock
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Pending<?>> queue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong grouped = new AtomicLong();
+  private boolean stale; // the table must be rebuilt from the trail before use (see forget)
   private final AtomicLong fromOthers = new AtomicLong();
   private volatile long lastFailureLog;
   private long seq;                          // the last record applied to the table
@@ -113,7 +119,12 @@ public final class PostgresGrantStore implements GrantStore {
           + rootMessage(e), e);
     }
     PostgresGrantStore store = new PostgresGrantStore(ds, own, location, lockTimeout, statementTimeout);
-    store.replay();
+    try {
+      store.replay();
+    } catch (StoreUnavailableException e) {
+      throw new StoreUnavailableException("cannot read the trail in " + location + ": " + rootMessage(e), e);
+    }
+    store.fromOthers.set(0);
     return store;
   }
 
@@ -150,6 +161,11 @@ public final class PostgresGrantStore implements GrantStore {
     return fromOthers.get();
   }
 
+  /** Transactions that committed, and the changes (that recorded events) they committed: more changes than commits is group commit at work. */
+  public long[] commitsAndChanges() {
+    return new long[] {commits.get(), grouped.get()};
+  }
+
   /** Calls that failed because the database could not be reached or used (since it opened). */
   public long failures() {
     return failures.get();
@@ -157,99 +173,235 @@ public final class PostgresGrantStore implements GrantStore {
 
   // ---- the GrantStore contract -------------------------------------------------------
 
+  /**
+   * Runs {@code op} in the next transaction of this process. Changes that arrive while one is
+   * being committed are committed together in the next (group commit): the first caller to get
+   * the lock commits every change waiting at that moment, each decided on the table as the
+   * changes before it in the group left it, each its own complete change in the trail, all in
+   * one transaction and one flush to disk. None is answered before that transaction commits;
+   * if it does not, none is acknowledged.
+   */
   @Override
   public <T> T update(Function<GrantTable, Change<T>> op) {
+    Pending<T> mine = new Pending<>(op);
+    queue.add(mine);
     lock.writeLock().lock();
+    try {
+      if (!mine.done) {
+        commitWaiting();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return mine.answer();
+  }
+
+  /** A change waiting for its transaction, and what came of it. */
+  private static final class Pending<T> {
+    final Function<GrantTable, Change<T>> op;
+    Change<T> change;
+    T result;
+    RuntimeException failure;
+    Error error;
+    boolean done; // written and read under the write lock
+
+    Pending(Function<GrantTable, Change<T>> op) {
+      this.op = op;
+    }
+
+    void run(GrantTable table) {
+      try {
+        change = op.apply(table);
+      } catch (RuntimeException e) {
+        failure = e;
+      } catch (Error e) {
+        error = e;
+      }
+    }
+
+    List<AuditEvent> events() {
+      return change == null ? List.of() : change.events();
+    }
+
+    void succeed() {
+      if (change != null) {
+        result = change.result();
+      }
+      done = true;
+    }
+
+    /** The group did not commit: an operation that failed by itself keeps its own failure. */
+    void fail(RuntimeException e) {
+      if (failure == null && error == null) {
+        failure = e;
+        change = null;
+      }
+      done = true;
+    }
+
+    T answer() {
+      if (error != null) {
+        throw error;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return result;
+    }
+  }
+
+  /** Commits every change waiting now (at most {@link #GROUP} of them); the caller holds the write lock. */
+  private void commitWaiting() {
+    List<Pending<?>> group = new ArrayList<>();
+    for (Pending<?> p = queue.poll(); p != null; p = group.size() < GROUP ? queue.poll() : null) {
+      group.add(p);
+    }
+    if (group.isEmpty()) {
+      return;
+    }
     Connection c = null;
     boolean committing = false;
+    boolean applied = false; // whether the table holds changes of this group (not yet committed)
     try {
-      c = ds.getConnection();
-      c.setAutoCommit(false);
-      // One round trip: this transaction's limits, the lock on the head (waiting for the change
-      // of any other replica to commit), then, in a fresh snapshot taken after the lock (read
-      // committed), every record committed since this table last caught up. `seq` is a long
-      // this class owns, so it is written into the text directly.
-      long headSeq;
-      String headHash;
-      try (Statement st = c.createStatement()) {
-        boolean rows = st.execute(limits() + "SELECT seq, hash FROM writ_head WHERE id = 1 FOR UPDATE; "
-            + "SELECT seq, line FROM writ_trail WHERE seq > " + seq + " ORDER BY seq");
-        while (!rows) {
-          rows = st.getMoreResults();
-          if (!rows && st.getUpdateCount() == -1) {
-            throw new SQLException("no head row in writ_head");
-          }
-        }
-        try (ResultSet r = st.getResultSet()) {
-          if (!r.next()) {
-            throw new AuditException("the audit trail in " + location + " has no head row (writ_head is empty); "
-                + "refusing to use it");
-          }
-          headSeq = r.getLong(1);
-          headHash = r.getString(2);
-        }
-        if (!st.getMoreResults()) {
-          throw new SQLException("the catch-up query returned no result");
-        }
-        try (ResultSet r = st.getResultSet()) {
-          catchUp(r);
-        }
+      if (stale) {
+        replay();
       }
-      if (seq != headSeq || !head.equals(headHash)) {
-        throw TrailRows.damaged(location, headSeq, "the head row says record " + headSeq + " " + headHash
-            + ", the records end at " + seq + " " + head);
+      c = connection(false);
+      try {
+        lockAndCatchUp(c);
+      } catch (SQLException e) {
+        if (!broken(e)) {
+          throw e;
+        }
+        // A connection from before a database restart or failover: nothing was done on it, so
+        // once more on a new one (the pool drops the others, which are likely dead too).
+        rollbackQuietly(c);
+        closeQuietly(c);
+        c = null;
+        evictIdle();
+        c = connection(false);
+        lockAndCatchUp(c);
       }
-      Change<T> change = op.apply(table);
-      List<AuditEvent> events = change.events();
-      if (events.isEmpty()) {
-        c.rollback();
-        recovered();
-        return change.result();
-      }
-      int n = events.size();
-      Long[] seqs = new Long[n];
-      String[] lines = new String[n];
-      String[] hashes = new String[n];
+      // Each change decides on the table as the changes before it left it: their events are
+      // applied as they come, ahead of the commit (undone by a full replay should it fail).
+      List<Long> seqs = new ArrayList<>();
+      List<String> lines = new ArrayList<>();
+      List<String> hashes = new ArrayList<>();
       long s = seq;
       String h = head;
-      for (int i = 0; i < n; i++) {
-        TrailFormat.Line line = TrailFormat.line(++s, h, AuditCodec.write(events.get(i)), i < n - 1);
-        seqs[i] = s;
-        lines[i] = line.text();
-        hashes[i] = line.hash();
-        h = line.hash();
+      int recorded = 0;
+      for (Pending<?> p : group) {
+        p.run(table);
+        List<AuditEvent> events = p.events();
+        for (int i = 0; i < events.size(); i++) {
+          TrailFormat.Line line = TrailFormat.line(++s, h, AuditCodec.write(events.get(i)), i < events.size() - 1);
+          seqs.add(s);
+          lines.add(line.text());
+          hashes.add(line.hash());
+          h = line.hash();
+        }
+        if (!events.isEmpty()) {
+          recorded++;
+          applied = true;
+          events.forEach(table::apply);
+        }
       }
-      try (PreparedStatement ps = c.prepareStatement("WITH appended AS (INSERT INTO writ_trail (seq, line, hash) "
-          + "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[]) RETURNING 1) "
-          + "UPDATE writ_head SET seq = ?, hash = ? WHERE id = 1")) {
-        Array a1 = c.createArrayOf("bigint", seqs);
-        Array a2 = c.createArrayOf("text", lines);
-        Array a3 = c.createArrayOf("text", hashes);
-        ps.setArray(1, a1);
-        ps.setArray(2, a2);
-        ps.setArray(3, a3);
-        ps.setLong(4, s);
-        ps.setString(5, h);
-        ps.executeUpdate();
+      if (seqs.isEmpty()) {
+        c.rollback();
+      } else {
+        try (PreparedStatement ps = c.prepareStatement("WITH appended AS (INSERT INTO writ_trail (seq, line, hash) "
+            + "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[]) RETURNING 1) "
+            + "UPDATE writ_head SET seq = ?, hash = ? WHERE id = 1")) {
+          ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+          ps.setArray(2, c.createArrayOf("text", lines.toArray()));
+          ps.setArray(3, c.createArrayOf("text", hashes.toArray()));
+          ps.setLong(4, s);
+          ps.setString(5, h);
+          ps.executeUpdate();
+        }
+        committing = true;
+        c.commit();
+        // Durable in the database (synchronous commit): now, and only now, the callers.
+        seq = s;
+        head = h;
+        commits.incrementAndGet();
+        grouped.addAndGet(recorded);
       }
-      committing = true;
-      c.commit();
-      // Durable in the database (synchronous commit): now, and only now, the table and the caller.
-      events.forEach(table::apply);
-      seq = s;
-      head = h;
+      group.forEach(Pending::succeed);
       recovered();
-      return change.result();
     } catch (SQLException e) {
       rollbackQuietly(c);
-      throw unavailable(committing ? "the commit did not complete (it may or may not have been recorded; "
-          + "the trail tells)" : "nothing was recorded", e);
-    } catch (RuntimeException | Error e) {
+      forget(applied);
+      StoreUnavailableException u = unavailable(committing ? "the commit did not complete (it may or may not "
+          + "have been recorded; the trail tells)" : "nothing was recorded", e);
+      group.forEach(p -> p.fail(u));
+    } catch (RuntimeException e) {
       rollbackQuietly(c);
+      forget(applied);
+      group.forEach(p -> p.fail(e));
+    } catch (Error e) {
+      rollbackQuietly(c);
+      forget(applied);
+      IllegalStateException failed = new IllegalStateException("the store failed: " + e, e);
+      group.forEach(p -> p.fail(failed));
       throw e;
     } finally {
       closeQuietly(c);
-      lock.writeLock().unlock();
+      for (Pending<?> p : group) {
+        p.done = true;
+      }
+    }
+  }
+
+  /**
+   * In one round trip: this transaction's limits, the lock on the head (waiting for the change
+   * of any other replica to commit), then, in a fresh snapshot taken after the lock (read
+   * committed), every record committed since this table last caught up, applied to it. `seq` is
+   * a long this class owns, so it is written into the text directly.
+   */
+  private void lockAndCatchUp(Connection c) throws SQLException {
+    long headSeq;
+    String headHash;
+    try (Statement st = c.createStatement()) {
+      boolean rows = st.execute(limits() + "SELECT seq, hash FROM writ_head WHERE id = 1 FOR UPDATE; "
+          + "SELECT seq, line FROM writ_trail WHERE seq > " + seq + " ORDER BY seq");
+      while (!rows) {
+        rows = st.getMoreResults();
+        if (!rows && st.getUpdateCount() == -1) {
+          throw new SQLException("no head row in writ_head");
+        }
+      }
+      try (ResultSet r = st.getResultSet()) {
+        if (!r.next()) {
+          throw new AuditException("the audit trail in " + location + " has no head row (writ_head is empty); "
+              + "refusing to use it");
+        }
+        headSeq = r.getLong(1);
+        headHash = r.getString(2);
+      }
+      if (!st.getMoreResults()) {
+        throw new SQLException("the catch-up query returned no result");
+      }
+      try (ResultSet r = st.getResultSet()) {
+        catchUp(r);
+      }
+    }
+    if (seq != headSeq || !head.equals(headHash)) {
+      throw TrailRows.damaged(location, headSeq, "the head row says record " + headSeq + " " + headHash
+          + ", the records end at " + seq + " " + head);
+    }
+  }
+
+  /**
+   * After a group that was applied to the table did not commit: the table holds changes the
+   * database does not, so it is dropped and rebuilt from the trail before it is used again.
+   */
+  private void forget(boolean applied) {
+    if (applied) {
+      stale = true;
+      table = new GrantTable();
+      seq = 0;
+      head = TrailFormat.GENESIS;
     }
   }
 
@@ -257,7 +409,11 @@ public final class PostgresGrantStore implements GrantStore {
   public <T> T read(Function<GrantTable, T> query) {
     lock.writeLock().lock();
     try {
-      catchUpNow();
+      if (stale) {
+        replay();
+      } else {
+        catchUpNow();
+      }
       lock.readLock().lock(); // held on from the write lock: nothing changes the table in between
     } finally {
       lock.writeLock().unlock();
@@ -341,7 +497,7 @@ public final class PostgresGrantStore implements GrantStore {
 
   // ---- catching up -------------------------------------------------------------------
 
-  /** Replays the whole trail on open, in pages. */
+  /** Replays the trail (the whole of it on open, and after {@link #forget}), in pages. */
   private void replay() {
     lock.writeLock().lock();
     Connection c = null;
@@ -356,10 +512,10 @@ public final class PostgresGrantStore implements GrantStore {
         }
       }
       c.commit();
-      fromOthers.set(0);
+      stale = false;
     } catch (SQLException e) {
       rollbackQuietly(c);
-      throw new StoreUnavailableException("cannot read the trail in " + location + ": " + rootMessage(e), e);
+      throw unavailable("cannot read the trail", e);
     } finally {
       closeQuietly(c);
       lock.writeLock().unlock();
@@ -368,21 +524,60 @@ public final class PostgresGrantStore implements GrantStore {
 
   /** Applies what other processes committed since the last look; the caller holds the write lock. */
   private void catchUpNow() {
-    Connection c = null;
     try {
-      c = ds.getConnection();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT seq, line FROM writ_trail WHERE seq > ? ORDER BY seq")) {
-        ps.setLong(1, seq);
-        try (ResultSet r = ps.executeQuery()) {
-          catchUp(r);
+      try {
+        catchUpOnce();
+      } catch (SQLException e) {
+        if (!broken(e)) {
+          throw e;
         }
+        evictIdle(); // a connection from before a restart: once more, on a new one
+        catchUpOnce();
       }
       recovered();
     } catch (SQLException e) {
       throw unavailable("cannot read the grants", e);
+    }
+  }
+
+  private void catchUpOnce() throws SQLException {
+    Connection c = connection(true);
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM writ_trail WHERE seq > ? ORDER BY seq")) {
+      ps.setLong(1, seq);
+      try (ResultSet r = ps.executeQuery()) {
+        catchUp(r);
+      }
     } finally {
       closeQuietly(c);
+    }
+  }
+
+  private Connection connection(boolean autoCommit) throws SQLException {
+    Connection c = ds.getConnection();
+    try {
+      c.setAutoCommit(autoCommit);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    return c;
+  }
+
+  /** Whether {@code e} says the connection is gone (SQLSTATE 08: connection exception; 57P0x: shutdown). */
+  static boolean broken(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException q && q.getSQLState() != null
+          && (q.getSQLState().startsWith("08") || q.getSQLState().startsWith("57P0"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops the pool's idle connections (they are likely dead too), when the pool is this store's. */
+  private void evictIdle() {
+    if (ownPool != null && ownPool.getHikariPoolMXBean() != null) {
+      ownPool.getHikariPoolMXBean().softEvictConnections();
     }
   }
 
