@@ -64,6 +64,17 @@ final class Database implements AutoCloseable {
     return url(name);
   }
 
+  /** {@code PostgreSQL 14.22 ...}. */
+  String version() {
+    try (Connection c = DriverManager.getConnection(url("postgres")); Statement st = c.createStatement();
+         java.sql.ResultSet r = st.executeQuery("SELECT version()")) {
+      r.next();
+      return r.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot ask the test PostgreSQL its version", e);
+    }
+  }
+
   String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
   }
