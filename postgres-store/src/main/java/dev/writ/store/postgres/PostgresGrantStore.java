@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -32,15 +33,16 @@ import org.slf4j.LoggerFactory;
  * ({@code writ_trail}, one row per record, the exact hash-chained line) and each process keeps
  * the {@link GrantTable} folded from it.
  *
- * <p>Every {@link #update} is one transaction: it locks the chain's head row
+ * <p>Every {@link #update} is committed in one transaction: it locks the chain's head row
  * ({@code writ_head ... FOR UPDATE}), so changes from all replicas commit one at a time; reads
  * the records committed since this process last looked and applies them to its table; runs the
- * operation on that table; appends its events chained to the head; commits; and only then applies
- * them locally and returns. So a change always decides on every change committed before it (a
- * revocation acknowledged by any replica is seen by the next action check anywhere), the chain's
- * order is the commit order, and a change is in the database whole or not at all. {@link #read}
- * catches up the same way first (no lock: a read of the new rows). There is no cache to
- * invalidate: the table is only ever ahead of nothing.
+ * operation on that table; appends its events chained to the head; commits; and only then
+ * returns. So a change always decides on every change committed before it (a revocation
+ * acknowledged by any replica is seen by the next action check anywhere), the chain's order is
+ * the commit order, and a change is in the database whole or not at all. Changes that wait in
+ * this process meanwhile are committed together in the next transaction (group commit).
+ * {@link #read} catches up the same way first (no lock: a read of the new rows). There is no
+ * cache to invalidate: the table is never used for a decision before it has caught up.
  *
  * <p>When the database cannot be reached, every call throws {@link StoreUnavailableException}
  * and nothing is acknowledged; the pool reconnects by itself once the database is back, and the
@@ -59,8 +61,7 @@ public final class PostgresGrantStore implements GrantStore {
   private final Duration statementTimeout;
   private GrantTable table = new GrantTable(); // replaced only by forget(), under the write lock
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private final java.util.concurrent.ConcurrentLinkedQueue<Pending<?>> queue =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong grouped = new AtomicLong();
