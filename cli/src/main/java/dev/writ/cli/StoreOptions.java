@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 final class StoreOptions {
   static final String PASSWORD_ENV = "WRIT_STORE_PASSWORD";
 
-  @Option(names = "--store", paramLabel = "URL", description = "Keep grants, pending requests and the audit trail "
-      + "in PostgreSQL, shared by every `writ serve` on the same database: jdbc:postgresql://HOST:PORT/DB "
-      + "(the user may be given as ?user=NAME). The schema is created or migrated at start.")
+  @Option(names = "--store", paramLabel = "URL", description = "The PostgreSQL store that keeps grants, pending "
+      + "requests and the audit trail, shared by every `writ serve` on the same database: "
+      + "jdbc:postgresql://HOST:PORT/DB (the user may be given as ?user=NAME). `writ serve` creates or migrates "
+      + "its schema at start.")
   String url;
 
   @Option(names = "--store-user", paramLabel = "USER", description = "The database user (unless in the --store URL).")
