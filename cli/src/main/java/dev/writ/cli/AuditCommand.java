@@ -13,17 +13,18 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code writ audit verify FILE}: checks an audit trail's hash chain, names the first bad record,
- * and tells a torn tail (crash residue, which a restart cuts) from damage.
+ * and tells a torn tail (crash residue, which a restart cuts) from damage;
+ * {@code writ audit export --store URL}: writes a shared store's trail in that format.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Work with audit trails.",
-    subcommands = {AuditCommand.Verify.class})
+    subcommands = {AuditCommand.Verify.class, AuditExportCommand.class})
 final class AuditCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (verify); see "
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (verify, export); see "
         + "`writ audit --help`");
   }
 

@@ -50,8 +50,11 @@ final class ServeCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "writ-data",
-      description = "Grants, pending requests and the audit trail (default: ./${DEFAULT-VALUE}).")
+      description = "Grants, pending requests and the audit trail (default: ./${DEFAULT-VALUE}); not used with --store.")
   Path data;
+
+  @CommandLine.Mixin
+  StoreOptions store;
 
   @Option(names = "--trust", paramLabel = "PUBKEY", description = "Ed25519 public key the bundle must be signed with.")
   Path trust;
@@ -138,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
         .withTls(tlsCert == null ? Optional.empty()
             : Optional.of(new ServerConfig.Tls(tlsCert, tlsKey, Optional.ofNullable(clientCa))))
         .withAuthFile(Optional.ofNullable(auth)).withInsecureOpen(insecureOpen).withAllowClientTime(allowClientTime)
-        .withAllowedOrigins(allowedOrigins).withAllowRollback(allowRollback).withOpenMetrics(openMetrics);
+        .withAllowedOrigins(allowedOrigins).withAllowRollback(allowRollback).withOpenMetrics(openMetrics)
+        .withStore(store.settings(System.getenv()));
     WritServer server;
     try {
       PolicySource policySource = source.bundle != null
@@ -155,7 +159,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "writ-shutdown"));
     out.println("writ: serving revision " + server.service().active().revision() + " on " + server.uri()
-        + " (data in " + data + (watch ? ", watching for changes" : "") + ")");
+        + " (" + (store.given() ? "grants in " + config.store().get().location() : "data in " + data)
+        + (watch ? ", watching for changes" : "") + ")");
     out.flush();
     server.join();
     return Writ.EXIT_OK;

@@ -371,8 +371,9 @@ public final class Endpoints {
     o.put("revision", p.revision());
     o.put("source", p.source());
     o.put("loaded_at", p.loadedAt().toString());
-    o.put("grants_active", runtime().grants(Optional.empty(), true).size());
-    o.put("audit_head", service.store().head());
+    if (!service.storeInfo().health(o, runtime())) {
+      o.put("status", "degraded"); // decisions answer; changes and action checks get 503 until the store is back
+    }
     if (service.lastError().isPresent()) {
       ObjectNode e = o.putObject("last_reload_error");
       e.put("message", service.lastError().get());

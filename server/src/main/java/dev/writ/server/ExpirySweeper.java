@@ -1,6 +1,7 @@
 package dev.writ.server;
 
 import java.time.Duration;
+import dev.writ.engine.grant.StoreUnavailableException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,12 @@ final class ExpirySweeper implements AutoCloseable {
 
   ExpirySweeper(WritService service, Duration interval) {
     task = new PeriodicTask("writ-expiry-sweeper", interval, () -> {
-      List<String> expired = service.sweepExpired();
+      List<String> expired;
+      try {
+        expired = service.sweepExpired();
+      } catch (StoreUnavailableException e) {
+        return; // the store logs its outages; the next sweep records what is due
+      }
       if (!expired.isEmpty()) {
         LOG.info("expired: {}", String.join(", ", expired));
       }

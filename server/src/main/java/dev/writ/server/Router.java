@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.server.auth.AuthFailure;
 import dev.writ.server.auth.Authenticator;
 import dev.writ.server.auth.Identity;
@@ -154,6 +155,9 @@ public final class Router extends Handler.Abstract {
       reply = refused(request, e);
     } catch (ApiException e) {
       reply = Reply.error(e);
+    } catch (StoreUnavailableException e) {
+      // Fail closed: nothing was acknowledged; the store logged the details. Decisions still answer.
+      reply = Reply.error(new ApiException(503, e.getMessage(), "store", Map.of("Retry-After", "1")));
     } catch (RuntimeException e) {
       if (JsonErrors.isInputError(e)) {
         reply = Reply.error(JsonErrors.fromInput(e, ""));

@@ -1,5 +1,6 @@
 package dev.writ.server;
 
+import dev.writ.store.postgres.PostgresStoreSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,13 +33,15 @@ import java.util.Optional;
  * @param allowRollback   accepts, under {@code --watch}, a bundle created before the one being served
  * @param openMetrics     serves {@code /metrics} without credentials even with {@code --auth}
  * @param limits          connection limits that keep slow or idle clients from starving the service
+ * @param store           grants and the trail in PostgreSQL, shared by several replicas ({@code --store});
+ *                        empty: the file store in {@code dataDir}
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> entityFiles, long maxBodyBytes,
                            int maxBatch, boolean watch, Duration watchInterval, Duration sweepInterval,
                            Duration stopTimeout, Duration maxClockSkew, Clock clock, Optional<Tls> tls,
                            Optional<Path> authFile, boolean insecureOpen, boolean allowClientTime,
                            List<String> allowedOrigins, boolean allowRollback, boolean openMetrics,
-                           Limits limits) {
+                           Limits limits, Optional<PostgresStoreSettings> store) {
   public static final int DEFAULT_PORT = 8181;
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -75,6 +78,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> entit
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(authFile, "authFile");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(store, "store");
     entityFiles = List.copyOf(entityFiles);
     allowedOrigins = List.copyOf(allowedOrigins);
     if (port < 0 || port > 65535) {
@@ -92,7 +96,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> entit
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("writ-data"), List.of(), DEFAULT_MAX_BODY_BYTES, 1000,
         false, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
         Clock.systemUTC(), Optional.empty(), Optional.empty(), false, false, List.of(), false, false,
-        Limits.defaults());
+        Limits.defaults(), Optional.empty());
   }
 
   public ServerConfig withHost(String h) {
@@ -171,6 +175,10 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> entit
     return copy().limits(l).build();
   }
 
+  public ServerConfig withStore(Optional<PostgresStoreSettings> s) {
+    return copy().store(s).build();
+  }
+
   private Builder copy() {
     return new Builder(this);
   }
@@ -197,6 +205,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> entit
     private boolean allowRollback;
     private boolean openMetrics;
     private Limits limits;
+    private Optional<PostgresStoreSettings> store;
 
     Builder(ServerConfig c) {
       host = c.host;
@@ -219,6 +228,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> entit
       allowRollback = c.allowRollback;
       openMetrics = c.openMetrics;
       limits = c.limits;
+      store = c.store;
     }
 
     Builder host(String v) {
@@ -321,10 +331,15 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> entit
       return this;
     }
 
+    Builder store(Optional<PostgresStoreSettings> v) {
+      store = v;
+      return this;
+    }
+
     ServerConfig build() {
       return new ServerConfig(host, port, dataDir, entityFiles, maxBodyBytes, maxBatch, watch, watchInterval,
           sweepInterval, stopTimeout, maxClockSkew, clock, tls, authFile, insecureOpen, allowClientTime,
-          allowedOrigins, allowRollback, openMetrics, limits);
+          allowedOrigins, allowRollback, openMetrics, limits, store);
     }
   }
 }

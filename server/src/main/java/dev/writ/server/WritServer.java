@@ -56,7 +56,7 @@ public final class WritServer implements AutoCloseable {
     WritService service;
     try {
       service = new WritService(config, source, metrics);
-    } catch (PolicyLoadException e) {
+    } catch (PolicyLoadException | ServerStartException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new ServerStartException("cannot use the data directory " + config.dataDir() + ": " + e.getMessage(), e);
@@ -93,8 +93,9 @@ public final class WritServer implements AutoCloseable {
     ExpirySweeper sweeper = new ExpirySweeper(service, config.sweepInterval());
     BundleWatcher watcher = config.watch() ? new BundleWatcher(service, config.watchInterval()) : null;
     WritServer server = new WritServer(service, jetty, graceful, connector, sweeper, watcher);
-    LOG.info("serving revision {} from {} on {} (data in {}{})", service.active().revision(), source.describe(),
-        server.uri(), config.dataDir(), config.watch() ? ", watching for changes" : "");
+    LOG.info("serving revision {} from {} on {} (grants in {} {}{})", service.active().revision(), source.describe(),
+        server.uri(), service.storeInfo().kind(), service.storeInfo().location(),
+        config.watch() ? ", watching for changes" : "");
     return server;
   }
 

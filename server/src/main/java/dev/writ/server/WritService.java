@@ -4,8 +4,8 @@ import dev.writ.engine.entity.EntityDataException;
 import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
-import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.GrantRuntime;
+import dev.writ.engine.grant.GrantStore;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.request.RequestReader;
 import java.time.Instant;
@@ -30,7 +30,7 @@ public final class WritService implements AutoCloseable {
   private final PolicySource source;
   private final ServerMetrics metrics;
   private final AtomicReference<ActivePolicy> active = new AtomicReference<>();
-  private final EventSourcedGrantStore store;
+  private final ServiceStore store;
   private final GrantRuntime runtime;
   private Fingerprint lastSeen;
   private volatile String lastError;
@@ -55,9 +55,9 @@ public final class WritService implements AutoCloseable {
     }
     active.set(first);
     metrics.bundleLoaded(first.revision(), first.loadedAt());
-    this.store = EventSourcedGrantStore.open(config.dataDir());
+    this.store = ServiceStore.open(config, metrics);
     store.repair().ifPresent(cut -> LOG.warn("{}", cut.message()));
-    this.runtime = new GrantRuntime(store, config.clock(), first.context());
+    this.runtime = new GrantRuntime(store.store(), config.clock(), first.context());
     metrics.bindRuntime(runtime);
   }
 
@@ -69,7 +69,12 @@ public final class WritService implements AutoCloseable {
     return runtime;
   }
 
-  public EventSourcedGrantStore store() {
+  public GrantStore store() {
+    return store.store();
+  }
+
+  /** Which store the grants are in ({@code file} or {@code postgresql}) and where, for /health and the log. */
+  ServiceStore storeInfo() {
     return store;
   }
 
@@ -198,9 +203,9 @@ public final class WritService implements AutoCloseable {
     return next.isPresent() && previous.isPresent() && next.get().isBefore(previous.get());
   }
 
-  /** Closes the store; every acknowledged change is on disk already (appends are forced before they return). */
+  /** Closes the store; every acknowledged change is durable already (forced to disk, or committed, before it was acknowledged). */
   @Override
   public void close() {
-    store.close();
+    store.store().close();
   }
 }

@@ -1,0 +1,104 @@
+package dev.writ.server;
+
+import dev.writ.engine.audit.AuditRecord;
+import dev.writ.engine.grant.GrantException;
+import dev.writ.engine.grant.GrantStore;
+import dev.writ.engine.grant.GrantTable;
+import dev.writ.engine.grant.StoreUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The service's grant store, timed: {@code writ_store_seconds{operation, outcome}} (a histogram
+ * over every change, read and trail query, lock waits and database round trips included),
+ * {@code writ_store_errors_total{operation}} (calls that failed because the store could not be
+ * reached or used) and {@code writ_store_up} (1 while the last call reached the store, 0 after one
+ * that could not).
+ */
+final class MeteredGrantStore implements GrantStore {
+  private final GrantStore store;
+  private final MeterRegistry registry;
+  private final AtomicInteger up = new AtomicInteger(1);
+
+  MeteredGrantStore(GrantStore store, MeterRegistry registry, String kind) {
+    this.store = store;
+    this.registry = registry;
+    io.micrometer.core.instrument.Gauge.builder("writ.store.up", up, AtomicInteger::doubleValue)
+        .description("1 while the grant store answers, 0 after a call that could not reach it").tag("kind", kind)
+        .register(registry);
+    for (String op : new String[] {"update", "read", "audit"}) {
+      errors(op);
+    }
+  }
+
+  /** The store underneath (for what only that kind of store can tell). */
+  GrantStore unwrap() {
+    return store;
+  }
+
+  /** Whether the last call reached the store. */
+  boolean up() {
+    return up.get() == 1;
+  }
+
+  @Override
+  public <T> T update(Function<GrantTable, Change<T>> op) {
+    return timed("update", () -> store.update(op));
+  }
+
+  @Override
+  public <T> T read(Function<GrantTable, T> query) {
+    return timed("read", () -> store.read(query));
+  }
+
+  @Override
+  public List<AuditRecord> audit(Predicate<AuditRecord> filter) {
+    return timed("audit", () -> store.audit(filter));
+  }
+
+  @Override
+  public String head() {
+    return timed("read", store::head);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  private <T> T timed(String operation, Supplier<T> call) {
+    long start = System.nanoTime();
+    String outcome = "error";
+    try {
+      T result = call.get();
+      outcome = "ok";
+      up.set(1);
+      return result;
+    } catch (GrantException e) {
+      outcome = "refused"; // the store answered: an unknown id, a grant in the wrong state
+      up.set(1);
+      throw e;
+    } catch (StoreUnavailableException e) {
+      outcome = "unavailable";
+      up.set(0);
+      errors(operation).increment();
+      throw e;
+    } finally {
+      Timer.builder("writ.store").description("Grant store calls: changes, reads and trail queries")
+          .tag("operation", operation).tag("outcome", outcome).publishPercentileHistogram().register(registry)
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Counter errors(String operation) {
+    return Counter.builder("writ.store.errors").description("Grant store calls that failed because the store "
+        + "could not be reached or used").tag("operation", operation).register(registry);
+  }
+}
