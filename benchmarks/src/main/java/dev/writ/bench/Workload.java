@@ -8,7 +8,7 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.Frontend;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.PolicyFile;
 import dev.writ.language.check.CheckResult;
 import dev.writ.language.check.CheckWithoutLint;

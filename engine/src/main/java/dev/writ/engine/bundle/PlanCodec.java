@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.plan.PlanExpr;
-import dev.writ.language.check.Schema;
+import dev.writ.language.vocab.Schema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -476,7 +476,7 @@ public final class Authorizer implements Decider {
       }
       if (plan.schema().strict() && !plan.isDeclaredAction(a)) {
         throw new BadRequestException(field + ": unknown action `" + a + "`"
-            + dev.writ.language.diag.Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
+            + dev.writ.language.vocab.Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
       }
     }
   }

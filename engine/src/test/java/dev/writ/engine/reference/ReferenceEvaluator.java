@@ -13,7 +13,7 @@ import dev.writ.engine.eval.Decider;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.Expr;
 import dev.writ.language.ast.IntentDecl;
 import dev.writ.language.ast.KindName;
