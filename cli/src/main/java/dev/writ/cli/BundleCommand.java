@@ -3,6 +3,7 @@ package dev.writ.cli;
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
+import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import java.io.PrintWriter;
@@ -61,7 +62,7 @@ final class BundleCommand implements Callable<Integer> {
     String rev = revision != null ? revision : "unversioned";
     byte[] bytes;
     try {
-      bytes = new BundleWriter(rev, signing).write(result.bundle().get(), result.sources(), dir);
+      bytes = new BundleWriter(rev, signing).write(PlanCompiler.lower(result.bundle().get()), result.sources(), dir);
       BundleWriter.writeFile(bytes, output);
     } catch (BundleException e) {
       throw new UserError(e.getMessage());

@@ -5,6 +5,7 @@ import static dev.writ.maven.MavenDiagnosticLog.plural;
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
+import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.engine.tooling.PolicyProject;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.Diagnostics;
@@ -166,7 +167,7 @@ public class BundleMojo extends AbstractPolicyMojo {
       if (created.isPresent()) {
         writer = writer.createdAt(created.get());
       }
-      bytes = writer.write(result.bundle().get(), result.sources(), policies);
+      bytes = writer.write(PlanCompiler.lower(result.bundle().get()), result.sources(), policies);
       BundleWriter.writeFile(bytes, file);
     } catch (BundleException e) {
       throw new MojoExecutionException(e.getMessage(), e);

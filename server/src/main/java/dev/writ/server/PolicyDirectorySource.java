@@ -1,8 +1,7 @@
 package dev.writ.server;
 
-import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.plan.EvaluationPlan;
-import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.language.source.SourceFile;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +27,9 @@ final class PolicyDirectorySource implements PolicySource {
 
   @Override
   public LoadedPolicy load() {
-    Frontend.Result result;
+    CompiledPolicies result;
     try {
-      result = Frontend.checkDirectory(dir);
+      result = CompiledPolicies.fromDirectory(dir);
     } catch (RuntimeException e) {
       throw new PolicyLoadException("cannot compile the policies in " + dir + ": " + e.getMessage());
     }
@@ -38,11 +37,11 @@ final class PolicyDirectorySource implements PolicySource {
       throw new PolicyLoadException("the policies in " + dir + " have " + result.diagnostics().errorCount()
           + " error(s); run `writ check " + dir + "`", DiagnosticRenderer.render(result.diagnostics()));
     }
-    EvaluationPlan plan = PlanCompiler.compile(result.bundle().get());
+    EvaluationPlan plan = EvaluationPlan.of(result.plan().get());
     return new LoadedPolicy(plan, "dir-" + digest(dir, result), Optional.empty());
   }
 
-  private static String digest(Path dir, Frontend.Result result) {
+  private static String digest(Path dir, CompiledPolicies result) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (SourceFile f : result.sources()) {
