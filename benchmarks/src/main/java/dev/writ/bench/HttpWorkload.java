@@ -10,7 +10,7 @@ import dev.writ.engine.entity.Entity;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

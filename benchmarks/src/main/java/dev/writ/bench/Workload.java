@@ -8,10 +8,10 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.Frontend;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.PolicyFile;
 import dev.writ.language.check.CheckResult;
-import dev.writ.language.check.CheckWithoutLint;
+import dev.writ.language.check.Checker;
 import dev.writ.language.check.CheckedBundle;
 import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.language.parse.ParseResult;
@@ -123,7 +123,7 @@ public final class Workload {
       }
       files.add(parsed.file().get());
     }
-    CheckResult r = CheckWithoutLint.check(files);
+    CheckResult r = Checker.standard().without("lint").run(files);
     if (r.bundle().isEmpty()) {
       throw new IllegalStateException("the generated " + mix + " workload with " + ruleCount
           + " rules does not compile:\n" + DiagnosticRenderer.render(r.diagnostics()));

@@ -1,5 +1,7 @@
 package dev.writ.cli;
 
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
+
 import dev.writ.engine.audit.TrailRepair;
 import dev.writ.engine.audit.TrailVerifier;
 import java.io.IOException;
@@ -59,7 +61,7 @@ final class AuditCommand implements Runnable {
         throw new UserError("cannot read the audit trail " + file + ": " + e.getMessage());
       }
       if (!r.damaged()) {
-        out.println(file + ": intact, " + CheckCommand.plural(r.records(), "record") + ", head " + r.headHash());
+        out.println(file + ": intact, " + plural(r.records(), "record") + ", head " + r.headHash());
         TrailRepair tail = r.tornTail();
         if (tail != null) {
           out.println(file + ": warning: torn tail, as a crash during a write leaves it: a restart will cut "
@@ -68,7 +70,7 @@ final class AuditCommand implements Runnable {
         return Writ.EXIT_OK;
       }
       out.println(file + ": NOT intact: " + r.problem());
-      out.println(file + ": the " + CheckCommand.plural(r.records(), "record") + " before it "
+      out.println(file + ": the " + plural(r.records(), "record") + " before it "
           + (r.records() == 1 ? "verifies" : "verify") + " (head " + r.headHash() + ")");
       return Writ.EXIT_FAILURES;
     }

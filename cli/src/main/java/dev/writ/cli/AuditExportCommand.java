@@ -1,5 +1,6 @@
 package dev.writ.cli;
 
+import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.store.postgres.PostgresStoreSettings;
 import dev.writ.store.postgres.PostgresTrailExport;
@@ -49,7 +50,7 @@ final class AuditExportCommand implements Callable<Integer> {
       if (output == null) {
         Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
         r = PostgresTrailExport.export(settings, w);
-        err.println("writ: exported " + CheckCommand.plural(r.records(), "record") + " from "
+        err.println("writ: exported " + DiagnosticRenderer.plural(r.records(), "record") + " from "
             + settings.location() + ", head " + r.head());
         return Writ.EXIT_OK;
       }
@@ -72,7 +73,7 @@ final class AuditExportCommand implements Callable<Integer> {
     } catch (IOException | UncheckedIOException e) {
       throw new UserError("-o " + output + ": cannot write: " + e.getMessage());
     }
-    out.println(output + ": " + CheckCommand.plural(r.records(), "record") + " exported from " + settings.location()
+    out.println(output + ": " + DiagnosticRenderer.plural(r.records(), "record") + " exported from " + settings.location()
         + ", head " + r.head() + "; check it with `writ audit verify " + output + "`");
     return Writ.EXIT_OK;
   }

@@ -1,16 +1,18 @@
 package dev.writ.cli;
 
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
+
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
+import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.digest.Sha256;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -54,20 +56,20 @@ final class BundleCommand implements Callable<Integer> {
     if (!result.ok()) {
       boolean unreadable = result.diagnostics().items().stream()
           .anyMatch(d -> CheckCommand.INPUT_PROBLEMS.contains(d.code()));
-      err.println("writ: no bundle written: the policies have " + CheckCommand.plural(result.diagnostics().errorCount(),
+      err.println("writ: no bundle written: the policies have " + plural(result.diagnostics().errorCount(),
           "error"));
       return unreadable ? Writ.EXIT_USAGE : Writ.EXIT_FAILURES;
     }
     String rev = revision != null ? revision : "unversioned";
     byte[] bytes;
     try {
-      bytes = new BundleWriter(rev, signing).write(result.bundle().get(), result.sources(), dir);
+      bytes = new BundleWriter(rev, signing).write(PlanCompiler.lower(result.bundle().get()), result.sources(), dir);
       BundleWriter.writeFile(bytes, output);
     } catch (BundleException e) {
       throw new UserError(e.getMessage());
     }
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    out.println("wrote " + output + ": " + CheckCommand.plural(result.bundle().get().rules().size(), "rule") + ", "
+    String digest = Sha256.hex(bytes);
+    out.println("wrote " + output + ": " + plural(result.bundle().get().rules().size(), "rule") + ", "
         + bytes.length + " bytes, revision " + rev + (signing.isPresent() ? ", signed" : ", unsigned")
         + ", sha256 " + digest);
     return Writ.EXIT_OK;

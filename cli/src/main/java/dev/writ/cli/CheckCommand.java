@@ -1,5 +1,7 @@
 package dev.writ.cli;
 
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
+
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.Diagnostic;
 import dev.writ.language.diag.DiagnosticCode;
@@ -49,9 +51,5 @@ final class CheckCommand implements Callable<Integer> {
     String body = errors == 0 && warnings == 0 ? "no problems"
         : plural(errors, "error") + ", " + plural(warnings, "warning");
     return "checked " + plural(files, "file") + (errors == 0 ? ", " + plural(rules, "rule") : "") + ": " + body;
-  }
-
-  static String plural(long n, String word) {
-    return n + " " + word + (n == 1 ? "" : "s");
   }
 }

@@ -1,5 +1,7 @@
 package dev.writ.cli;
 
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
+
 import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.language.format.Formatter;
 import dev.writ.language.parse.ParseResult;
@@ -72,11 +74,11 @@ final class FmtCommand implements Callable<Integer> {
       return Writ.EXIT_USAGE;
     }
     if (check) {
-      out.println(changed == 0 ? CheckCommand.plural(files.size(), "file") + " already formatted"
-          : CheckCommand.plural(changed, "file") + (changed == 1 ? " needs" : " need") + " formatting; run `writ fmt` on them");
+      out.println(changed == 0 ? plural(files.size(), "file") + " already formatted"
+          : plural(changed, "file") + (changed == 1 ? " needs" : " need") + " formatting; run `writ fmt` on them");
       return changed == 0 ? Writ.EXIT_OK : Writ.EXIT_FAILURES;
     }
-    out.println("formatted " + CheckCommand.plural(changed, "file") + ", " + (files.size() - changed) + " unchanged");
+    out.println("formatted " + plural(changed, "file") + ", " + (files.size() - changed) + " unchanged");
     return Writ.EXIT_OK;
   }
 

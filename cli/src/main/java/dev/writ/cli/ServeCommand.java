@@ -1,6 +1,6 @@
 package dev.writ.cli;
 
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import dev.writ.server.PolicyLoadException;
 import dev.writ.server.PolicySource;
 import dev.writ.server.ServerConfig;

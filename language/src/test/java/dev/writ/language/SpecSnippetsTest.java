@@ -87,7 +87,7 @@ class SpecSnippetsTest {
     assertTrue(r.diagnostics().isEmpty(), () -> "diagnostics:\n" + render(r.diagnostics()));
     assertTrue(r.ok());
     var bundle = r.bundle().orElseThrow();
-    assertFalse(bundle.schema().equals(dev.writ.language.check.Schema.EMPTY), "the bundle is strict");
+    assertFalse(bundle.schema().equals(dev.writ.language.vocab.Schema.EMPTY), "the bundle is strict");
     assertEquals(List.of("acme.prod.prod_db_incident_read", "acme.prod.agents_never_write_prod"),
         bundle.rules().stream().map(CheckedRule::fullName).toList());
     assertEquals(List.of("investigate_incident"), List.copyOf(bundle.intents().keySet()));

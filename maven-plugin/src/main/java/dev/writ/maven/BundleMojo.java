@@ -1,22 +1,21 @@
 package dev.writ.maven;
 
-import static dev.writ.maven.MavenDiagnosticLog.plural;
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
 
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
+import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.digest.Sha256;
 import dev.writ.engine.tooling.PolicyProject;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.Diagnostics;
 import java.io.File;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
 import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -166,7 +165,7 @@ public class BundleMojo extends AbstractPolicyMojo {
       if (created.isPresent()) {
         writer = writer.createdAt(created.get());
       }
-      bytes = writer.write(result.bundle().get(), result.sources(), policies);
+      bytes = writer.write(PlanCompiler.lower(result.bundle().get()), result.sources(), policies);
       BundleWriter.writeFile(bytes, file);
     } catch (BundleException e) {
       throw new MojoExecutionException(e.getMessage(), e);
@@ -218,10 +217,6 @@ public class BundleMojo extends AbstractPolicyMojo {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JDK has no SHA-256", e);
-    }
+    return Sha256.hex(bytes);
   }
 }

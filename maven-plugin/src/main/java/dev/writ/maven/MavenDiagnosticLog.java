@@ -1,5 +1,7 @@
 package dev.writ.maven;
 
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
+
 import dev.writ.language.diag.Diagnostic;
 import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.language.diag.Diagnostics;
@@ -54,9 +56,5 @@ final class MavenDiagnosticLog {
       out.append("\n  ... and ").append(more).append(" more (see the log above)");
     }
     return out.toString();
-  }
-
-  static String plural(long n, String word) {
-    return n + " " + word + (n == 1 ? "" : "s");
   }
 }

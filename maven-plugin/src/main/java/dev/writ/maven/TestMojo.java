@@ -1,6 +1,6 @@
 package dev.writ.maven;
 
-import static dev.writ.maven.MavenDiagnosticLog.plural;
+import static dev.writ.language.diag.DiagnosticRenderer.plural;
 
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.testing.CaseResult;

@@ -22,7 +22,7 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import dev.writ.server.Router.Access;
 import dev.writ.server.auth.AuthFailure;
 import dev.writ.server.auth.Identity;

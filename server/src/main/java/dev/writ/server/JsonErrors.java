@@ -58,7 +58,7 @@ public final class JsonErrors {
       return ApiException.badRequest(d.getMessage(), join(prefix, "entities"));
     }
     if (e instanceof BadRequestException b) {
-      return ApiException.badRequest(b.getMessage(), join(prefix, fieldOf(b.getMessage(), "body")));
+      return ApiException.badRequest(b.getMessage(), join(prefix, b.field()));
     }
     throw new IllegalArgumentException("not an input error: " + e.getClass().getName(), e);
   }

@@ -1,15 +1,13 @@
 package dev.writ.server;
 
-import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.compile.CompiledPolicies;
+import dev.writ.engine.digest.Sha256;
 import dev.writ.engine.plan.EvaluationPlan;
-import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.language.source.SourceFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -28,9 +26,9 @@ final class PolicyDirectorySource implements PolicySource {
 
   @Override
   public LoadedPolicy load() {
-    Frontend.Result result;
+    CompiledPolicies result;
     try {
-      result = Frontend.checkDirectory(dir);
+      result = CompiledPolicies.fromDirectory(dir);
     } catch (RuntimeException e) {
       throw new PolicyLoadException("cannot compile the policies in " + dir + ": " + e.getMessage());
     }
@@ -38,23 +36,19 @@ final class PolicyDirectorySource implements PolicySource {
       throw new PolicyLoadException("the policies in " + dir + " have " + result.diagnostics().errorCount()
           + " error(s); run `writ check " + dir + "`", DiagnosticRenderer.render(result.diagnostics()));
     }
-    EvaluationPlan plan = PlanCompiler.compile(result.bundle().get());
+    EvaluationPlan plan = EvaluationPlan.of(result.plan().get());
     return new LoadedPolicy(plan, "dir-" + digest(dir, result), Optional.empty());
   }
 
-  private static String digest(Path dir, Frontend.Result result) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (SourceFile f : result.sources()) {
-        md.update(relative(dir, f.path()).getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-        md.update(f.text().getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(md.digest()).substring(0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+  private static String digest(Path dir, CompiledPolicies result) {
+    MessageDigest md = Sha256.newDigest();
+    for (SourceFile f : result.sources()) {
+      md.update(relative(dir, f.path()).getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      md.update(f.text().getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
     }
+    return Sha256.hex(md).substring(0, 12);
   }
 
   /** A source's path relative to the directory, {@code /}-separated, so the revision does not depend on where it lives. */

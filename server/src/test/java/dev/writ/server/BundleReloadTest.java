@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
+import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.language.Frontend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class BundleReloadTest {
       Frontend.Result r = Frontend.checkDirectory(src);
       assertTrue(r.ok(), r.diagnostics().toString());
       BundleWriter writer = new BundleWriter(revision, key);
-      return created.map(writer::createdAt).orElse(writer).write(r.bundle().get(), r.sources(), src);
+      return created.map(writer::createdAt).orElse(writer).write(PlanCompiler.lower(r.bundle().get()), r.sources(), src);
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }

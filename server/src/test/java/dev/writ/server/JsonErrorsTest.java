@@ -31,7 +31,7 @@ class JsonErrorsTest {
     assertEquals(400, bad.status());
     assertEquals("by", bad.at());
     assertEquals("requests[2].principal",
-        JsonErrors.fromInput(new BadRequestException("principal: unknown entity `E::x`"), "requests[2]").at());
+        JsonErrors.fromInput(new BadRequestException("principal", "unknown entity `E::x`"), "requests[2]").at());
     assertEquals("body", JsonErrors.fromInput(new DataException("body:1", "malformed JSON: nope"), "").at());
   }
 }

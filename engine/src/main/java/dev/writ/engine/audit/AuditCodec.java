@@ -11,7 +11,7 @@ import dev.writ.engine.json.Values;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,11 +3,8 @@ package dev.writ.engine.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.writ.engine.digest.Sha256;
 import dev.writ.engine.json.DataDocument;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * One record per line: a JSON object whose last field is {@code "hash"}, the SHA-256 of the
@@ -83,10 +80,6 @@ public final class TrailFormat {
   }
 
   static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
+    return Sha256.hex(s);
   }
 }

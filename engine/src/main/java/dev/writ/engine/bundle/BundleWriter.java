@@ -1,9 +1,7 @@
 package dev.writ.engine.bundle;
 
-import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.plan.PlanRule;
-import dev.writ.language.check.CheckedBundle;
 import dev.writ.language.source.SourceFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +57,13 @@ public final class BundleWriter {
   }
 
   /**
-   * Compiles a checked bundle and writes it.
+   * Writes a plan compiled from source ({@code PlanCompiler.lower}).
    *
-   * @param sources         the files the bundle was checked from ({@code Frontend.Result.sources()})
+   * @param sources         the files the plan was compiled from ({@code Frontend.Result.sources()})
    * @param policyDirectory the directory they were read from: manifest paths are relative to it
    */
-  public byte[] write(CheckedBundle bundle, List<SourceFile> sources, Path policyDirectory) {
-    return write(PlanCompiler.lower(bundle), sourceDigests(sources, policyDirectory));
+  public byte[] write(PlanData plan, List<SourceFile> sources, Path policyDirectory) {
+    return write(plan, sourceDigests(sources, policyDirectory));
   }
 
   /**

@@ -18,9 +18,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.writ.engine.digest.Sha256;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.plan.PlanExpr;
-import dev.writ.language.check.Schema;
+import dev.writ.language.vocab.Schema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,6 @@ import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
@@ -162,11 +162,7 @@ final class PlanCodec {
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e); // every JDK has it
-    }
+    return Sha256.newDigest();
   }
 
   /** More bytes than allowed after decompression. */

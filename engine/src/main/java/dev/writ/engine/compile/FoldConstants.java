@@ -23,14 +23,20 @@ import java.util.Set;
  * evaluator has it), and only leading operands of {@code &&}/{@code ||} are considered, since
  * short-circuiting means what follows them is never evaluated.
  */
-final class FoldConstants {
+final class FoldConstants implements PlanCompiler.Pass {
   private static final Set<PlanExpr.Op> PURE = EnumSet.of(PlanExpr.Op.EQ, PlanExpr.Op.NE, PlanExpr.Op.LT,
       PlanExpr.Op.LE, PlanExpr.Op.GT, PlanExpr.Op.GE, PlanExpr.Op.ADD, PlanExpr.Op.SUB, PlanExpr.Op.NOT,
       PlanExpr.Op.NEG, PlanExpr.Op.LIKE, PlanExpr.Op.MATCHES, PlanExpr.Op.METHOD, PlanExpr.Op.CALL, PlanExpr.Op.SET);
 
   private final ExprCompiler compiler = new ExprCompiler(new AttributeTable(List.of()));
 
-  PlanData run(PlanData data) {
+  @Override
+  public String id() {
+    return "fold-constants";
+  }
+
+  @Override
+  public PlanData run(PlanData data) {
     List<PlanRule> rules = new ArrayList<>();
     for (PlanRule r : data.rules()) {
       List<PlanRule.Condition> conditions = r.conditions().stream()

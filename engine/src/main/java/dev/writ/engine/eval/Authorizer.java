@@ -469,21 +469,21 @@ public final class Authorizer implements Decider {
       }
       String field = "actions[" + i + "]";
       if (a.contains("*")) {
-        throw new BadRequestException(field + ": `" + a + "` is a wildcard; a request names concrete actions");
+        throw new BadRequestException(field, "`" + a + "` is a wildcard; a request names concrete actions");
       }
       if (plan.isActionGroup(a)) {
-        throw new BadRequestException(field + ": `" + a + "` is an action group; a request names concrete actions");
+        throw new BadRequestException(field, "`" + a + "` is an action group; a request names concrete actions");
       }
       if (plan.schema().strict() && !plan.isDeclaredAction(a)) {
-        throw new BadRequestException(field + ": unknown action `" + a + "`"
-            + dev.writ.language.diag.Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
+        throw new BadRequestException(field, "unknown action `" + a + "`"
+            + dev.writ.language.vocab.Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
       }
     }
   }
 
   private static void requireKnown(EntityStore store, EntityUid uid, String field) {
     if (store.get(uid) == null) {
-      throw new BadRequestException(field + ": unknown entity `" + uid + "`");
+      throw new BadRequestException(field, "unknown entity `" + uid + "`");
     }
   }
 

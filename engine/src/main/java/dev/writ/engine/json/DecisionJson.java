@@ -8,7 +8,7 @@ import dev.writ.engine.decision.EvalErrorInfo;
 import dev.writ.engine.decision.Obligation;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.decision.RuleTrace;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 
 /** The JSON form of a decision (FIXTURES.md "Decision"), shared by the CLI, the server and reports. */
 public final class DecisionJson {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.check.Type;
+import dev.writ.language.vocab.Type;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

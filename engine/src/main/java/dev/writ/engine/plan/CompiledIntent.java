@@ -1,6 +1,6 @@
 package dev.writ.engine.plan;
 
-import dev.writ.language.check.Type;
+import dev.writ.language.vocab.Type;
 import java.util.List;
 import java.util.regex.Pattern;
 

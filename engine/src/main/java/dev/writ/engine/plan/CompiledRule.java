@@ -1,7 +1,7 @@
 package dev.writ.engine.plan;
 
 import dev.writ.engine.value.EntityUid;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

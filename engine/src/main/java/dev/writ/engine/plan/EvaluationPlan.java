@@ -1,7 +1,7 @@
 package dev.writ.engine.plan;
 
 import dev.writ.engine.entity.AttributeTable;
-import dev.writ.language.check.Schema;
+import dev.writ.language.vocab.Schema;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

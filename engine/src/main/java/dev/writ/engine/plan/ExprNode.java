@@ -3,13 +3,8 @@ package dev.writ.engine.plan;
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.Durations;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import dev.writ.language.check.IpRange;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -437,16 +432,19 @@ public abstract class ExprNode {
     }
   }
 
+  /** A set method, its implementation bound when the plan was compiled ({@link BuiltinImpls}). */
   static final class Method extends ExprNode {
     final String name;
     final ExprNode target;
     final ExprNode arg;
+    private final BuiltinImpls.Method impl;
 
     Method(String name, ExprNode target, ExprNode arg, String at) {
       super(at);
       this.name = name;
       this.target = target;
       this.arg = arg;
+      this.impl = BuiltinImpls.method(name);
     }
 
     @Override
@@ -456,90 +454,43 @@ public abstract class ExprNode {
       if (!(t instanceof Value.SetV set)) {
         throw new EvalError("`" + name + "` is a set method, but this is a " + t.typeName(), at);
       }
-      if (name.equals("contains")) {
-        return Value.Bool.of(set.elements().contains(a));
+      return impl.apply(this, set, a);
+    }
+
+    Value.SetV setArg(Value a) throws EvalError {
+      if (a instanceof Value.SetV other) {
+        return other;
       }
-      if (!(a instanceof Value.SetV other)) {
-        throw new EvalError("`" + name + "` takes a set, not a " + a.typeName(), at);
-      }
-      if (name.equals("containsAll")) {
-        return Value.Bool.of(set.elements().containsAll(other.elements()));
-      }
-      for (Value v : other.elements()) {
-        if (set.elements().contains(v)) {
-          return Value.Bool.TRUE;
-        }
-      }
-      return Value.Bool.FALSE;
+      throw new EvalError("`" + name + "` takes a set, not a " + a.typeName(), at);
     }
   }
 
+  /** A function call, its implementation bound when the plan was compiled ({@link BuiltinImpls}). */
   static final class Call extends ExprNode {
     final String name;
     final ExprNode[] args;
+    private final BuiltinImpls.Function impl;
 
     Call(String name, ExprNode[] args, String at) {
       super(at);
       this.name = name;
       this.args = args;
+      this.impl = BuiltinImpls.function(name);
     }
 
     @Override
     public Value eval(EvalState s) throws EvalError {
-      Value a = args[0].eval(s);
-      switch (name) {
-        case "hour":
-          return new Value.Int(time(a).atOffset(ZoneOffset.UTC).getHour());
-        case "weekday":
-          return new Value.Int(time(a).atOffset(ZoneOffset.UTC).getDayOfWeek().getValue());
-        case "time":
-          try {
-            return new Value.Time(Instant.parse(str(a)));
-          } catch (DateTimeParseException e) {
-            throw new EvalError("`" + str(a) + "` is not an ISO-8601 time such as `2026-06-15T10:00:00Z`", at);
-          }
-        case "duration":
-          try {
-            return new Value.Dur(Durations.parse(str(a)));
-          } catch (Durations.InvalidDuration e) {
-            throw new EvalError(e.getMessage(), at);
-          }
-        case "size":
-          if (a instanceof Value.Str str) {
-            return new Value.Int(str.value().codePointCount(0, str.value().length())); // characters, not UTF-16 units
-          }
-          if (a instanceof Value.SetV set) {
-            return new Value.Int(set.elements().size());
-          }
-          throw new EvalError("`size` takes a String or a set, not a " + a.typeName(), at);
-        case "lower":
-          return new Value.Str(str(a).toLowerCase(Locale.ROOT));
-        case "cidr": {
-          String ip = str(a);
-          String range = str(args[1].eval(s));
-          byte[] addr = IpRange.address(ip);
-          if (addr == null) {
-            throw new EvalError("`" + ip + "` is not an IP address", at);
-          }
-          IpRange.Range r = IpRange.range(range);
-          if (r == null) {
-            throw new EvalError("`" + range + "` is not a CIDR range such as `10.0.0.0/8`", at);
-          }
-          return Value.Bool.of(r.contains(addr));
-        }
-        default:
-          throw new EvalError("unknown function `" + name + "`", at);
-      }
+      return impl.apply(this, s);
     }
 
-    private Instant time(Value v) throws EvalError {
+    Instant time(Value v) throws EvalError {
       if (v instanceof Value.Time t) {
         return t.instant();
       }
       throw new EvalError("`" + name + "` needs a Time, not a " + v.typeName(), at);
     }
 
-    private String str(Value v) throws EvalError {
+    String str(Value v) throws EvalError {
       if (v instanceof Value.Str t) {
         return t.value();
       }

@@ -1,6 +1,6 @@
 package dev.writ.engine.plan;
 
-import dev.writ.language.check.Schema;
+import dev.writ.language.vocab.Schema;
 import java.util.List;
 
 /**

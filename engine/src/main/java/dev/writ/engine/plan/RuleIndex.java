@@ -2,7 +2,7 @@ package dev.writ.engine.plan;
 
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;

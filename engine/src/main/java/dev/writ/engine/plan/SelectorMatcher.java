@@ -2,7 +2,7 @@ package dev.writ.engine.plan;
 
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.util.List;
 import java.util.Set;
 

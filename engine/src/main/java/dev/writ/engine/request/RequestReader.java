@@ -6,7 +6,7 @@ import dev.writ.engine.json.DataNode;
 import dev.writ.engine.json.Values;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.check.Schema;
+import dev.writ.language.vocab.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,7 +8,7 @@ import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.json.DataNode;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -432,7 +432,7 @@ public final class FixtureRunner {
   static String explain(Decision d) {
     StringBuilder out = new StringBuilder();
     out.append("decision: ").append(d.decision().json());
-    d.ttlSeconds().ifPresent(t -> out.append(", ttl ").append(dev.writ.language.ast.Durations.format(t)));
+    d.ttlSeconds().ifPresent(t -> out.append(", ttl ").append(dev.writ.language.vocab.Durations.format(t)));
     out.append('\n');
     d.reasons().forEach(r -> out.append("  reason: ").append(r).append('\n'));
     d.errors().forEach(e -> out.append("  error in ").append(e.policy()).append(" at ").append(e.at()).append(": ")

@@ -1,6 +1,6 @@
 package dev.writ.engine.value;
 
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

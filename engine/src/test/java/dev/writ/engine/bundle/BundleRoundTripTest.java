@@ -53,7 +53,7 @@ class BundleRoundTripTest {
     Frontend.Result checked = GeneratedPolicies.check(dir, GeneratedPolicies.files(seed, rules));
     PlanData direct = PlanCompiler.lower(checked.bundle().orElseThrow());
     byte[] bytes = new BundleWriter("seed-" + seed, Optional.empty())
-        .write(checked.bundle().orElseThrow(), checked.sources(), dir);
+        .write(PlanCompiler.lower(checked.bundle().orElseThrow()), checked.sources(), dir);
     return new Pair(direct, new BundleReader(Optional.empty()).read(bytes, "seed-" + seed + ".wbundle"));
   }
 
@@ -107,7 +107,7 @@ class BundleRoundTripTest {
     Frontend.Result checked = GeneratedPolicies.check(tmp, files);
     Instant created = Instant.parse("2026-06-15T10:00:00Z");
     byte[] bytes = new BundleWriter("1.4.0", Optional.empty()).createdAt(created)
-        .write(checked.bundle().orElseThrow(), checked.sources(), tmp);
+        .write(PlanCompiler.lower(checked.bundle().orElseThrow()), checked.sources(), tmp);
     LoadedBundle b = new BundleReader(Optional.empty()).read(bytes, "b.wbundle");
     BundleManifest m = b.manifest();
     assertEquals(BundleFormat.VERSION, m.format());
@@ -135,10 +135,10 @@ class BundleRoundTripTest {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     var key = BundleKeys.generate().getPrivate();
     BundleWriter w = new BundleWriter("r1", Optional.of(key)).createdAt(t);
-    byte[] a = w.write(checked.bundle().orElseThrow(), checked.sources(), tmp);
-    byte[] b = w.write(checked.bundle().orElseThrow(), checked.sources(), tmp);
+    byte[] a = w.write(PlanCompiler.lower(checked.bundle().orElseThrow()), checked.sources(), tmp);
+    byte[] b = w.write(PlanCompiler.lower(checked.bundle().orElseThrow()), checked.sources(), tmp);
     assertArrayEquals(a, b, "same input, same key, same time: same bytes");
-    byte[] c = new BundleWriter("r2", Optional.empty()).write(checked.bundle().orElseThrow(), checked.sources(), tmp);
+    byte[] c = new BundleWriter("r2", Optional.empty()).write(PlanCompiler.lower(checked.bundle().orElseThrow()), checked.sources(), tmp);
     BundleReader reader = new BundleReader(Optional.empty());
     assertEquals(reader.read(a, "a").manifest().planDigest(), reader.read(c, "c").manifest().planDigest());
     assertEquals(reader.read(a, "a").manifest().schemaDigest(), reader.read(c, "c").manifest().schemaDigest());
@@ -149,7 +149,7 @@ class BundleRoundTripTest {
     Path policies = Files.createDirectory(tmp.resolve("policies"));
     Frontend.Result checked = GeneratedPolicies.check(policies, GeneratedPolicies.files(3, 20));
     byte[] bytes = new BundleWriter("1", Optional.empty())
-        .write(checked.bundle().orElseThrow(), checked.sources(), policies);
+        .write(PlanCompiler.lower(checked.bundle().orElseThrow()), checked.sources(), policies);
     Path out = tmp.resolve("target/policies-1.wbundle");
     BundleWriter.writeFile(bytes, out);
     BundleWriter.writeFile(bytes, out); // replacing an existing bundle

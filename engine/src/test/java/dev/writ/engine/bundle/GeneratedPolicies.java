@@ -9,7 +9,7 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.Frontend;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.source.SourceFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,19 +2,45 @@ package dev.writ.engine.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.writ.engine.TestPolicies;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.plan.PlanExpr;
 import dev.writ.engine.plan.PlanRule;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlanCompilerTest {
+  private static final String FOLDABLE = """
+      grant g { when lower("ABC") == "abc" ttl 1h }
+      """;
+
   @Test
   void stagesRunInTheDocumentedOrder() {
-    assertEquals(List.of("lower", "fold-constants", "bind-attributes", "compile-expressions", "build-index"),
-        PlanCompiler.STAGES);
+    List<String> ran = new ArrayList<>();
+    PlanCompiler.standard().run(TestPolicies.check(FOLDABLE), ran::add);
+    assertEquals(List.of("lower", "fold-constants"), ran);
+    assertEquals(ran, PlanCompiler.standard().stageIds());
+  }
+
+  @Test
+  void aStageLeftOutDoesNotRun() {
+    List<String> ran = new ArrayList<>();
+    PlanData unfolded = PlanCompiler.standard().without("fold-constants").run(TestPolicies.check(FOLDABLE), ran::add);
+    assertEquals(List.of("lower"), ran);
+    assertEquals(PlanExpr.Op.EQ, unfolded.rules().get(0).conditions().get(0).expr().op());
+    assertEquals(PlanExpr.Op.BOOL, PlanCompiler.lower(TestPolicies.check(FOLDABLE)).rules().get(0).conditions()
+        .get(0).expr().op());
+    assertEquals(unfolded, PlanCompiler.standard().upTo("lower").run(TestPolicies.check(FOLDABLE)));
+  }
+
+  @Test
+  void stagesAreNamedByTheirIds() {
+    assertThrows(IllegalArgumentException.class, () -> PlanCompiler.standard().without("lower"));
+    assertThrows(IllegalArgumentException.class, () -> PlanCompiler.standard().upTo("fold"));
+    assertEquals(PlanCompiler.standard().stageIds(), PlanCompiler.standard().upTo("fold-constants").stageIds());
   }
 
   @Test

@@ -13,7 +13,7 @@ import dev.writ.engine.eval.Decider;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.Expr;
 import dev.writ.language.ast.IntentDecl;
 import dev.writ.language.ast.KindName;
@@ -269,7 +269,7 @@ public final class ReferenceEvaluator implements Decider {
   /** Gap: approvers and chain members must be known entities too, as principal and resource must. */
   private void refuseBadRequest(AccessRequest request, EntityStore store) {
     if (request.actions().isEmpty()) {
-      throw new BadRequestException("actions: a request needs at least one action");
+      throw new BadRequestException("actions", "a request needs at least one action");
     }
     requireKnown(store, request.principal(), "principal");
     requireKnown(store, request.resource(), "resource");
@@ -283,23 +283,23 @@ public final class ReferenceEvaluator implements Decider {
       String a = request.actions().get(i);
       String field = "actions[" + i + "]";
       if (a.isEmpty()) {
-        throw new BadRequestException(field + ": an action name cannot be empty");
+        throw new BadRequestException(field, "an action name cannot be empty");
       }
       if (a.contains("*")) {
-        throw new BadRequestException(field + ": `" + a + "` is a wildcard; a request names concrete actions");
+        throw new BadRequestException(field, "`" + a + "` is a wildcard; a request names concrete actions");
       }
       if (bundle.expandedGroups().containsKey(a) || bundle.schema().groups().containsKey(a)) {
-        throw new BadRequestException(field + ": `" + a + "` is an action group; a request names concrete actions");
+        throw new BadRequestException(field, "`" + a + "` is an action group; a request names concrete actions");
       }
       if (bundle.schema().strict() && !bundle.schema().actions().containsKey(a)) {
-        throw new BadRequestException(field + ": unknown action `" + a + "`");
+        throw new BadRequestException(field, "unknown action `" + a + "`");
       }
     }
   }
 
   private static void requireKnown(EntityStore store, EntityUid uid, String field) {
     if (store.get(uid) == null) {
-      throw new BadRequestException(field + ": unknown entity `" + uid + "`");
+      throw new BadRequestException(field, "unknown entity `" + uid + "`");
     }
   }
 

@@ -6,7 +6,7 @@ import dev.writ.engine.testing.SchemaModel.TypeDef;
 import dev.writ.engine.testing.SchemaModel.VT;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

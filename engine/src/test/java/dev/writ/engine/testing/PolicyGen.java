@@ -4,7 +4,7 @@ import dev.writ.engine.testing.SchemaModel.IntentModel;
 import dev.writ.engine.testing.SchemaModel.Param;
 import dev.writ.engine.testing.SchemaModel.TypeDef;
 import dev.writ.engine.testing.SchemaModel.VT;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.source.SourceFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -10,7 +10,7 @@ import dev.writ.engine.testing.SchemaModel.Param;
 import dev.writ.engine.testing.SchemaModel.VT;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.writ.engine.testing;
 
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,4 +1,5 @@
 package dev.writ.language.ast;
+import dev.writ.language.vocab.EntityKind;
 
 import dev.writ.language.source.Span;
 import java.util.List;

@@ -1,4 +1,5 @@
 package dev.writ.language.ast;
+import dev.writ.language.vocab.EntityKind;
 
 /** A principal kind as written in a selector or a {@code delegate} clause. */
 public enum KindName {

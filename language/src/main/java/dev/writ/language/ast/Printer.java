@@ -1,4 +1,5 @@
 package dev.writ.language.ast;
+import dev.writ.language.vocab.Durations;
 
 import java.util.List;
 import java.util.regex.Pattern;

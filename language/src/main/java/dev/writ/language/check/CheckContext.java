@@ -1,4 +1,6 @@
 package dev.writ.language.check;
+import dev.writ.language.vocab.Schema;
+import dev.writ.language.vocab.Type;
 
 import dev.writ.language.ast.Declaration;
 import dev.writ.language.ast.Expr;

@@ -1,4 +1,5 @@
 package dev.writ.language.check;
+import dev.writ.language.vocab.Type;
 
 import dev.writ.language.ast.IntentDecl;
 import dev.writ.language.diag.DiagnosticCode;

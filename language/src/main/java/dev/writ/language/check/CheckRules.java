@@ -4,7 +4,7 @@ import dev.writ.language.ast.Name;
 import dev.writ.language.ast.RuleDecl;
 import dev.writ.language.ast.Str;
 import dev.writ.language.diag.DiagnosticCode;
-import dev.writ.language.diag.Suggestions;
+import dev.writ.language.vocab.Suggestions;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

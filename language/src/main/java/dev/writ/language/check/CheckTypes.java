@@ -1,4 +1,7 @@
 package dev.writ.language.check;
+import dev.writ.language.vocab.Builtins;
+import dev.writ.language.vocab.Schema;
+import dev.writ.language.vocab.Type;
 
 import dev.writ.language.ast.Expr;
 import dev.writ.language.ast.IntentDecl;
@@ -6,14 +9,11 @@ import dev.writ.language.ast.Name;
 import dev.writ.language.ast.Printer;
 import dev.writ.language.ast.RuleDecl;
 import dev.writ.language.diag.DiagnosticCode;
-import dev.writ.language.diag.Suggestions;
+import dev.writ.language.vocab.Suggestions;
 import dev.writ.language.source.Span;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -26,10 +26,6 @@ import java.util.TreeSet;
  * {@code when} clauses and {@code unless !(...)} establish.
  */
 final class CheckTypes implements CheckStage {
-  static final Map<String, Integer> FUNCTIONS = Map.of(
-      "hour", 1, "weekday", 1, "time", 1, "duration", 1, "size", 1, "lower", 1, "cidr", 2);
-  static final Map<String, Integer> METHODS = Map.of("contains", 1, "containsAll", 1, "containsAny", 1);
-
   @Override
   public String id() {
     return "check-types";
@@ -500,14 +496,17 @@ final class CheckTypes implements CheckStage {
       List<Type> args = new ArrayList<>();
       m.args().forEach(a -> args.add(check(a, guards)));
       String name = m.method().value();
-      Integer arity = METHODS.get(name);
-      if (arity == null) {
+      Optional<Builtins.Method> method = Builtins.method(name);
+      if (method.isEmpty()) {
+        List<String> names = Builtins.methodNames();
         ctx.report(DiagnosticCode.NAME_UNKNOWN_FUNCTION, m.method().span(), "unknown method `" + name + "`",
-            Suggestions.hint(name, METHODS.keySet()).orElse(name.equals("startsWith") || name.equals("endsWith")
+            Suggestions.hint(name, names).orElse(name.equals("startsWith") || name.equals("endsWith")
                 ? "test prefixes and suffixes with `like`: `email like \"*@acme.com\"`"
-                : "methods are contains, containsAll and containsAny"));
+                : "methods are " + String.join(", ", names.subList(0, names.size() - 1)) + " and "
+                    + names.get(names.size() - 1)));
         return Type.DYNAMIC;
       }
+      int arity = method.get().arity();
       if (args.size() != arity) {
         ctx.report(DiagnosticCode.TYPE_ARITY, m.span(), "`" + name + "` takes " + arity + " argument, not "
             + args.size());
@@ -518,7 +517,7 @@ final class CheckTypes implements CheckStage {
           mismatch(m.target().span(), "`" + name + "` is a set method, but this is " + target,
               target.is(Type.Tag.STRING) && name.equals("contains") ? "to test for a substring, use `like \"*text*\"`"
                   : null);
-        } else if (name.equals("contains")) {
+        } else if (!method.get().takesSet()) {
           if (!args.get(0).comparableWith(target.element())) {
             mismatch(m.args().get(0).span(), "a set of " + target.element() + " never contains " + a(args.get(0)), null);
           }
@@ -533,79 +532,42 @@ final class CheckTypes implements CheckStage {
       List<Type> args = new ArrayList<>();
       c.args().forEach(a -> args.add(check(a, guards)));
       String name = c.function().value();
-      Integer arity = FUNCTIONS.get(name);
-      if (arity == null) {
+      Optional<Builtins.Function> function = Builtins.function(name);
+      if (function.isEmpty()) {
         ctx.report(DiagnosticCode.NAME_UNKNOWN_FUNCTION, c.function().span(), "unknown function `" + name + "`",
-            Suggestions.hint(name, FUNCTIONS.keySet()).orElse("functions are " + String.join(", ",
-                new TreeSet<>(FUNCTIONS.keySet()))));
+            Suggestions.hint(name, Builtins.functionNames()).orElse("functions are " + String.join(", ",
+                Builtins.functionNames())));
         return Type.DYNAMIC;
       }
+      Builtins.Function f = function.get();
+      int arity = f.arity();
       if (args.size() != arity) {
         ctx.report(DiagnosticCode.TYPE_ARITY, c.span(), "`" + name + "` takes " + arity + " argument"
             + (arity == 1 ? "" : "s") + ", not " + args.size());
         return Type.DYNAMIC;
       }
-      literalArguments(c);
-      return switch (name) {
-        case "hour", "weekday" -> {
-          expect(c.args().get(0), args.get(0), Type.Tag.TIME, "`" + name + "`");
-          yield Type.INT;
+      literalArguments(c, f);
+      for (int i = 0; i < arity; i++) {
+        List<Type.Tag> accepts = List.copyOf(f.params().get(i).accepts());
+        Type actual = args.get(i);
+        if (accepts.size() == 1) {
+          expect(c.args().get(i), actual, accepts.get(0), "`" + name + "`");
+        } else if (strict && accepts.stream().noneMatch(actual::is)) {
+          mismatch(c.args().get(i).span(), "`" + name + "` takes " + String.join(" or ",
+              accepts.stream().map(ExprChecker::article).toList()) + ", not " + actual, null);
         }
-        case "time" -> {
-          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`time`");
-          yield Type.TIME;
-        }
-        case "duration" -> {
-          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`duration`");
-          yield Type.DURATION;
-        }
-        case "size" -> {
-          if (strict && !args.get(0).is(Type.Tag.STRING) && !args.get(0).is(Type.Tag.SET)) {
-            mismatch(c.args().get(0).span(), "`size` takes a String or a set, not " + args.get(0), null);
-          }
-          yield Type.INT;
-        }
-        case "lower" -> {
-          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`lower`");
-          yield Type.STRING;
-        }
-        default -> {
-          expect(c.args().get(0), args.get(0), Type.Tag.STRING, "`cidr`");
-          expect(c.args().get(1), args.get(1), Type.Tag.STRING, "`cidr`");
-          yield Type.BOOL;
-        }
-      };
+      }
+      return f.result();
     }
 
     /** Literal arguments of conversions can be checked now rather than fail every evaluation. */
-    private void literalArguments(Expr.Call c) {
-      String name = c.function().value();
+    private void literalArguments(Expr.Call c, Builtins.Function f) {
       for (int i = 0; i < c.args().size(); i++) {
-        if (!(c.args().get(i) instanceof Expr.StrLit s)) {
-          continue;
-        }
-        String problem = switch (name) {
-          case "time" -> {
-            try {
-              Instant.parse(s.value());
-              yield null;
-            } catch (DateTimeParseException e) {
-              yield "`" + s.value() + "` is not an ISO-8601 instant such as `2026-06-15T10:00:00Z`";
-            }
+        if (c.args().get(i) instanceof Expr.StrLit s) {
+          String problem = f.literalProblem(i, s.value());
+          if (problem != null) {
+            ctx.report(DiagnosticCode.TYPE_INVALID_LITERAL, s.span(), problem);
           }
-          case "duration" -> {
-            try {
-              dev.writ.language.ast.Durations.parse(s.value());
-              yield null;
-            } catch (dev.writ.language.ast.Durations.InvalidDuration e) {
-              yield e.getMessage();
-            }
-          }
-          case "cidr" -> i == 1 ? Cidr.problem(s.value()) : Cidr.addressProblem(s.value());
-          default -> null;
-        };
-        if (problem != null) {
-          ctx.report(DiagnosticCode.TYPE_INVALID_LITERAL, s.span(), problem);
         }
       }
     }
@@ -637,31 +599,4 @@ final class CheckTypes implements CheckStage {
       ctx.report(DiagnosticCode.TYPE_MISMATCH, span, message, hint);
     }
   }
-
-  /** Literal arguments of {@code cidr}: checked with the evaluator's own parser, so both agree. */
-  static final class Cidr {
-    private Cidr() {}
-
-    static String problem(String range) {
-      if (range.indexOf('/') < 0) {
-        return "`" + range + "` is not a CIDR range such as `10.0.0.0/8`";
-      }
-      String addr = addressProblem(range.substring(0, range.indexOf('/')));
-      if (addr != null) {
-        return addr;
-      }
-      if (IpRange.range(range) != null) {
-        return null;
-      }
-      String bits = range.substring(range.indexOf('/') + 1);
-      int max = range.indexOf(':') >= 0 ? 128 : 32;
-      return bits.matches("[0-9]{1,9}") ? "prefix length `" + bits + "` is outside 0.." + max
-          : "`" + range + "` has no valid prefix length";
-    }
-
-    static String addressProblem(String address) {
-      return IpRange.address(address) == null ? "`" + address + "` is not an IP address" : null;
-    }
-  }
-
 }

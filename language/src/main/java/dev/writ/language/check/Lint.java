@@ -1,6 +1,6 @@
 package dev.writ.language.check;
 
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.KindName;
 import dev.writ.language.ast.RuleDecl;
 import dev.writ.language.ast.Selector;

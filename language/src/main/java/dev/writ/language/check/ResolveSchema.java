@@ -1,11 +1,13 @@
 package dev.writ.language.check;
+import dev.writ.language.vocab.Schema;
+import dev.writ.language.vocab.Type;
 
 import dev.writ.language.ast.Declaration;
 import dev.writ.language.ast.Name;
 import dev.writ.language.ast.Str;
 import dev.writ.language.ast.TypeExpr;
 import dev.writ.language.diag.DiagnosticCode;
-import dev.writ.language.diag.Suggestions;
+import dev.writ.language.vocab.Suggestions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

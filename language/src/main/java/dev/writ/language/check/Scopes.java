@@ -1,13 +1,14 @@
 package dev.writ.language.check;
+import dev.writ.language.vocab.Schema;
 
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.EntityLiteral;
 import dev.writ.language.ast.KindName;
 import dev.writ.language.ast.Name;
 import dev.writ.language.ast.Selector;
 import dev.writ.language.ast.Str;
 import dev.writ.language.diag.DiagnosticCode;
-import dev.writ.language.diag.Suggestions;
+import dev.writ.language.vocab.Suggestions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -14,6 +14,11 @@ import dev.writ.language.source.Span;
  * </pre>
  */
 public final class DiagnosticRenderer {
+  /** {@code 1 error}, {@code 2 errors}: a count and its noun, for summaries. */
+  public static String plural(long n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+
   private DiagnosticRenderer() {}
 
   public static String render(Diagnostics diagnostics) {

@@ -2,7 +2,7 @@ package dev.writ.language.format;
 
 import dev.writ.language.ast.Comment;
 import dev.writ.language.ast.Declaration;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import dev.writ.language.ast.IntentDecl;
 import dev.writ.language.ast.KindName;
 import dev.writ.language.ast.Name;

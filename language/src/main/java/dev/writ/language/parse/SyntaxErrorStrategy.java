@@ -338,7 +338,7 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
           keywords.add(literal.substring(1, literal.length() - 1));
         }
       }
-      hint = dev.writ.language.diag.Suggestions.hint(t.getText(), keywords).orElse(null);
+      hint = dev.writ.language.vocab.Suggestions.hint(t.getText(), keywords).orElse(null);
     }
     add(DiagnosticCode.SYNTAX_UNEXPECTED_TOKEN, t, "unexpected " + describe(t) + ", expected " + expected, hint);
   }

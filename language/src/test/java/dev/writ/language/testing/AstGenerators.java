@@ -3,7 +3,7 @@ package dev.writ.language.testing;
 import static dev.writ.language.testing.Draw.w;
 
 import dev.writ.language.ast.Declaration;
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import dev.writ.language.ast.EntityLiteral;
 import dev.writ.language.ast.Expr;
 import dev.writ.language.ast.IntentDecl;

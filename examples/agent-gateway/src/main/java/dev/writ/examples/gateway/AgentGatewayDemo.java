@@ -18,7 +18,7 @@ import dev.writ.engine.json.DataNode;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.testing.MutableClock;
 import dev.writ.engine.value.EntityUid;
-import dev.writ.language.ast.Durations;
+import dev.writ.language.vocab.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
-package dev.writ.language.check;
+package dev.writ.language.vocab;
 
-import dev.writ.language.ast.EntityKind;
+import dev.writ.language.vocab.EntityKind;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.writ.language.check;
+package dev.writ.language.vocab;
 
 import java.util.Collection;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.writ.language.check;
+package dev.writ.language.vocab;
 
 /** IPv4 and IPv6 literals and CIDR ranges, parsed without any name resolution: one definition for the checker (literal arguments of `cidr`) and the evaluator. */
 public final class IpRange {

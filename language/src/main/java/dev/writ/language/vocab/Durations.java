@@ -1,4 +1,4 @@
-package dev.writ.language.ast;
+package dev.writ.language.vocab;
 
 /**
  * The language's duration syntax: {@code <int><unit>} parts, units {@code d h m s} each at most

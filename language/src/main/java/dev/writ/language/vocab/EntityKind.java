@@ -1,4 +1,4 @@
-package dev.writ.language.ast;
+package dev.writ.language.vocab;
 
 /** The kind of an entity type, set by the keyword of its declaration. */
 public enum EntityKind {
