@@ -84,7 +84,10 @@ echo "postgresql: $(grep '^PostgreSQL' "$work/pg.err" | head -1) (embedded, sync
 serve() { # NAME PORT ARGS...
   local name="$1" port="$2"
   shift 2
-  java -Xms1g -Xmx1g -jar "$writ_jar" serve --policies "$policies" --entities "$entities" --host 127.0.0.1 \
+  # 4 GB: the file store keeps every record of its trail in memory (about 3.4 KB each, docs/architecture.md),
+  # and at these rates a run writes hundreds of thousands; GC log beside the server log.
+  java -Xms4g -Xmx4g -Xlog:gc:file="$out/gc-$name.log" -jar "$writ_jar" serve --policies "$policies" \
+    --entities "$entities" --host 127.0.0.1 \
     --port "$port" "$@" > "$out/server-$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 240); do
