@@ -200,8 +200,8 @@ public final class Endpoints {
 
   /** {@code {to, actions?, duration?, time?}}: a child grant for a delegate, when the policy allows it. */
   Reply delegate(Call call) {
-    String id = known(call.param("id"));
-    Grant parent = runtime().grant(id).orElseThrow(() -> notFound(id));
+    String id = call.param("id");
+    Grant parent = existing(id);
     Identity caller = call.caller();
     if (!caller.has(Role.ENFORCER) && !caller.is(parent.principal())) {
       throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "` delegates it", "id");
@@ -239,8 +239,8 @@ public final class Endpoints {
 
   /** Revokes a grant (or cancels a pending request) and, by cascade, every grant delegated from it. */
   Reply revoke(Call call) {
-    String id = known(call.param("id"));
-    Grant g = runtime().grant(id).orElseThrow(() -> notFound(id));
+    String id = call.param("id");
+    Grant g = existing(id);
     Identity caller = call.caller();
     if (!caller.has(Role.ADMIN) && !holdsOrDelegated(caller, g)) {
       throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "`, a sponsor in its "
@@ -299,7 +299,7 @@ public final class Endpoints {
 
   Reply getGrant(Call call) {
     String id = call.param("id");
-    Grant g = runtime().grant(id).orElseThrow(() -> notFound(id));
+    Grant g = existing(id);
     if (!visible(call.caller(), g)) {
       throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "`" + id + "` is not the caller's to read", "id");
     }
@@ -390,11 +390,13 @@ public final class Endpoints {
 
   // ---- helpers -----------------------------------------------------------------------
 
+  /** The grant or pending request {@code id}, or 404. */
+  private Grant existing(String id) {
+    return runtime().grant(id).orElseThrow(() -> notFound(id));
+  }
+
   private String known(String id) {
-    if (runtime().grant(id).isEmpty()) {
-      throw notFound(id);
-    }
-    return id;
+    return existing(id).id();
   }
 
   private static ApiException notFound(String id) {

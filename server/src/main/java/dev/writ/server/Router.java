@@ -108,10 +108,14 @@ public final class Router extends Handler.Abstract {
       String[] path = decode(request.getHttpURI().getPath());
       Set<String> allowed = new LinkedHashSet<>();
       Match match = null;
+      String pathPattern = null; // the first route on this path, whatever its method (405, preflight)
       for (Route r : routes) {
         Map<String, String> params = match(r.segments, path);
         if (params != null) {
           allowed.add(r.method);
+          if (pathPattern == null) {
+            pathPattern = r.pattern;
+          }
           if (r.method.equals(method) && match == null) {
             match = new Match(r, params);
           }
@@ -120,7 +124,7 @@ public final class Router extends Handler.Abstract {
       if (match == null && !allowed.isEmpty() && method.equals("OPTIONS") && origin != null
           && allowedOrigins.contains(origin)) {
         // A browser's CORS preflight from an allowed origin: say what it may send.
-        routeName = routes.stream().filter(r -> match(r.segments, path) != null).findFirst().get().pattern;
+        routeName = pathPattern;
         reply = new Reply(204, Reply.JSON, new byte[0], Map.of("Access-Control-Allow-Methods",
             String.join(", ", allowed), "Access-Control-Allow-Headers", "Authorization, Content-Type",
             "Access-Control-Max-Age", "600"));
@@ -130,7 +134,7 @@ public final class Router extends Handler.Abstract {
         throw ApiException.notFound("no such endpoint: " + request.getHttpURI().getPath(), "path");
       }
       if (match == null) {
-        routeName = routes.stream().filter(r -> match(r.segments, path) != null).findFirst().get().pattern;
+        routeName = pathPattern;
         throw new ApiException(405, "method " + method + " is not allowed here; allowed: " + String.join(", ", allowed),
             "method", Map.of("Allow", String.join(", ", allowed)));
       }
@@ -199,8 +203,7 @@ public final class Router extends Handler.Abstract {
       headers.put("WWW-Authenticate", e.reason() == AuthFailure.Reason.MISSING ? "Bearer realm=\"writ\""
           : "Bearer realm=\"writ\", error=\"invalid_token\"");
     }
-    Reply r = Reply.error(new ApiException(e.status(), e.getMessage(), e.at(), headers));
-    return r;
+    return Reply.error(new ApiException(e.status(), e.getMessage(), e.at(), headers));
   }
 
   /** Whether the call carries a body (a declared length above 0, or a chunked one). */
