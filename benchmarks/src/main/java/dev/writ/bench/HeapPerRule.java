@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.compile.PlanCompiler;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.language.check.CheckedBundle;
 import java.io.IOException;

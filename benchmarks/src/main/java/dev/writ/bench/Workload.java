@@ -3,7 +3,7 @@ package dev.writ.bench;
 import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.MapEntityStore;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;

@@ -3,7 +3,7 @@ package dev.writ.cli;
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleReader;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.PublicKey;

@@ -1,7 +1,7 @@
 package dev.writ.cli;
 
 import dev.writ.engine.compile.PlanCompiler;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import java.io.PrintWriter;

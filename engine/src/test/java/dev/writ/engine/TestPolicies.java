@@ -5,7 +5,7 @@ import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataNode;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.language.Frontend;
 import dev.writ.language.check.CheckedBundle;
 import dev.writ.language.diag.DiagnosticRenderer;

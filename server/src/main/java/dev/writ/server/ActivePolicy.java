@@ -4,7 +4,7 @@ import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.grant.PolicyContext;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.RequestReader;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.writ.server;
 
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.writ.server;
 
 import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.digest.Sha256;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.language.diag.DiagnosticRenderer;
 import dev.writ.language.source.SourceFile;
 import java.nio.charset.StandardCharsets;

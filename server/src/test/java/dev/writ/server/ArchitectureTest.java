@@ -39,7 +39,7 @@ class ArchitectureTest {
         .withImportOption(location -> !location.contains("-tests.jar") && !location.contains("/test-classes/"))
         .importPackages("dev.writ");
     // A rule over classes that were not imported holds trivially: make sure all three modules are here.
-    for (String name : new String[] {"dev.writ.language.check.Checker", "dev.writ.engine.plan.ExprNode",
+    for (String name : new String[] {"dev.writ.language.check.Checker", "dev.writ.engine.eval.ExprNode",
         "dev.writ.server.Router"}) {
       assertTrue(classes.contain(name), name + " was not imported");
     }

@@ -2,7 +2,7 @@ package dev.writ.bench.jmh;
 
 import dev.writ.bench.Workload;
 import dev.writ.engine.compile.PlanCompiler;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.language.check.CheckedBundle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

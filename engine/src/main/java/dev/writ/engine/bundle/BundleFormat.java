@@ -31,9 +31,9 @@ final class BundleFormat {
   private BundleFormat() {}
 
   static final byte[] MAGIC = "WBUNDLE\0".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   /** Versions this reader can load: a reader refuses every other one. */
-  static final String SUPPORTED = "1";
+  static final String SUPPORTED = "2";
 
   static final int VERSION_AT = 8;
   static final int SIG_ALG_AT = 10;

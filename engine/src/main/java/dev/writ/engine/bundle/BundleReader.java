@@ -1,7 +1,7 @@
 package dev.writ.engine.bundle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.plan.PlanRule;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.writ.engine.bundle;
 
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 
 /**

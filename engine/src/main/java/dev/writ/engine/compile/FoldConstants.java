@@ -1,8 +1,8 @@
 package dev.writ.engine.compile;
 
 import dev.writ.engine.entity.AttributeTable;
-import dev.writ.engine.plan.EvalError;
-import dev.writ.engine.plan.ExprCompiler;
+import dev.writ.engine.eval.EvalError;
+import dev.writ.engine.eval.ExprCompiler;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.plan.PlanExpr;
 import dev.writ.engine.plan.PlanIntent;

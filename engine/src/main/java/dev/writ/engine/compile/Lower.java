@@ -82,7 +82,8 @@ final class Lower {
             a.where().map(Printer::print).orElse(null)))
         .toList();
     PlanRule.Delegation delegation = r.clause(RuleDecl.DelegateClause.class)
-        .map(d -> new PlanRule.Delegation(d.kinds().stream().map(KindName::keyword).toList(), d.depth()))
+        .map(d -> new PlanRule.Delegation(d.kinds().contains(KindName.ANY),
+            d.kinds().stream().filter(k -> k != KindName.ANY).map(KindName::keyword).toList(), d.depth()))
         .orElse(null);
     List<PlanRule.ObligationDef> obligations = r.clauses(RuleDecl.ObligationClause.class).stream()
         .map(o -> new PlanRule.ObligationDef(o.name().value(), o.value().map(Str::value).orElse(null)))
@@ -112,7 +113,8 @@ final class Lower {
     for (Selector.Alt alt : s.alternatives()) {
       String in = alt.in().map(Lower::uid).orElse(null);
       if (alt.target() instanceof Selector.KindTarget k) {
-        out.add(new PlanSelector(PlanSelector.Target.KIND, k.kind() == KindName.ANY ? "any" : k.kind().keyword(), in));
+        out.add(k.kind() == KindName.ANY ? new PlanSelector(PlanSelector.Target.ANY, null, in)
+            : new PlanSelector(PlanSelector.Target.KIND, k.kind().keyword(), in));
       } else if (alt.target() instanceof Selector.TypeTarget t) {
         out.add(new PlanSelector(PlanSelector.Target.TYPE, t.type().value(), in));
       } else {

@@ -1,6 +1,6 @@
 package dev.writ.engine.compile;
 
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.language.check.CheckedBundle;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.writ.engine.eval;
 
-import dev.writ.engine.plan.CompiledIntent;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;

@@ -20,7 +20,15 @@ public record PlanRule(int id, String name, boolean forbid, List<PlanSelector> p
 
   public record Approval(long count, String from, PlanExpr where, String whereText) {}
 
-  public record Delegation(List<String> kinds, long depth) {}
+  /**
+   * @param anyKind a delegate of any kind may act ({@code delegate to any})
+   * @param kinds   the keywords of the kinds a delegate may be, besides
+   */
+  public record Delegation(boolean anyKind, List<String> kinds, long depth) {
+    public Delegation {
+      kinds = List.copyOf(kinds);
+    }
+  }
 
   public record ObligationDef(String name, String value) {}
 

@@ -1,9 +1,17 @@
 package dev.writ.engine.plan;
 
 /**
- * One alternative of a selector: a kind ({@code human}, ..., {@code any}), a type, or an
- * entity, optionally restricted to members of {@code in}.
+ * One alternative of a selector: any entity ({@code any}), a kind ({@code human}, ...), a type,
+ * or an entity, optionally restricted to members of {@code in}.
+ *
+ * @param value null for {@link Target#ANY}; the kind's keyword, the type's name or the entity's uid
  */
 public record PlanSelector(Target target, String value, String in) {
-  public enum Target { KIND, TYPE, ENTITY }
+  public enum Target { ANY, KIND, TYPE, ENTITY }
+
+  public PlanSelector {
+    if ((target == Target.ANY) != (value == null)) {
+      throw new IllegalArgumentException("a selector has a value unless it is `any`: " + target + " " + value);
+    }
+  }
 }

@@ -106,7 +106,7 @@ class BundleFuzzProperties {
             r.nextBytes(b);
             if (r.nextBoolean() && b.length >= 10) {
               System.arraycopy(BundleFormat.MAGIC, 0, b, 0, 8);
-              BundleFormat.putU16(b, BundleFormat.VERSION_AT, 1);
+              BundleFormat.putU16(b, BundleFormat.VERSION_AT, BundleFormat.VERSION);
             }
           }
         }

@@ -1,7 +1,7 @@
 package dev.writ.engine.bundle;
 
 import dev.writ.engine.compile.PlanCompiler;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.language.Frontend;
 import java.lang.management.ManagementFactory;

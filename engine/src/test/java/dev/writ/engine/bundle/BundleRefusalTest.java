@@ -95,16 +95,16 @@ class BundleRefusalTest {
 
   @Test
   void unknownFormatVersions() {
-    for (int v : new int[] {0, 2, 3, 0x0100, 0xffff}) {
+    for (int v : new int[] {0, 1, 3, 0x0100, 0xffff}) {
       byte[] b = UNSIGNED.clone();
       BundleFormat.putU16(b, BundleFormat.VERSION_AT, v);
       String m = refused(OPEN, b, "has bundle format version " + v + ",");
-      assertTrue(m.contains("reads version 1"), m);
+      assertTrue(m.contains("reads version 2"), m);
     }
     // Even a future bundle cut short is reported by its version: its layout may differ.
     byte[] future = Arrays.copyOf(UNSIGNED, 12);
-    BundleFormat.putU16(future, BundleFormat.VERSION_AT, 2);
-    refused(OPEN, future, "format version 2");
+    BundleFormat.putU16(future, BundleFormat.VERSION_AT, 3);
+    refused(OPEN, future, "format version 3");
   }
 
   @Test
@@ -241,7 +241,7 @@ class BundleRefusalTest {
   }
 
   static BundleManifest manifestFor(PlanData plan, byte[] planJson) {
-    return new BundleManifest(1, "7", java.time.Instant.EPOCH, "test", new java.util.TreeMap<>(),
+    return new BundleManifest(BundleFormat.VERSION, "7", java.time.Instant.EPOCH, "test", new java.util.TreeMap<>(),
         plan.rules().stream().map(r -> r.name()).toList(), PlanCodec.schemaDigest(plan.schema()),
         PlanCodec.digestString(PlanCodec.sha256().digest(planJson)));
   }
@@ -285,8 +285,8 @@ class BundleRefusalTest {
   void malformedManifests() {
     refused(OPEN, withManifestJson(s -> s.substring(0, s.length() - 1)), "has a malformed manifest");
     refused(OPEN, withManifestJson(s -> "not json"), "has a malformed manifest");
-    refused(OPEN, withManifestJson(s -> s.replace("\"format\":1", "\"format\":2")),
-        "has a malformed manifest: its format is not the header's version 1");
+    refused(OPEN, withManifestJson(s -> s.replace("\"format\":2", "\"format\":1")),
+        "has a malformed manifest: its format is not the header's version 2");
     refused(OPEN, withManifestJson(s -> s.replace("\"revision\":\"7\",", "")), "has a malformed manifest");
     refused(OPEN, withManifestJson(s -> s.replace("\"created\":\"1970-01-01T00:00:00Z\"", "\"created\":\"yesterday\"")),
         "has a malformed manifest");

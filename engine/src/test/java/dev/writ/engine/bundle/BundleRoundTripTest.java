@@ -14,7 +14,7 @@ import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.eval.DecideOptions;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.language.Frontend;

@@ -83,7 +83,7 @@ class PlanCodecTest {
             new PlanRule.Condition(true, PlanExpr.bool(false, "b:2:2"), "unless false", "b:2:2")),
         7200L, List.of(new PlanRule.Approval(2, "Team::owners", deep, "where ..."),
             new PlanRule.Approval(1, "Team::x", null, null)),
-        new PlanRule.Delegation(List.of("agent", "machine"), 2),
+        new PlanRule.Delegation(false, List.of("agent", "machine"), 2),
         List.of(new PlanRule.ObligationDef("notify", "#c"), new PlanRule.ObligationDef("record", null)),
         new PlanRule.Meta("d", null, List.of("C-1"), null), "a:1:7");
     PlanRule bare = new PlanRule(1, "f", true, null, null, null, null, List.of(), null, List.of(), null, List.of(),
@@ -134,7 +134,7 @@ class PlanCodecTest {
   void expressionsAsDeepAsAllowedRoundTripAndDeeperOnesAreRefusedWhenWritten() {
     PlanData ok = withCondition(chain(PlanCodec.MAX_EXPR_DEPTH));
     assertEquals(ok, roundTrip(ok));
-    dev.writ.engine.plan.EvaluationPlan.of(ok); // and the plan builder copes with that depth
+    dev.writ.engine.eval.EvaluationPlan.of(ok); // and the plan builder copes with that depth
     BundleException e = assertThrows(BundleException.class,
         () -> PlanCodec.encodePlan(withCondition(chain(PlanCodec.MAX_EXPR_DEPTH + 1))));
     assertTrue(e.getMessage().contains("nests deeper than"), e.getMessage());
@@ -152,7 +152,7 @@ class PlanCodecTest {
     files.put("rules.policy", "grant r { principal Employee action \"read\" resource Doc when principal.level > 2 ttl 1h }\n");
     PlanData plan = PlanCompiler.lower(GeneratedPolicies.checkSources(files).bundle().orElseThrow());
     String json = new String(PlanCodec.json(plan), java.nio.charset.StandardCharsets.UTF_8);
-    String expected = new String(PlanCodecTest.class.getResourceAsStream("pinned-plan-v1.json").readAllBytes(),
+    String expected = new String(PlanCodecTest.class.getResourceAsStream("pinned-plan-v2.json").readAllBytes(),
         java.nio.charset.StandardCharsets.UTF_8).strip();
     assertEquals(expected, json);
   }

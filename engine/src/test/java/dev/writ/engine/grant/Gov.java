@@ -7,7 +7,7 @@ import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataNode;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;

@@ -11,7 +11,7 @@ import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,7 @@ import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.GrantStore;
 import dev.writ.engine.grant.PolicyContext;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;

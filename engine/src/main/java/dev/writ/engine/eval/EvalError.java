@@ -1,4 +1,4 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
 
 /**
  * An error while evaluating a rule's expression (missing attribute, wrong operand type,

@@ -1,4 +1,6 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
+
+import dev.writ.engine.plan.PlanExpr;
 
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;

@@ -1,4 +1,9 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
+
+import dev.writ.engine.plan.PlanData;
+import dev.writ.engine.plan.PlanExpr;
+import dev.writ.engine.plan.PlanRule;
+import dev.writ.engine.plan.PlanIntent;
 
 import dev.writ.engine.entity.AttributeTable;
 import dev.writ.language.vocab.Schema;

@@ -1,4 +1,4 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,6 @@ import dev.writ.engine.TestPolicies;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.entity.EntityStore;
-import dev.writ.engine.eval.Authorizer;
-import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import java.time.Instant;

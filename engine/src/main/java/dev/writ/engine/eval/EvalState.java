@@ -1,4 +1,4 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
 
 import dev.writ.engine.entity.AttributeTable;
 import dev.writ.engine.entity.Entity;

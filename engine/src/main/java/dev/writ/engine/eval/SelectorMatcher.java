@@ -1,4 +1,6 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
+
+import dev.writ.engine.plan.PlanSelector;
 
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;
@@ -8,7 +10,7 @@ import java.util.Set;
 
 /** A compiled selector: matches an entity by kind, type or uid, optionally inside another entity. */
 public final class SelectorMatcher {
-  /** One alternative. {@code kind} null with target KIND means {@code any}. */
+  /** One alternative; only the fields of its target are set. */
   record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in) {}
 
   final Alt[] alts;
@@ -19,7 +21,8 @@ public final class SelectorMatcher {
       PlanSelector s = selectors.get(i);
       EntityUid in = s.in() == null ? null : uids.uid(s.in());
       alts[i] = switch (s.target()) {
-        case KIND -> new Alt(s.target(), s.value().equals("any") ? null : EntityKind.fromKeyword(s.value()), null, null, in);
+        case ANY -> new Alt(s.target(), null, null, null, in);
+        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in);
         case TYPE -> new Alt(s.target(), null, s.value(), null, in);
         case ENTITY -> new Alt(s.target(), null, null, uids.uid(s.value()), in);
       };
@@ -33,7 +36,8 @@ public final class SelectorMatcher {
   public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
     for (Alt a : alts) {
       boolean target = switch (a.target) {
-        case KIND -> a.kind == null || (entity != null && entity.kind() == a.kind);
+        case ANY -> true;
+        case KIND -> entity != null && entity.kind() == a.kind;
         case TYPE -> uid.type().equals(a.type);
         case ENTITY -> uid.equals(a.uid);
       };

@@ -1,4 +1,6 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
+
+import dev.writ.engine.plan.PlanSelector;
 
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.value.EntityUid;
@@ -166,7 +168,7 @@ public final class RuleIndex {
 
   private record Key(PlanSelector.Target target, String value, EntityUid uid) {}
 
-  /** The most selective key of each alternative; "any" when there is no clause. */
+  /** The most selective key of each alternative; null (the any branch) when there is no clause or it is {@code any}. */
   private static List<Key> keys(List<PlanSelector> selector, ExprCompiler uids) {
     List<Key> out = new ArrayList<>();
     if (selector == null) {
@@ -180,10 +182,10 @@ public final class RuleIndex {
         out.add(new Key(null, "in", uids.uid(s.in())));
       } else if (s.target() == PlanSelector.Target.TYPE) {
         out.add(new Key(s.target(), s.value(), null));
-      } else if (!s.value().equals("any")) {
+      } else if (s.target() == PlanSelector.Target.KIND) {
         out.add(new Key(s.target(), s.value(), null));
       } else {
-        out.add(null);
+        out.add(null); // any
       }
     }
     return out;

@@ -1,4 +1,6 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
+
+import dev.writ.engine.plan.PlanIntent;
 
 import dev.writ.language.vocab.Type;
 import java.util.List;

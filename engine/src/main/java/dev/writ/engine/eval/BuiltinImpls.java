@@ -1,4 +1,4 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
 
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Builtins;

@@ -1,4 +1,6 @@
-package dev.writ.engine.plan;
+package dev.writ.engine.eval;
+
+import dev.writ.engine.plan.PlanRule;
 
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.vocab.EntityKind;
@@ -50,16 +52,9 @@ public final class CompiledRule {
       delegateDepth = 0;
     } else {
       Set<EntityKind> kinds = EnumSet.noneOf(EntityKind.class);
-      boolean any = false;
-      for (String k : r.delegation().kinds()) {
-        if (k.equals("any")) {
-          any = true;
-        } else {
-          kinds.add(EntityKind.fromKeyword(k));
-        }
-      }
+      r.delegation().kinds().forEach(k -> kinds.add(EntityKind.fromKeyword(k)));
       delegateKinds = kinds;
-      delegateAnyKind = any;
+      delegateAnyKind = r.delegation().anyKind();
       delegateDepth = r.delegation().depth();
     }
   }
