@@ -2,7 +2,7 @@ package dev.writ.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.writ.engine.testing.Glob;
+import dev.writ.engine.testing.NameFilter;
 import java.util.List;
 import org.apache.maven.model.Model;
 import org.apache.maven.project.MavenProject;
@@ -33,6 +33,6 @@ class RerunHintTest {
     String name = "quotes \"here\", $HOME, `cmd`, 100% and back\\slash!";
     String quotable = RerunHint.quotable(name);
     assertEquals("quotes ?here?, ?HOME, ?cmd?, 100? and back?slash?", quotable);
-    assertEquals(true, new Glob(quotable).matches(name));
+    assertEquals(true, new NameFilter(quotable).matches(name));
   }
 }

@@ -59,8 +59,9 @@ class ReloadTest {
       assertTrue(metrics.contains("writ_bundle_load_failures_total 1.0"), metrics);
       assertTrue(metrics.contains("writ_bundle_loads_total 2.0"), metrics);
       assertTrue(metrics.contains("writ_bundle_info{revision=\"" + rev2 + "\"} 1"), metrics);
-      // The refused version is not retried while it stays the same.
-      Thread.sleep(300);
+      // The refused version is not retried while it stays the same: the check the watcher runs
+      // on every poll finds nothing new, and nothing is loaded or counted.
+      assertEquals(WritService.Reload.UNCHANGED, s.server.service().reloadIfChanged());
       assertTrue(s.get("/metrics").body().contains("writ_bundle_load_failures_total 1.0"));
 
       // Fixed: loaded, and the error is cleared.
@@ -96,8 +97,10 @@ class ReloadTest {
     try (TestServer s = new TestServer(dir)) {
       String rev = s.get("/health").json().path("revision").asText();
       Path incident = s.policies.resolve("incident.policy");
+      // Without --watch there is no watcher thread to notice the change.
+      assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("writ-bundle-watcher")),
+          "no watcher runs without --watch");
       replace(incident, Files.readString(incident).replace("ttl 2h", "ttl 1h"));
-      Thread.sleep(300);
       assertEquals(rev, s.get("/health").json().path("revision").asText());
       assertEquals("2h", ttl(s));
       // An explicit reload (what --watch does on a change) swaps it in.
@@ -113,6 +116,7 @@ class ReloadTest {
       String original = Files.readString(incident);
       AtomicBoolean done = new AtomicBoolean();
       Set<String> seen = ConcurrentHashMap.newKeySet();
+      java.util.concurrent.atomic.AtomicInteger decided = new java.util.concurrent.atomic.AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<Integer>> clients = new java.util.ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -122,6 +126,7 @@ class ReloadTest {
             TestServer.Res r = s.post("/v1/decisions", TestServer.ALICE_METRICS);
             assertEquals(200, r.status(), r.body());
             seen.add(r.json().path("ttl").asText());
+            decided.incrementAndGet();
             n++;
           }
           return n;
@@ -130,7 +135,13 @@ class ReloadTest {
       for (int i = 0; i < 10; i++) {
         replace(incident, original.replace("ttl 2h", i % 2 == 0 ? "ttl 1h" : "ttl 2h"));
         assertEquals(WritService.Reload.LOADED, s.server.service().reload());
-        Thread.sleep(20);
+        // Let the clients decide a few times under this version before the next swap.
+        int before = decided.get();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (decided.get() < before + 4) {
+          assertTrue(System.nanoTime() < deadline, "the clients stopped deciding");
+          Thread.onSpinWait();
+        }
       }
       done.set(true);
       int total = 0;

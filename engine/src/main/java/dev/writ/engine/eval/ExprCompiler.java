@@ -79,7 +79,7 @@ public final class ExprCompiler {
       case NEG:
         return new ExprNode.Neg(compile(e.arg(0)), at);
       case LIKE:
-        return ExprNode.StringTest.like(compile(e.arg(0)), new Glob(e.str()), at);
+        return ExprNode.StringTest.like(compile(e.arg(0)), new LikePattern(e.str()), at);
       case MATCHES:
         return ExprNode.StringTest.matches(compile(e.arg(0)), Pattern.compile(e.str()), at);
       case METHOD:

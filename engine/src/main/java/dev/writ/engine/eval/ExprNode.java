@@ -398,7 +398,7 @@ public abstract class ExprNode {
       this.operator = operator;
     }
 
-    static StringTest like(ExprNode operand, Glob glob, String at) {
+    static StringTest like(ExprNode operand, LikePattern glob, String at) {
       return new StringTest(operand, glob::matches, "like", at);
     }
 

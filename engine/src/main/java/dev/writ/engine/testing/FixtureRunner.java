@@ -55,7 +55,7 @@ import java.util.stream.Stream;
  */
 public final class FixtureRunner {
   private final Path defaultPolicies;
-  private final Glob filter;
+  private final NameFilter filter;
   private final Clock clock;
   private final Map<Path, Object> plans = new HashMap<>(); // EvaluationPlan, or the error text
   private final Map<String, RuleCoverage> coverage = new TreeMap<>();
@@ -66,7 +66,7 @@ public final class FixtureRunner {
    */
   public FixtureRunner(Path defaultPolicies, String filter, Clock clock) {
     this.defaultPolicies = defaultPolicies.toAbsolutePath().normalize();
-    this.filter = filter == null || filter.isBlank() ? null : new Glob(filter);
+    this.filter = filter == null || filter.isBlank() ? null : new NameFilter(filter);
     this.clock = clock;
   }
 

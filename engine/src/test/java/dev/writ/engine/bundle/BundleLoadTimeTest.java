@@ -12,11 +12,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 /**
- * Sizes and load times of generated bundles, printed for the record. Nothing here asserts a
- * time: machines differ, and a shared build machine more so. The target is loading a
+ * Sizes and load times of generated bundles, printed for the record. No time is asserted:
+ * machines differ, and a shared build machine more so; what is asserted is that the bundle that
+ * was timed is the one that was written (same plan, every rule, signature verified), so the
+ * figures cannot come from a load that silently failed or read something else. The target is loading a
  * 10,000-rule bundle well under 300 ms once the JIT has warmed up. Printed are wall-clock time,
  * CPU time of the loading thread, and CPU time of the whole process (garbage collection and JIT
  * included): on a busy machine the CPU times are the fairer numbers.
@@ -94,6 +99,12 @@ class BundleLoadTimeTest {
       String decode = median(1, 5, () -> PlanCodec.decodePlan(encoded.gzip(), 0, encoded.gzip().length,
           Long.MAX_VALUE, PlanCodec.sha256()));
       String build = median(1, 5, () -> EvaluationPlan.of(plan));
+      LoadedBundle plain = open.read(bytes, "perf.wbundle");
+      LoadedBundle checkedSignature = trusting.read(bytes, "perf.wbundle");
+      assertEquals(plan, plain.plan(), "the bundle holds the plan that was written");
+      assertEquals(rules, plain.manifest().rules().size());
+      assertEquals(rules, plan.rules().size(), "the generator made as many rules as asked");
+      assertTrue(checkedSignature.verified(), "the signature was checked against the trusted key");
       String write = median(1, 3, () -> writer.write(plan, new TreeMap<>()));
       System.out.printf(Locale.ROOT,
           "BUNDLE %,d rules: sources %,d bytes; plan JSON %,d bytes; bundle %,d bytes (%.0f bytes/rule)%n"

@@ -57,7 +57,10 @@ class ConcurrencyTest {
     List<EntityUid> sponsors = List.of(Gov.ALICE, Gov.BOB);
     List<EntityUid> agents = List.of(Gov.BOT, Gov.SUB, Gov.LEAF);
     List<EntityUid> resources = List.of(Gov.METRICS, Gov.STAGING);
-    long seed = System.nanoTime();
+    // The operations each thread runs follow from the seed (the interleaving does not): a failure
+    // names it, and -Dwrit.concurrency.seed=N runs the same operations again.
+    long seed = Long.getLong("writ.concurrency.seed", System.nanoTime());
+    System.out.println("concurrency test seed " + seed);
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     List<Future<?>> done = new ArrayList<>();
@@ -112,7 +115,11 @@ class ConcurrencyTest {
     }
     start.countDown();
     for (Future<?> f : done) {
-      f.get();
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new AssertionError("a thread failed (seed " + seed + ")", e.getCause());
+      }
     }
     pool.shutdown();
     System.out.println("concurrency test (" + THREADS + " threads x " + OPS + " ops): " + new java.util.TreeMap<>(counts));

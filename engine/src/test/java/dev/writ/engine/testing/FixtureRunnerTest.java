@@ -39,14 +39,14 @@ class FixtureRunnerTest {
 
   @Test
   void durationsCompareByValue() throws IOException {
-    TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("ttl: 2h                      # every",
+    TestRun run = run(edited("/spec/prod_test.yaml", "ttl: 2h                      # every",
         "ttl: 120m # every"), null);
     assertTrue(run.ok(), ConsoleReport.render(run, null));
   }
 
   @Test
   void aFailingCaseSaysWhatDifferedAndExplains() throws IOException {
-    TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("ttl: 2h                      # every",
+    TestRun run = run(edited("/spec/prod_test.yaml", "ttl: 2h                      # every",
         "ttl: 1h # every"), null);
     assertEquals(1, run.failed());
     String report = ConsoleReport.render(run, "writ test --filter \"<name>\"");
@@ -65,7 +65,7 @@ class FixtureRunnerTest {
 
   @Test
   void anUnreadableSuiteFailsWithFileLineAndProblem() throws IOException {
-    TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("- advance: 10m", "- hurry: 10m"), null);
+    TestRun run = run(edited("/spec/prod_test.yaml", "- advance: 10m", "- hurry: 10m"), null);
     assertEquals(1, run.errors());
     String error = run.suites().get(0).error().orElseThrow();
     assertTrue(error.matches("(?s).*prod_test\\.yaml:\\d+: scenarios\\[0\\]\\.steps\\[\\d+\\]: unknown step kind.*"), error);
@@ -73,7 +73,7 @@ class FixtureRunnerTest {
 
   @Test
   void aBadDurationInASuiteNamesTheLine() throws IOException {
-    TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("advance: 10m", "advance: 10 minutes"), null);
+    TestRun run = run(edited("/spec/prod_test.yaml", "advance: 10m", "advance: 10 minutes"), null);
     assertEquals(1, run.errors());
     String failure = run.suites().get(0).cases().get(1).failures().get(0);
     assertTrue(failure.contains("prod_test.yaml:") && failure.contains("invalid duration `10 minutes`"), failure);
@@ -91,5 +91,12 @@ class FixtureRunnerTest {
     assertEquals(1, files.size());
     String xml = Files.readString(files.get(0));
     assertTrue(xml.contains("<testsuite name=\"policy.prod_test\" tests=\"2\" failures=\"0\" errors=\"0\""), xml);
+  }
+
+  /** The suite with one edit; fails when the text to replace is not there, so no test passes on an unedited suite. */
+  private static String edited(String resource, String from, String to) throws IOException {
+    String text = TestPolicies.resource(resource);
+    assertTrue(text.contains(from), resource + " no longer contains `" + from + "`: the edit would be a no-op");
+    return text.replace(from, to);
   }
 }

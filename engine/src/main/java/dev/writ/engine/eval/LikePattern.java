@@ -7,12 +7,12 @@ import java.util.List;
  * A {@code like} pattern: {@code *} matches any run of characters; in the stored glob form
  * {@code \*} is a literal star and {@code \\} a literal backslash. Matches the whole string.
  */
-public final class Glob {
+public final class LikePattern {
   private final List<String> segments; // literal parts between stars
   private final boolean leadingStar;
   private final boolean trailingStar;
 
-  public Glob(String glob) {
+  public LikePattern(String glob) {
     List<String> parts = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean lead = false;
@@ -63,6 +63,6 @@ public final class Glob {
 
   @Override
   public String toString() {
-    return "Glob" + segments + (leadingStar ? "*" : "") + (trailingStar ? "*" : "");
+    return "LikePattern" + segments + (leadingStar ? "*" : "") + (trailingStar ? "*" : "");
   }
 }

@@ -2,11 +2,15 @@ package dev.writ.engine.testing;
 
 import java.util.regex.Pattern;
 
-/** {@code --filter} and {@code -Dpolicy.test} patterns: {@code *} any run, {@code ?} one character, case-insensitive. */
-public final class Glob {
+/**
+ * Which cases {@code --filter} and {@code -Dpolicy.test} select: {@code *} any run, {@code ?} one
+ * character, case-insensitive. Not the policy language's {@code like} pattern
+ * ({@code engine.eval.LikePattern}: only {@code *}, with escapes, case-sensitive, as in Cedar).
+ */
+public final class NameFilter {
   private final Pattern pattern;
 
-  public Glob(String glob) {
+  public NameFilter(String glob) {
     StringBuilder re = new StringBuilder();
     for (char c : glob.toCharArray()) {
       switch (c) {
