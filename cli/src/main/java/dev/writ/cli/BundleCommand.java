@@ -5,9 +5,8 @@ import static dev.writ.language.diag.DiagnosticRenderer.plural;
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
-import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.digest.Sha256;
-import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ final class BundleCommand implements Callable<Integer> {
     } catch (BundleException e) {
       throw new UserError(e.getMessage());
     }
-    Frontend.Result result = Frontend.checkDirectory(dir);
+    CompiledPolicies result = CompiledPolicies.fromDirectory(dir);
     err.print(DiagnosticRenderer.render(result.diagnostics()));
     if (!result.ok()) {
       boolean unreadable = result.diagnostics().items().stream()
@@ -63,13 +62,13 @@ final class BundleCommand implements Callable<Integer> {
     String rev = revision != null ? revision : "unversioned";
     byte[] bytes;
     try {
-      bytes = new BundleWriter(rev, signing).write(PlanCompiler.lower(result.bundle().get()), result.sources(), dir);
+      bytes = new BundleWriter(rev, signing).write(result.plan().get(), result.sources(), dir);
       BundleWriter.writeFile(bytes, output);
     } catch (BundleException e) {
       throw new UserError(e.getMessage());
     }
     String digest = Sha256.hex(bytes);
-    out.println("wrote " + output + ": " + plural(result.bundle().get().rules().size(), "rule") + ", "
+    out.println("wrote " + output + ": " + plural(result.plan().get().rules().size(), "rule") + ", "
         + bytes.length + " bytes, revision " + rev + (signing.isPresent() ? ", signed" : ", unsigned")
         + ", sha256 " + digest);
     return Writ.EXIT_OK;

@@ -1,8 +1,7 @@
 package dev.writ.cli;
 
-import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.eval.EvaluationPlan;
-import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,12 +12,12 @@ final class Policies {
 
   /** Parses, checks and compiles a policy directory; prints diagnostics; refuses a bundle with errors. */
   static EvaluationPlan compile(Path dir, PrintWriter err) {
-    Frontend.Result result = Frontend.checkDirectory(dir);
+    CompiledPolicies result = CompiledPolicies.fromDirectory(dir);
     if (!result.ok()) {
       err.print(DiagnosticRenderer.render(result.diagnostics()));
       throw new UserError("the policies in " + dir + " have errors (" + result.diagnostics().errorCount()
           + "); run `writ check " + dir + "`");
     }
-    return PlanCompiler.compile(result.bundle().get());
+    return result.evaluationPlan();
   }
 }

@@ -5,10 +5,9 @@ import static dev.writ.language.diag.DiagnosticRenderer.plural;
 import dev.writ.engine.bundle.BundleException;
 import dev.writ.engine.bundle.BundleKeys;
 import dev.writ.engine.bundle.BundleWriter;
-import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.digest.Sha256;
 import dev.writ.engine.tooling.PolicyProject;
-import dev.writ.language.Frontend;
 import dev.writ.language.diag.Diagnostics;
 import java.io.File;
 import java.nio.file.Path;
@@ -141,9 +140,9 @@ public class BundleMojo extends AbstractPolicyMojo {
     Optional<PrivateKey> key = signingKey();
     Optional<Instant> created = reproducibleTime(outputTimestamp);
 
-    Frontend.Result result = new PolicyProject(policies, null).validate();
+    CompiledPolicies result = new PolicyProject(policies, null).compile();
     Diagnostics diagnostics = result.diagnostics();
-    if (diagnostics.hasErrors() || result.bundle().isEmpty()) {
+    if (diagnostics.hasErrors() || result.plan().isEmpty()) {
       MavenDiagnosticLog.printErrors(getLog(), diagnostics);
       throw new MojoFailureException("Cannot bundle the policies in " + policies + ": "
           + plural(diagnostics.errorCount(), "error") + MavenDiagnosticLog.errorHeadlines(diagnostics, 10)
@@ -165,13 +164,13 @@ public class BundleMojo extends AbstractPolicyMojo {
       if (created.isPresent()) {
         writer = writer.createdAt(created.get());
       }
-      bytes = writer.write(PlanCompiler.lower(result.bundle().get()), result.sources(), policies);
+      bytes = writer.write(result.plan().get(), result.sources(), policies);
       BundleWriter.writeFile(bytes, file);
     } catch (BundleException e) {
       throw new MojoExecutionException(e.getMessage(), e);
     }
 
-    int rules = result.bundle().get().rules().size();
+    int rules = result.plan().get().rules().size();
     getLog().info("Wrote policy bundle " + file);
     getLog().info("  " + plural(rules, "rule") + " from " + plural(result.sources().size(), "file")
         + ", revision " + revision + ", " + plural(bytes.length, "byte") + ", "

@@ -1,5 +1,6 @@
 package dev.writ.engine.compile;
 
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.plan.PlanData;
 import dev.writ.language.Frontend;
 import dev.writ.language.diag.Diagnostics;
@@ -10,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Policies checked and lowered to plan data, with the checker's diagnostics and the sources they
- * came from. What runs policies from source (the service's policy directory) goes through here,
- * so that it depends on the compiler, never on the parser or the checker themselves.
+ * came from: the one way a policy directory is compiled, by the service's policy directory,
+ * {@code writ bundle}/{@code eval}, {@code mvn policy:bundle} and the fixture runner alike. What
+ * runs policies from source depends on the compiler here, never on the parser or the checker.
  *
  * @param plan empty when the policies have errors
  */
@@ -28,5 +30,10 @@ public record CompiledPolicies(Optional<PlanData> plan, Diagnostics diagnostics,
 
   public boolean ok() {
     return plan.isPresent();
+  }
+
+  /** The plan built for evaluation; only when {@link #ok()}. */
+  public EvaluationPlan evaluationPlan() {
+    return EvaluationPlan.of(plan.orElseThrow(() -> new IllegalStateException("the policies have errors")));
   }
 }

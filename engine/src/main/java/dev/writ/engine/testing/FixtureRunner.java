@@ -3,7 +3,7 @@ package dev.writ.engine.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.writ.engine.audit.AuditRecord;
-import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.RuleTrace;
 import dev.writ.engine.entity.Entity;
@@ -29,7 +29,6 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
-import dev.writ.language.Frontend;
 import dev.writ.language.diag.DiagnosticRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,11 +168,11 @@ public final class FixtureRunner {
     Path key = dir.toAbsolutePath().normalize();
     Path shown = relativeToWorkingDirectory(key);
     return plans.computeIfAbsent(key, d -> {
-      Frontend.Result result = Frontend.checkDirectory(shown);
+      CompiledPolicies result = CompiledPolicies.fromDirectory(shown);
       if (!result.ok()) {
         return "the policies in " + d + " do not compile:\n" + DiagnosticRenderer.render(result.diagnostics());
       }
-      EvaluationPlan plan = PlanCompiler.compile(result.bundle().get());
+      EvaluationPlan plan = result.evaluationPlan();
       for (int i = 0; i < plan.ruleCount(); i++) {
         CompiledRule r = plan.rule(i);
         coverage.putIfAbsent(r.name, new RuleCoverage(r.name, r.forbid, r.data.at(), false, false));

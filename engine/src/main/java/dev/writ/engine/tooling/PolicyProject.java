@@ -1,5 +1,6 @@
 package dev.writ.engine.tooling;
 
+import dev.writ.engine.compile.CompiledPolicies;
 import dev.writ.engine.testing.FixtureRunner;
 import dev.writ.engine.testing.JUnitXmlReport;
 import dev.writ.engine.testing.TestRun;
@@ -23,6 +24,11 @@ public record PolicyProject(Path policies, Path tests) {
   /** Parses, checks and lints every policy. */
   public Frontend.Result validate() {
     return Frontend.checkDirectory(policies);
+  }
+
+  /** Checks and compiles the policies (what a bundle is written from). */
+  public CompiledPolicies compile() {
+    return CompiledPolicies.fromDirectory(policies);
   }
 
   /** Runs every suite (filtered by a glob on suite and case names) and writes JUnit XML reports. */
