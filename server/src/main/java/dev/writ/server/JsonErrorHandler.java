@@ -1,6 +1,5 @@
 package dev.writ.server;
 
-import dev.writ.engine.json.DataDocument;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +42,6 @@ final class JsonErrorHandler extends ErrorHandler {
 
   private static String json(int code, String message) {
     String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-    return DataDocument.JSON.createObjectNode().put("error", text).put("at", "request").toString();
+    return JsonErrors.body(text, "request").toString();
   }
 }
