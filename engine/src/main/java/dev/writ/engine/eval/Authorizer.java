@@ -57,6 +57,7 @@ public final class Authorizer implements Decider {
     final List<CompiledRule> satisfied = new ArrayList<>();
     final List<CompiledRule> forbids = new ArrayList<>();
     final List<PendingApproval> pending = new ArrayList<>();
+    String refusal; // why the first grant that applied refused this delegation; null if none did
     Long ttl; // null: unbounded
   }
 
@@ -148,7 +149,9 @@ public final class Authorizer implements Decider {
               reasons.add("`" + action + "` is forbidden by `" + f.name + "`" + (why == null ? "" : ": " + why));
             }
           } else {
-            reasons.add("no grant applies to `" + action + "` on `" + request.resource() + "`");
+            reasons.add("no grant applies to `" + action + "` on `" + request.resource() + "`"
+                + delegationDenial(result, s, request, resourceAncestors, candidates));
+            s.principal(request.principal(), request.delegation());
           }
         }
       }
@@ -210,6 +213,10 @@ public final class Authorizer implements Decider {
       s.principal(request.principal(), chain);
       if (refused != null) {
         collector.trace(rule, action, request.principal(), RuleTrace.Result.DELEGATION_REFUSED, refused);
+        if (result.refusal == null) {
+          result.refusal = "`" + rule.name + "` " + admitsSponsor(rule, s, request) + "not this delegation: " + refused;
+          s.principal(request.principal(), chain);
+        }
         continue;
       }
       List<PendingApproval> missing = missingApprovals(rule, s, request, collector);
@@ -236,6 +243,43 @@ public final class Authorizer implements Decider {
     return result;
   }
 
+  /**
+   * For a delegated request that no grant admits, which rule would have served the sponsor and
+   * why not this delegate ({@code ""} for a direct request, or when no rule applies to the
+   * sponsor either): a denial that only said "no grant applies" would hide that the sponsor's
+   * rule exists and stops at the delegate's kind or the chain's depth. Runs on denials only.
+   * Leaves {@code s} on the sponsor.
+   */
+  private String delegationDenial(ActionResult result, EvalState s, AccessRequest request,
+                                  Set<EntityUid> resourceAncestors, RuleIndex.Candidates candidates) {
+    List<EntityUid> chain = request.delegation();
+    if (chain.isEmpty()) {
+      return "";
+    }
+    if (result.refusal != null) {
+      return ": " + result.refusal;
+    }
+    EntityUid sponsor = chain.get(0);
+    s.principal(sponsor, List.of());
+    plan.grantIndex().candidates(s.actionName(), s, resourceAncestors, candidates);
+    Collector quiet = new Collector(false);
+    for (int c = 0; c < candidates.size(); c++) {
+      CompiledRule rule = plan.rule(candidates.get(c));
+      if (applies(rule, s, quiet, false)) {
+        return ": `" + rule.name + "` admits the sponsor `" + sponsor + "` but its scope or conditions do not admit `"
+            + request.principal() + "`";
+      }
+    }
+    return "";
+  }
+
+  /** {@code "admits the sponsor `X` but "} when the rule applies to the chain's root, else {@code ""}. */
+  private static String admitsSponsor(CompiledRule rule, EvalState s, AccessRequest request) {
+    EntityUid sponsor = request.delegation().get(0);
+    s.principal(sponsor, List.of());
+    return applies(rule, s, new Collector(false), false) ? "admits the sponsor `" + sponsor + "` but " : "";
+  }
+
   /** Scope and conditions; an error makes a forbid apply (fail closed) and a grant not apply. */
   private static boolean applies(CompiledRule rule, EvalState s, Collector collector, boolean forbid) {
     String action = s.principalUid() == null ? "" : stateAction(s);
@@ -247,7 +291,7 @@ public final class Authorizer implements Decider {
       int failing = rule.firstFailing(s);
       if (failing >= 0) {
         collector.trace(rule, action, s.principalUid(), RuleTrace.Result.NOT_APPLICABLE,
-            "`" + rule.data.conditions().get(failing).text() + "` does not hold (" + rule.data.conditions().get(failing).at() + ")");
+            notHolding(rule, rule.data.conditions().get(failing)));
         return false;
       }
       collector.trace(rule, action, s.principalUid(), RuleTrace.Result.APPLIES, "scope and conditions hold");
@@ -258,6 +302,20 @@ public final class Authorizer implements Decider {
           + (forbid ? "; a forbid that errors applies" : "; a grant that errors does not apply"));
       return forbid;
     }
+  }
+
+  /**
+   * Why a condition ruled its rule out: a {@code when} that did not hold, or an {@code unless}
+   * whose expression held (saying "`unless X` does not hold" would leave the reader to work out
+   * that X was true).
+   */
+  private static String notHolding(CompiledRule rule, PlanRule.Condition c) {
+    if (c.unless() && c.text().startsWith("unless ")) {
+      String expr = c.text().substring("unless ".length());
+      return "`" + expr + "` holds, so `" + c.text() + "` rules this " + (rule.forbid ? "forbid" : "grant") + " out ("
+          + c.at() + ")";
+    }
+    return "`" + c.text() + "` does not hold (" + c.at() + ")";
   }
 
   private static String stateAction(EvalState s) {
@@ -526,7 +584,7 @@ public final class Authorizer implements Decider {
    * For an action fact (LANGUAGE.md §8, step 4): the forbids that apply now to the request's
    * single action, for its principal or any member of its chain. A forbid that errors applies.
    */
-  public List<String> forbidding(AccessRequest request, EntityStore entities, Instant time) {
+  public List<CompiledRule> forbidding(AccessRequest request, EntityStore entities, Instant time) {
     EntityStore store = entities.overlay(request.entities());
     String intentName = request.intent().map(AccessRequest.IntentRef::name).orElse(null);
     Map<String, Value> params = Map.of();
@@ -558,7 +616,7 @@ public final class Authorizer implements Decider {
         }
       }
     }
-    return result.forbids.stream().map(r -> r.name).sorted().toList();
+    return result.forbids.stream().sorted(java.util.Comparator.comparing((CompiledRule r) -> r.name)).toList();
   }
 
   /**

@@ -640,7 +640,8 @@ class GrantRuntimeTest {
       ActionAnswer held = act(g, "db:select", METRICS);
       assertEquals(ActionAnswer.DENY, held.answer());
       assertFalse(held.drift());
-      assertTrue(held.reasons().get(0).contains("gov.legal_hold"), held.reasons()::toString);
+      assertEquals(List.of("forbidden now by `gov.legal_hold`: Nothing touches a database under legal hold"),
+          held.reasons(), "the forbid's reason, as a decision gives it");
       assertEquals(GrantState.Kind.ACTIVE, state(g), "a forbid refuses the action, the grant stays");
       assertEquals("rev-2", events("action", g).get(1).json().path("revision").asText());
       rt.swap(Gov.context());
