@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Decides access requests over an {@link EvaluationPlan} (LANGUAGE.md §7): intent check, forbids
+ * Decides access requests over an {@link EvaluationPlan} (docs/language.md §7): intent check, forbids
  * over the principal and its delegation chain, grants with delegation limits and approvals, the
  * issued duration. Rules come from the plan's index, so the work done depends on the rules that
  * could apply, not on the size of the bundle. Thread-safe; one instance per plan.
@@ -389,7 +389,7 @@ public final class Authorizer implements Decider {
   private static final Comparator<PlanRule.ObligationDef> OBLIGATION_ORDER = Comparator
       .comparing(PlanRule.ObligationDef::name).thenComparing(o -> o.value() == null ? "" : o.value());
 
-  /** Combines the per-action results (LANGUAGE.md §7.2). Kept free of streams: it runs on every decision. */
+  /** Combines the per-action results (docs/language.md §7). Kept free of streams: it runs on every decision. */
   private Decision assemble(ActionResult[] results, int count, Map<String, Outcome> outcomes, List<String> reasons,
                             Collector collector, CompiledIntent intent, AccessRequest request, DecideOptions options) {
     Outcome overall = Outcome.PERMIT;
@@ -506,7 +506,7 @@ public final class Authorizer implements Decider {
     return b == null ? a : Math.min(a, b);
   }
 
-  /** Entities must be known and actions concrete (LANGUAGE.md §7). */
+  /** Entities must be known and actions concrete (docs/language.md §7). */
   /** Chain members and approvers must be known, and actions concrete (principal and resource: in decide). */
   private void validate(AccessRequest request, EntityStore store) {
     for (int i = 0; i < request.delegation().size(); i++) {
@@ -546,7 +546,7 @@ public final class Authorizer implements Decider {
   }
 
   /**
-   * For an action fact (LANGUAGE.md §8, step 2): why the request's single action on its resource
+   * For an action fact (docs/decisions.md, "Action answers": the intent check): why the request's single action on its resource
    * is outside its intent's envelope, or empty when it is inside (or the request has no intent).
    * An intent that is no longer declared, or parameters that no longer fit it, count as outside.
    */
@@ -581,7 +581,7 @@ public final class Authorizer implements Decider {
   }
 
   /**
-   * For an action fact (LANGUAGE.md §8, step 4): the forbids that apply now to the request's
+   * For an action fact (docs/decisions.md, "Action answers": the forbid check): the forbids that apply now to the request's
    * single action, for its principal or any member of its chain. A forbid that errors applies.
    */
   public List<CompiledRule> forbidding(AccessRequest request, EntityStore entities, Instant time) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
- * Access as time-bound, task-bound grants whose use is checked on every action (LANGUAGE.md §8):
+ * Access as time-bound, task-bound grants whose use is checked on every action (docs/language.md §8):
  * requests become grants or pending requests, approvals issue them, delegation attenuates them,
  * action facts are checked (drift, scope, forbids), revocation cascades, offboarding ends a
  * principal's grants, expiry follows the injected clock. Every step is an audit event, committed
@@ -246,7 +246,7 @@ public final class GrantRuntime {
 
   // ---- action facts ------------------------------------------------------------------
 
-  /** Checks an action fact in the order of LANGUAGE.md §8 and records it. */
+  /** Checks an action fact in the order of docs/decisions.md ("Action answers") and records it. */
   public ActionAnswer act(ActionFact fact) {
     return act(fact, null);
   }

@@ -48,7 +48,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Runs fixture suites (FIXTURES.md): stateless cases against the plan, stateful scenarios
+ * Runs fixture suites (docs/suites.md): stateless cases against the plan, stateful scenarios
  * against a {@link GrantRuntime} with an in-memory store and a clock that only moves when told.
  * Shared by {@code mvn policy:test}, {@code writ test} and the project's own tests. Collects
  * rule coverage from the explanations of every decision made.

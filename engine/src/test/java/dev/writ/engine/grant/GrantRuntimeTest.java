@@ -40,7 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The step kinds of FIXTURES.md scenarios against the runtime, one rule of LANGUAGE.md §8 at a time. */
+/** The step kinds of docs/suites.md scenarios against the runtime, one rule of docs/language.md §8 at a time. */
 class GrantRuntimeTest {
   MutableClock clock;
   GrantRuntime rt;

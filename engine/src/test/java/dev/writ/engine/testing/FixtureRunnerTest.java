@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example suite of FIXTURES.md, run as written, and what a failure or a bad suite reports. */
+/** The specification's example suite (src/test/resources/spec), run as written, and what a failure or a bad suite reports. */
 class FixtureRunnerTest {
   @TempDir
   Path dir;

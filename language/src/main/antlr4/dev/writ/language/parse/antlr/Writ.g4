@@ -1,5 +1,5 @@
 /*
- * Grammar of Writ's .policy language (LANGUAGE.md). The parse tree is only an intermediate:
+ * Grammar of Writ's .policy language (docs/language.md). The parse tree is only an intermediate:
  * AstBuilder turns it into the immutable syntax tree in dev.writ.language.ast.
  *
  * Newlines carry no meaning: a clause ends where the next clause keyword begins. This works
