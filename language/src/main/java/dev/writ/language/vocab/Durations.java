@@ -99,7 +99,8 @@ public final class Durations {
     try {
       while (m.find()) {
         String word = m.group(2).toLowerCase(java.util.Locale.ROOT);
-        Character unit = word.length() == 1 && UNITS.indexOf(word.charAt(0)) >= 0 ? word.charAt(0) : WORDS.get(word);
+        Character unit = word.length() == 1 && UNITS.indexOf(word.charAt(0)) >= 0 ? Character.valueOf(word.charAt(0))
+            : WORDS.get(word);
         if (unit == null) {
           return java.util.Optional.empty();
         }
