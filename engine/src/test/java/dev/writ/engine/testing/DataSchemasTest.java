@@ -100,6 +100,16 @@ class DataSchemasTest {
   }
 
   @Test
+  void theSchemasAreDraft202012Schemas() {
+    Schema meta = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+    for (String name : List.of("suite.schema.json", "entities.schema.json", "request.schema.json")) {
+      assertEquals(List.of(), problems(meta, read(SCHEMAS.resolve(name)), true), name);
+    }
+    // And the meta-schema is no pushover: a schema with a mistyped keyword value is refused.
+    assertFalse(problems(meta, "{\"type\": \"strin\"}", true).isEmpty());
+  }
+
+  @Test
   void everySuiteOfTheRepositoryValidates() throws IOException {
     List<Path> suites = files(SuiteReader::isSuite);
     assertTrue(suites.size() >= 20, "found the repository's suites: " + suites);
