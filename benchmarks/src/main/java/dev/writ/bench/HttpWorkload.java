@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Writes what {@code benchmarks/http/serve-wrk.sh} needs to load-test {@code writ serve}: the
- * REALISTIC workload of N rules as a bundle file, its entities as JSON (FIXTURES.md shape), and
+ * REALISTIC workload of N rules as a bundle file, its entities as JSON (the shape of docs/data.md), and
  * the request stream as a Lua table of JSON bodies for {@code wrk} to cycle through.
  *
  * <pre>java -cp benchmarks.jar dev.writ.bench.HttpWorkload N OUT_DIR</pre>

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code writ serve}: the enforcement service (INTERFACES.md, "HTTP enforcement service"). Runs
+ * {@code writ serve}: the enforcement service (docs/server.md). Runs
  * until stopped; SIGTERM (or Ctrl-C) stops it gracefully: no new connections, requests in flight
  * finish, the audit trail is closed.
  */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code writ} command. Subcommands are thin: they parse options and call the engine.
- * Exit codes (INTERFACES.md): 0 success, 1 failures found, 2 usage or unreadable input. No
+ * Exit codes (README, "A tour"): 0 success, 1 failures found, 2 usage or unreadable input. No
  * user mistake ever prints a stack trace; {@code --debug} shows one for bug reports.
  */
 @Command(name = "writ", mixinStandardHelpOptions = true, versionProvider = Writ.Version.class,

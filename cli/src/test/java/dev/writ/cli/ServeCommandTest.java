@@ -134,6 +134,8 @@ class ServeCommandTest {
       Matcher m = Pattern.compile("on (http://\\S+) ").matcher(line == null ? "" : line);
       assertTrue(m.find(), "first line: " + line + "; stderr: " + Files.readString(dir.resolve("stderr.txt")));
       URI base = URI.create(m.group(1));
+      // The form the README shows.
+      assertEquals("writ: serving revision 7.1.0 on " + base + " (data in " + data + ")", line);
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The policy snippets of LANGUAGE.md (copied verbatim into {@code src/test/resources/spec/bundle})
+ * The policy snippets of the language specification Writ was built from (copied verbatim into {@code src/test/resources/spec/bundle})
  * form one valid strict-mode bundle, and small examples of what the spec states about syntax.
  */
 class SpecSnippetsTest {

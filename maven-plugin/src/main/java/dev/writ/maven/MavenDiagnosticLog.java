@@ -9,7 +9,7 @@ import org.apache.maven.plugin.logging.Log;
 
 /**
  * Diagnostics as Maven log lines: an error's lines through {@link Log#error}, a warning's through
- * {@link Log#warn}, each line of the rendered form (LANGUAGE.md section 10) on a log line of its
+ * {@link Log#warn}, each line of the rendered form (docs/diagnostics.md, "Output format") on a log line of its
  * own. Every line of one diagnostic gets the same level, so the {@code [ERROR] } prefix is the
  * same width on the source line and on the caret line and the caret stays under the span.
  *

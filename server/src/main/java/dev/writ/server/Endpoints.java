@@ -308,7 +308,7 @@ public final class Endpoints {
 
   // ---- action facts ------------------------------------------------------------------
 
-  /** {@code {grant, action, resource, time?}}: {@code allow}, {@code deny} or {@code revoke} (LANGUAGE.md §8). */
+  /** {@code {grant, action, resource, time?}}: {@code allow}, {@code deny} or {@code revoke} (docs/language.md §8). */
   Reply act(Call call) {
     ActivePolicy p = service.active();
     DataNode body = call.body();

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records the expiry of grants while the service runs: every interval, each active grant whose
- * time is up gets its {@code expired} audit event (once; LANGUAGE.md §8). Action checks and
+ * time is up gets its {@code expired} audit event (once; docs/language.md §8). Action checks and
  * delegations see expiry at once anyway; the sweep makes the trail say when.
  */
 final class ExpirySweeper implements AutoCloseable {

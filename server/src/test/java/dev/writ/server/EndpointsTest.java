@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every endpoint of INTERFACES.md, over real HTTP, on its happy paths. */
+/** Every endpoint of docs/server.md, over real HTTP, on its happy paths. */
 class EndpointsTest {
   @TempDir
   Path dir;

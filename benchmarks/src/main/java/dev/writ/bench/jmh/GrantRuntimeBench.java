@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The grant runtime (LANGUAGE.md §8) on the REALISTIC mix: {@code issue} decides a permitted
+ * The grant runtime (docs/language.md §8) on the REALISTIC mix: {@code issue} decides a permitted
  * request and records the grant (three audit events, one append); {@code act} checks an action
  * fact against an issued grant (expiry, envelope and drift, scope, forbids now) and records it.
  * With {@code store=durable} every operation is appended to the audit trail file and forced to

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The events of the audit trail (FIXTURES.md): what was requested, decided, approved, granted,
+ * The events of the audit trail (docs/suites.md, "audit"): what was requested, decided, approved, granted,
  * delegated, done, drifted, revoked and expired. Every event carries the same header, so the
  * trail explains any action: its grant, task, principal and chain, approvers, policies and the
  * bundle revision. The trail is also the log from which grants are rebuilt after a restart, so

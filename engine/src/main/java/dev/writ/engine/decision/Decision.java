@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A decision on an access request (FIXTURES.md "Decision").
+ * A decision on an access request (docs/decisions.md).
  *
  * @param ttlSeconds  the issued duration; empty when standing or when the decision is not permit
  * @param policies    grants satisfied for the permitted actions

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads entity data (FIXTURES.md "Entities") and, in strict mode, checks it against the schema:
+ * Reads entity data (docs/data.md, "Entities") and, in strict mode, checks it against the schema:
  * declared types and attributes, attribute types, allowed parent types. Errors name the file,
  * line, uid and problem.
  */

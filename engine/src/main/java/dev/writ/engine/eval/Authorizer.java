@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Decides access requests over an {@link EvaluationPlan} (LANGUAGE.md §7): intent check, forbids
+ * Decides access requests over an {@link EvaluationPlan} (docs/language.md §7): intent check, forbids
  * over the principal and its delegation chain, grants with delegation limits and approvals, the
  * issued duration. Rules come from the plan's index, so the work done depends on the rules that
  * could apply, not on the size of the bundle. Thread-safe; one instance per plan.
@@ -51,6 +51,7 @@ public final class Authorizer implements Decider {
     final List<CompiledRule> satisfied = new ArrayList<>();
     final List<CompiledRule> forbids = new ArrayList<>();
     final List<PendingApproval> pending = new ArrayList<>();
+    String refusal; // why the first grant that applied refused this delegation; null if none did
     Long ttl; // null: unbounded
   }
 
@@ -142,7 +143,9 @@ public final class Authorizer implements Decider {
               reasons.add("`" + action + "` is forbidden by `" + f.name + "`" + (why == null ? "" : ": " + why));
             }
           } else {
-            reasons.add("no grant applies to `" + action + "` on `" + request.resource() + "`");
+            reasons.add("no grant applies to `" + action + "` on `" + request.resource() + "`"
+                + delegationDenial(result, s, request, resourceAncestors, candidates));
+            s.principal(request.principal(), request.delegation());
           }
         }
       }
@@ -204,6 +207,10 @@ public final class Authorizer implements Decider {
       s.principal(request.principal(), chain);
       if (refused != null) {
         collector.trace(rule, action, request.principal(), RuleTrace.Result.DELEGATION_REFUSED, refused);
+        if (result.refusal == null) {
+          result.refusal = "`" + rule.name + "` " + admitsSponsor(rule, s, request) + "not this delegation: " + refused;
+          s.principal(request.principal(), chain);
+        }
         continue;
       }
       List<PendingApproval> missing = missingApprovals(rule, s, request, collector);
@@ -230,6 +237,43 @@ public final class Authorizer implements Decider {
     return result;
   }
 
+  /**
+   * For a delegated request that no grant admits, which rule would have served the sponsor and
+   * why not this delegate ({@code ""} for a direct request, or when no rule applies to the
+   * sponsor either): a denial that only said "no grant applies" would hide that the sponsor's
+   * rule exists and stops at the delegate's kind or the chain's depth. Runs on denials only.
+   * Leaves {@code s} on the sponsor.
+   */
+  private String delegationDenial(ActionResult result, EvalState s, AccessRequest request,
+                                  Set<EntityUid> resourceAncestors, RuleIndex.Candidates candidates) {
+    List<EntityUid> chain = request.delegation();
+    if (chain.isEmpty()) {
+      return "";
+    }
+    if (result.refusal != null) {
+      return ": " + result.refusal;
+    }
+    EntityUid sponsor = chain.get(0);
+    s.principal(sponsor, List.of());
+    plan.grantIndex().candidates(s.actionName(), s, resourceAncestors, candidates);
+    Collector quiet = new Collector(false);
+    for (int c = 0; c < candidates.size(); c++) {
+      CompiledRule rule = plan.rule(candidates.get(c));
+      if (applies(rule, s, quiet, false)) {
+        return ": `" + rule.name + "` admits the sponsor `" + sponsor + "` but its scope or conditions do not admit `"
+            + request.principal() + "`";
+      }
+    }
+    return "";
+  }
+
+  /** {@code "admits the sponsor `X` but "} when the rule applies to the chain's root, else {@code ""}. */
+  private static String admitsSponsor(CompiledRule rule, EvalState s, AccessRequest request) {
+    EntityUid sponsor = request.delegation().get(0);
+    s.principal(sponsor, List.of());
+    return applies(rule, s, new Collector(false), false) ? "admits the sponsor `" + sponsor + "` but " : "";
+  }
+
   /** Scope and conditions; an error makes a forbid apply (fail closed) and a grant not apply. */
   private static boolean applies(CompiledRule rule, EvalState s, Collector collector, boolean forbid) {
     String action = s.principalUid() == null ? "" : stateAction(s);
@@ -241,7 +285,7 @@ public final class Authorizer implements Decider {
       int failing = rule.firstFailing(s);
       if (failing >= 0) {
         collector.trace(rule, action, s.principalUid(), RuleTrace.Result.NOT_APPLICABLE,
-            "`" + rule.data.conditions().get(failing).text() + "` does not hold (" + rule.data.conditions().get(failing).at() + ")");
+            notHolding(rule, rule.data.conditions().get(failing)));
         return false;
       }
       collector.trace(rule, action, s.principalUid(), RuleTrace.Result.APPLIES, "scope and conditions hold");
@@ -252,6 +296,20 @@ public final class Authorizer implements Decider {
           + (forbid ? "; a forbid that errors applies" : "; a grant that errors does not apply"));
       return forbid;
     }
+  }
+
+  /**
+   * Why a condition ruled its rule out: a {@code when} that did not hold, or an {@code unless}
+   * whose expression held (saying "`unless X` does not hold" would leave the reader to work out
+   * that X was true).
+   */
+  private static String notHolding(CompiledRule rule, PlanRule.Condition c) {
+    if (c.unless() && c.text().startsWith("unless ")) {
+      String expr = c.text().substring("unless ".length());
+      return "`" + expr + "` holds, so `" + c.text() + "` rules this " + (rule.forbid ? "forbid" : "grant") + " out ("
+          + c.at() + ")";
+    }
+    return "`" + c.text() + "` does not hold (" + c.at() + ")";
   }
 
   private static String stateAction(EvalState s) {
@@ -325,7 +383,7 @@ public final class Authorizer implements Decider {
   private static final Comparator<PlanRule.ObligationDef> OBLIGATION_ORDER = Comparator
       .comparing(PlanRule.ObligationDef::name).thenComparing(o -> o.value() == null ? "" : o.value());
 
-  /** Combines the per-action results (LANGUAGE.md §7.2). Kept free of streams: it runs on every decision. */
+  /** Combines the per-action results (docs/language.md §7). Kept free of streams: it runs on every decision. */
   private Decision assemble(ActionResult[] results, int count, Map<String, Outcome> outcomes, List<String> reasons,
                             Collector collector, CompiledIntent intent, AccessRequest request, DecideOptions options) {
     Outcome overall = Outcome.PERMIT;
@@ -442,7 +500,7 @@ public final class Authorizer implements Decider {
     return b == null ? a : Math.min(a, b);
   }
 
-  /** Entities must be known and actions concrete (LANGUAGE.md §7). */
+  /** Entities must be known and actions concrete (docs/language.md §7). */
   /** Chain members and approvers must be known, and actions concrete (principal and resource: in decide). */
   private void validate(AccessRequest request, EntityStore store) {
     for (int i = 0; i < request.delegation().size(); i++) {
@@ -482,7 +540,7 @@ public final class Authorizer implements Decider {
   }
 
   /**
-   * For an action fact (LANGUAGE.md §8, step 2): why the request's single action on its resource
+   * For an action fact (docs/decisions.md, "Action answers": the intent check): why the request's single action on its resource
    * is outside its intent's envelope, or empty when it is inside (or the request has no intent).
    * An intent that is no longer declared, or parameters that no longer fit it, count as outside.
    */
@@ -517,10 +575,10 @@ public final class Authorizer implements Decider {
   }
 
   /**
-   * For an action fact (LANGUAGE.md §8, step 4): the forbids that apply now to the request's
+   * For an action fact (docs/decisions.md, "Action answers": the forbid check): the forbids that apply now to the request's
    * single action, for its principal or any member of its chain. A forbid that errors applies.
    */
-  public List<String> forbidding(AccessRequest request, EntityStore entities, Instant time) {
+  public List<CompiledRule> forbidding(AccessRequest request, EntityStore entities, Instant time) {
     EntityStore store = entities.overlay(request.entities());
     String intentName = request.intent().map(AccessRequest.IntentRef::name).orElse(null);
     Map<String, Value> params = Map.of();
@@ -552,7 +610,7 @@ public final class Authorizer implements Decider {
         }
       }
     }
-    return result.forbids.stream().map(r -> r.name).sorted().toList();
+    return result.forbids.stream().sorted(java.util.Comparator.comparing((CompiledRule r) -> r.name)).toList();
   }
 
   /**

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * How to decide: the time to use when the request gives none, whether to explain, and for a
- * delegated grant the delegator's remaining time (LANGUAGE.md §7.3, step 4).
+ * delegated grant the delegator's remaining time (docs/language.md §7, step 4).
  */
 public record DecideOptions(Instant defaultTime, boolean explain, Optional<Long> delegatorRemainingSeconds) {
   public static DecideOptions at(Instant now) {

@@ -5,7 +5,7 @@ import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.request.AccessRequest;
 
 /**
- * Decides access requests as LANGUAGE.md §7 says. Implemented by the plan evaluator (fast,
+ * Decides access requests as docs/language.md §7 says. Implemented by the plan evaluator (fast,
  * indexed) and, in tests, by a reference evaluator that walks the checked syntax tree.
  *
  * <p>Decision table (per action): any applicable forbid, for the principal or any member of the

@@ -3,7 +3,7 @@ package dev.writ.engine.grant;
 import java.util.List;
 
 /**
- * The answer to an action fact (LANGUAGE.md §8).
+ * The answer to an action fact (docs/language.md §8).
  *
  * @param answer  {@code allow}, {@code deny} or {@code revoke}
  * @param drift   whether the action was outside the grant's intent envelope

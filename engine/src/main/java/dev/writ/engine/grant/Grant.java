@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A grant, or a request waiting for approvals (same id, LANGUAGE.md §8). Immutable: every
+ * A grant, or a request waiting for approvals (same id, docs/language.md §8). Immutable: every
  * change of state is a new value, made by applying an audit event.
  *
  * @param chain       delegators from the root sponsor to the direct delegator

@@ -8,6 +8,7 @@ import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.eval.DecideOptions;
+import dev.writ.engine.plan.CompiledRule;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
- * Access as time-bound, task-bound grants whose use is checked on every action (LANGUAGE.md §8):
+ * Access as time-bound, task-bound grants whose use is checked on every action (docs/language.md §8):
  * requests become grants or pending requests, approvals issue them, delegation attenuates them,
  * action facts are checked (drift, scope, forbids), revocation cascades, offboarding ends a
  * principal's grants, expiry follows the injected clock. Every step is an audit event, committed
@@ -245,7 +246,7 @@ public final class GrantRuntime {
 
   // ---- action facts ------------------------------------------------------------------
 
-  /** Checks an action fact in the order of LANGUAGE.md §8 and records it. */
+  /** Checks an action fact in the order of docs/decisions.md ("Action answers") and records it. */
   public ActionAnswer act(ActionFact fact) {
     return act(fact, null);
   }
@@ -291,10 +292,11 @@ public final class GrantRuntime {
               ? "`" + g.id() + "` covers `" + g.resource() + "`, not `" + fact.resource() + "`"
               : "`" + g.id() + "` does not cover `" + fact.action() + "`"), List.of());
         } else {
-          List<String> forbids = p.authorizer().forbidding(asked, p.entities(), t);
+          List<CompiledRule> forbids = p.authorizer().forbidding(asked, p.entities(), t);
+          // The forbid's own `reason`, as a decision gives it: it is what the user wrote for this moment.
           answer = forbids.isEmpty() ? new ActionAnswer(ActionAnswer.ALLOW, false, List.of(), List.of())
-              : new ActionAnswer(ActionAnswer.DENY, false,
-                  forbids.stream().map(f -> "forbidden now by `" + f + "`").toList(), List.of());
+              : new ActionAnswer(ActionAnswer.DENY, false, forbids.stream().map(f -> "forbidden now by `" + f.name + "`"
+                  + (f.data.meta().reason() == null ? "" : ": " + f.data.meta().reason())).toList(), List.of());
         }
       }
       events.add(new AuditEvent.ActionChecked(h, fact.action(), fact.resource(), answer.answer(), answer.drift(),

@@ -146,7 +146,8 @@ public record DataNode(DataDocument doc, JsonNode node, String pointer) {
     try {
       return Durations.parse(text);
     } catch (Durations.InvalidDuration e) {
-      throw error(e.getMessage() + " (durations look like `30m`, `2h` or `1h30m`)");
+      // Most messages of Durations already show the form; the others get an example.
+      throw error(e.getMessage() + (e.getMessage().contains("`1h30m`") ? "" : " (durations look like `30m`, `2h` or `1h30m`)"));
     }
   }
 

@@ -10,7 +10,7 @@ import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.decision.RuleTrace;
 import dev.writ.language.vocab.Durations;
 
-/** The JSON form of a decision (FIXTURES.md "Decision"), shared by the CLI, the server and reports. */
+/** The JSON form of a decision (docs/decisions.md), shared by the CLI, the server and reports. */
 public final class DecisionJson {
   private DecisionJson() {}
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An access request (FIXTURES.md "Access request"): may this principal get these actions on
+ * An access request (docs/data.md, "Access requests"): may this principal get these actions on
  * this resource, for this task, for this long, through this delegation chain?
  *
  * @param delegation the chain from the root sponsor to the direct delegator (the principal is not in it)

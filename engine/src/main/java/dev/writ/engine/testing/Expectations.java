@@ -31,17 +31,25 @@ final class Expectations {
 
   /** Differences between an expected decision and the actual one; empty when they agree. */
   static List<String> decision(DataNode expect, Decision actual) {
-    expect.requireObject().onlyFields(DECISION_FIELDS);
+    // `expect: pending` is short for `expect: {decision: pending}`.
+    boolean shortForm = expect.node().isTextual();
+    if (!shortForm) {
+      expect.requireObject().onlyFields(DECISION_FIELDS);
+    }
     List<String> out = new ArrayList<>();
-    DataNode d = expect.field("decision");
+    DataNode d = shortForm ? expect : expect.field("decision");
     if (!d.isMissing()) {
       String want = d.scalarText();
       if (Outcome.parse(want) == null) {
-        throw d.error("`" + want + "` is not a decision; use permit, deny or pending");
+        throw d.error("`" + want + "` is not a decision; use permit, deny or pending"
+            + (shortForm ? ", or a mapping of a decision's fields" : ""));
       }
       if (!want.equals(actual.decision().json())) {
         out.add("decision: expected " + want + ", got " + actual.decision().json());
       }
+    }
+    if (shortForm) {
+      return out;
     }
     DataNode ttl = expect.field("ttl");
     if (!ttl.node().isMissingNode()) {

@@ -47,7 +47,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Runs fixture suites (FIXTURES.md): stateless cases against the plan, stateful scenarios
+ * Runs fixture suites (docs/suites.md): stateless cases against the plan, stateful scenarios
  * against a {@link GrantRuntime} with an in-memory store and a clock that only moves when told.
  * Shared by {@code mvn policy:test}, {@code writ test} and the project's own tests. Collects
  * rule coverage from the explanations of every decision made.
@@ -152,7 +152,8 @@ public final class FixtureRunner {
     List<Entity> all = new ArrayList<>();
     if (n.node().isTextual() || (n.node().isArray() && n.node().size() > 0 && n.node().get(0).isTextual())) {
       for (DataNode p : n.elementsOrOne()) {
-        Path f = suite.file().toAbsolutePath().getParent().resolve(p.string()).normalize();
+        // Shown as the suite's own path is: relative to where the tests run, when below it.
+        Path f = relativeToWorkingDirectory(suite.file().toAbsolutePath().getParent().resolve(p.string()).normalize());
         if (!Files.isRegularFile(f)) {
           throw p.error("entity file `" + p.string() + "` does not exist (looked for " + f + ")");
         }
@@ -235,7 +236,9 @@ public final class FixtureRunner {
               seconds(start));
         }
       } catch (DataException e) {
-        return error(s.name(), true, label + ": " + e.describe(), e.location(), start);
+        // The label names the step's file and line; say them again only for a problem elsewhere.
+        return error(s.name(), true, label + ": " + (where.equals(e.location()) ? e.getMessage() : e.describe()),
+            e.location(), start);
       } catch (BadRequestException | GrantException | EntityDataException e) {
         return error(s.name(), true, label + ": " + e.getMessage(), where, start);
       }
@@ -327,7 +330,12 @@ public final class FixtureRunner {
       }
       case OFFBOARD -> {
         Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
-        List<String> revoked = runtime.offboard(step.value().entity(), at);
+        EntityUid who = step.value().entity();
+        if (runtime.policy().entities().get(who) == null) {
+          // A typo here would otherwise offboard nobody and pass: refuse it as a request refuses one.
+          throw step.value().error("unknown entity `" + who + "`: the suite's entities do not have it");
+        }
+        List<String> revoked = runtime.offboard(who, at);
         return revokedOutcome(expect, revoked, names);
       }
       case ADVANCE -> {

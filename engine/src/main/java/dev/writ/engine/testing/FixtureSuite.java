@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A fixture suite as read from its file (FIXTURES.md). Requests and expectations stay as data
+ * A fixture suite as read from its file (docs/suites.md). Requests and expectations stay as data
  * nodes until run, because they are read against the schema of the policies under test; the
  * nodes keep their file and line for error messages.
  */

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Values of the language at run time. Equality is by value and never fails: values of
- * different types are simply unequal (LANGUAGE.md §7.1).
+ * different types are simply unequal (docs/language.md §6).
  */
 public sealed interface Value
     permits Value.Bool, Value.Int, Value.Str, Value.Dur, Value.Time, Value.SetV, Value.EntityV, Value.RecordV {

@@ -9,7 +9,7 @@ import dev.writ.engine.testing.SuiteResult;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
-/** The same runtime driven through a fixture suite: every step kind of FIXTURES.md, with audit assertions. */
+/** The same runtime driven through a fixture suite: every step kind of docs/suites.md, with audit assertions. */
 class GovernanceSuiteTest {
   @Test
   void theScenarioSuitePasses() {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every audit event kind, with the header that lets the trail explain any action: grant,
- * parent, task, principal, chain, approvers, policies and bundle revision (LANGUAGE.md §8).
+ * parent, task, principal, chain, approvers, policies and bundle revision (docs/language.md §8).
  */
 class GrantAuditEventsTest {
   @TempDir

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The step kinds of FIXTURES.md scenarios against the runtime, one rule of LANGUAGE.md §8 at a time. */
+/** The step kinds of docs/suites.md scenarios against the runtime, one rule of docs/language.md §8 at a time. */
 class GrantRuntimeTest {
   MutableClock clock;
   GrantRuntime rt;
@@ -640,7 +640,8 @@ class GrantRuntimeTest {
       ActionAnswer held = act(g, "db:select", METRICS);
       assertEquals(ActionAnswer.DENY, held.answer());
       assertFalse(held.drift());
-      assertTrue(held.reasons().get(0).contains("gov.legal_hold"), held.reasons()::toString);
+      assertEquals(List.of("forbidden now by `gov.legal_hold`: Nothing touches a database under legal hold"),
+          held.reasons(), "the forbid's reason, as a decision gives it");
       assertEquals(GrantState.Kind.ACTIVE, state(g), "a forbid refuses the action, the grant stays");
       assertEquals("rev-2", events("action", g).get(1).json().path("revision").asText());
       rt.swap(Gov.context());

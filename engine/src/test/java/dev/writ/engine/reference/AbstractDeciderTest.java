@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decision table of LANGUAGE.md §7, one small case per row, written against {@link Decider}
+ * The decision table of docs/language.md §7, one small case per row, written against {@link Decider}
  * so that the reference evaluator and the plan evaluator must both pass the same cases.
  */
 public abstract class AbstractDeciderTest {
@@ -439,7 +439,7 @@ public abstract class AbstractDeciderTest {
 
     @Test
     void everyUnmetRequirementIsListedEvenWhenTwoNameTheSameEntity() {
-      // FIXTURES.md: `pending` lists {policy, from, required, missing} per unmet approval requirement.
+      // docs/decisions.md: `pending` lists {policy, from, required, missing} per unmet approval requirement.
       String rules = "grant g { principal any ttl 1h approval Team::\"owners\" approval 3 of Team::\"owners\" }";
       Decision d = withApprovals(rules, "Employee::alice", "");
       EntityUid owners = new EntityUid("Team", "owners");

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What an expression of one rule evaluation can see (LANGUAGE.md §7.1): the principal taken as
+ * What an expression of one rule evaluation can see (docs/language.md §6): the principal taken as
  * the principal (the acting one, or a chain member), the resource, the action, the context, the
  * request's intent (parameters already coerced to their declared types), this principal's own
  * position in the delegation chain, and the request's duration and time.

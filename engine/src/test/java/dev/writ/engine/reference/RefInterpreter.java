@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A deliberately plain interpreter of the expression syntax tree (LANGUAGE.md §7.1): one
+ * A deliberately plain interpreter of the expression syntax tree (docs/language.md §6): one
  * method per form, no caching, no folding. Every failure is an {@link EvalError} naming the
  * expression that failed; the caller turns it into the decision's error entry.
  */

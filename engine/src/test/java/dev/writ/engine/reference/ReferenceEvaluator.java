@@ -38,7 +38,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The reference evaluator: a slow, literal reading of LANGUAGE.md §7 over the checked syntax
+ * The reference evaluator: a slow, literal reading of docs/language.md §7 over the checked syntax
  * tree. It has no index, no cache and no precomputation: every decision walks every rule's
  * clauses in source order. It exists to be compared with the plan evaluator, so it is written
  * to be easy to check against the spec, not to be fast.
@@ -216,7 +216,7 @@ public final class ReferenceEvaluator implements Decider {
       return new ActionResult(Outcome.PERMIT, satisfied);
     }
     if (someGrantLacksOnlyApprovals) {
-      // Gap: `pending` lists every unmet requirement (FIXTURES.md: "per unmet approval
+      // Gap: `pending` lists every unmet requirement (docs/decisions.md: "each unmet approval
       // requirement"), of the grants that made this action pending, for pending actions only.
       results.pending.addAll(unmetOfApplyingGrants);
       results.reasons.add("`" + action + "` needs approvals");

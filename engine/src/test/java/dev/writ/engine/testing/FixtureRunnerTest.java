@@ -9,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example suite of FIXTURES.md, run as written, and what a failure or a bad suite reports. */
+/** The specification's example suite (src/test/resources/spec), run as written, and what a failure or a bad suite reports. */
 class FixtureRunnerTest {
   @TempDir
   Path dir;
@@ -77,6 +78,84 @@ class FixtureRunnerTest {
     assertEquals(1, run.errors());
     String failure = run.suites().get(0).cases().get(1).failures().get(0);
     assertTrue(failure.contains("prod_test.yaml:") && failure.contains("invalid duration `10 minutes`"), failure);
+  }
+
+  @Test
+  void aBadAdvanceSaysWhereOnceAndShowsTheUnits() throws IOException {
+    TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("advance: 10m", "advance: 15min"), null);
+    CaseResult scenario = run.suites().get(0).cases().get(1);
+    assertEquals(CaseResult.Status.ERROR, scenario.status());
+    String where = scenario.location();
+    assertEquals(List.of("step 5 (advance, " + where + "): scenarios[0].steps[4].advance: invalid duration `15min`: "
+        + "unknown unit `min`; the units are d (days), h (hours), m (minutes) and s (seconds), as in `1h30m`"),
+        scenario.failures());
+  }
+
+  @Test
+  void offboardingAnUnknownEntityIsAnErrorNamingTheStep() throws IOException {
+    TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("offboard: Employee::alice",
+        "offboard: Employee::alicia"), null);
+    CaseResult scenario = run.suites().get(0).cases().get(1);
+    assertEquals(CaseResult.Status.ERROR, scenario.status());
+    assertEquals(List.of("step 9 (offboard, " + scenario.location() + "): scenarios[0].steps[8].offboard: "
+        + "unknown entity `Employee::alicia`: the suite's entities do not have it"), scenario.failures());
+  }
+
+  @Test
+  void aMalformedExpectFailsItsCaseOnly() throws IOException {
+    String suite = TestPolicies.resource("/spec/prod_test.yaml");
+    String bad = suite.replace("      decision: permit\n      ttl: 2h", "      decison: permit\n      ttl: 2h");
+    assertTrue(!bad.equals(suite));
+    TestRun run = run(bad, null);
+    assertEquals(0, run.suites().get(0).error().map(e -> 1).orElse(0), "the suite itself is readable");
+    CaseResult c = run.suites().get(0).cases().get(0);
+    assertEquals(CaseResult.Status.ERROR, c.status());
+    assertEquals(List.of(c.location() + ": cases[0].expect.decison: unknown field `decison`; did you mean `decision`?"),
+        c.failures());
+    assertEquals(CaseResult.Status.PASSED, run.suites().get(0).cases().get(1).status(), "the scenario still runs");
+  }
+
+  @Test
+  void theShortFormOfExpectIsTheDecision() throws IOException {
+    String suite = TestPolicies.resource("/spec/prod_test.yaml");
+    String pending = suite.replace("      approvals: [ { by: Employee::carol } ]\n", "").replace("    expect:\n"
+        + "      decision: permit\n"
+        + "      ttl: 2h                      # every field but decision is optional;\n"
+        + "      policies: [acme.prod.prod_db_incident_read]   # only the fields given are compared\n",
+        "    expect: pending\n");
+    assertTrue(pending.contains("expect: pending"), pending);
+    TestRun ok = run(pending, null);
+    assertTrue(ok.ok(), () -> ConsoleReport.render(ok, null));
+    TestRun wrong = run(pending.replace("expect: pending", "expect: permit"), null);
+    assertEquals(List.of("decision: expected permit, got pending"), wrong.suites().get(0).cases().get(0).failures());
+    TestRun typo = run(pending.replace("expect: pending", "expect: pendin"), null);
+    assertEquals(List.of(typo.suites().get(0).cases().get(0).location() + ": cases[0].expect: `pendin` is not a "
+        + "decision; use permit, deny or pending, or a mapping of a decision's fields"),
+        typo.suites().get(0).cases().get(0).failures());
+  }
+
+  @Test
+  void entityDataErrorsShowThePathAsTheSuitesIsShown() throws IOException {
+    // Under the working directory, so that paths are shown relative to it, as `writ test` run in a project shows them.
+    Files.createDirectories(Path.of("target"));
+    Path project = Files.createTempDirectory(Path.of("target"), "suite-paths");
+    Path tests = project.resolve("src/test/policy");
+    Files.createDirectories(project.resolve("src/main/policy"));
+    Files.createDirectories(tests);
+    Files.writeString(project.resolve("src/main/policy/prod.policy"), TestPolicies.resource("/spec/prod.policy"));
+    Files.writeString(tests.resolve("entities.yaml"), "- { uid: Employee::alice, attrs: { department: sre, "
+        + "mfa_enrolled: yes-please } }\n");
+    Files.writeString(tests.resolve("prod_test.yaml"), """
+        entities: entities.yaml
+        cases:
+          - name: any
+            request: { principal: Employee::alice, actions: ["db:select"], resource: Database::orders }
+            expect: deny
+        """);
+    TestRun run = new FixtureRunner(project.resolve("src/main/policy"), null, Clock.systemUTC()).run(tests);
+    assertEquals(Optional.of(tests.resolve("entities.yaml") + ":1: `Employee::alice`: [0].attrs.mfa_enrolled: "
+        + "expected a Bool, got string `yes-please`"), run.suites().get(0).error());
+    assertTrue(!tests.isAbsolute());
   }
 
   @Test

@@ -17,7 +17,7 @@ import dev.writ.language.source.SourceFile;
 import java.util.List;
 import java.util.Map;
 
-/** Writes generated cases in the fixture formats of FIXTURES.md, so that a failure can be read and replayed. */
+/** Writes generated cases in the fixture formats of docs/suites.md and docs/data.md, so that a failure can be read and replayed. */
 public final class FixtureWriter {
   private FixtureWriter() {}
 

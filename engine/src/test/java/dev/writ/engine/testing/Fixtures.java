@@ -46,13 +46,13 @@ public final class Fixtures {
     return out.stream().collect(Collectors.joining("\n")) + "\n";
   }
 
-  /** Entities as a YAML list (FIXTURES.md "Entities"), read against the bundle's schema. */
+  /** Entities as a YAML list (docs/data.md, "Entities"), read against the bundle's schema. */
   public static EntityStore entities(CheckedBundle bundle, String yaml) {
     DataNode root = DataNode.root(DataDocument.parse("entities.yaml", yaml, true));
     return MapEntityStore.of(new EntityReader(bundle.schema()).readList(root));
   }
 
-  /** A request in YAML (FIXTURES.md "Access request"). */
+  /** A request in YAML (docs/data.md, "Access requests"). */
   public static AccessRequest request(CheckedBundle bundle, String yaml) {
     DataNode root = DataNode.root(DataDocument.parse("request.yaml", yaml, true));
     return new RequestReader(bundle.schema()).request(root);

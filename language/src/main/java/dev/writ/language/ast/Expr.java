@@ -4,7 +4,7 @@ import dev.writ.language.source.Span;
 import java.util.List;
 
 /**
- * Expressions (LANGUAGE.md §7.1). {@code &&} and {@code ||} are n-ary so that a long chain is a
+ * Expressions (docs/language.md §6). {@code &&} and {@code ||} are n-ary so that a long chain is a
  * flat list, not a deep tree: later stages recurse over expressions and must not overflow.
  */
 public sealed interface Expr

@@ -14,7 +14,7 @@ public final class Printer {
 
   private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  // Precedence levels, loosest first (LANGUAGE.md §7.1).
+  // Precedence levels, loosest first (docs/language.md §6).
   private static final int OR = 1;
   private static final int AND = 2;
   private static final int NOT = 3;

@@ -44,7 +44,7 @@ public record RuleDecl(Effect effect, Name name, List<Clause> clauses, Span span
       return keyword;
     }
 
-    /** Only these may appear more than once in a rule (LANGUAGE.md §6). */
+    /** Only these may appear more than once in a rule (docs/language.md §5). */
     public boolean mayRepeat() {
       return this == WHEN || this == UNLESS || this == APPROVAL || this == OBLIGATION;
     }

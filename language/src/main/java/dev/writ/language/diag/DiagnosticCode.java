@@ -22,7 +22,7 @@ public enum DiagnosticCode {
   SYNTAX_UNTERMINATED_COMMENT("syntax.unterminated-comment", Severity.ERROR, "a block comment has no closing `*/`"),
   SYNTAX_INVALID_ESCAPE("syntax.invalid-escape", Severity.ERROR, "a string escape other than `\\\" \\\\ \\n \\t \\uXXXX`"),
   SYNTAX_INVALID_INTEGER("syntax.invalid-integer", Severity.ERROR, "an integer with a leading zero or outside 64 bits"),
-  SYNTAX_INVALID_DURATION("syntax.invalid-duration", Severity.ERROR, "a duration whose units repeat, are out of order or have leading zeros"),
+  SYNTAX_INVALID_DURATION("syntax.invalid-duration", Severity.ERROR, "a duration whose units repeat, are out of order, have leading zeros or are unknown"),
   SYNTAX_NON_ASSOCIATIVE("syntax.non-associative", Severity.ERROR, "comparisons, `in`, `like`, `matches` and `has` do not chain"),
 
   // names and declarations

@@ -4,7 +4,7 @@ import dev.writ.language.source.SourceFile;
 import dev.writ.language.source.Span;
 
 /**
- * Renders diagnostics as LANGUAGE.md §10 says:
+ * Renders diagnostics as docs/diagnostics.md, "Output format" says:
  *
  * <pre>
  * prod.policy:3:13: error name.unknown-type: unknown entity type `Employe`

@@ -310,6 +310,12 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
         && recognizer.getContext() instanceof WritParser.StringListContext
         && !(recognizer.getContext().getParent() instanceof WritParser.ControlsClauseContext)) {
       hint = "action names are strings: `\"" + wordAt(t) + "\"`";
+    } else if ((t.getType() == WritParser.IDENT || t.getType() == WritParser.INT || t.getType() == WritParser.DURATION)
+        && expected.contains("string") && previous(recognizer, t) == WritParser.COLONCOLON) {
+      // `Team::platform`: data files take ids bare, policies quote them.
+      String id = wordAt(t).replaceAll("[^A-Za-z0-9_.:@-].*$", "");
+      String type = t.getTokenIndex() < 2 ? "Type" : recognizer.getInputStream().get(t.getTokenIndex() - 2).getText();
+      hint = "entity ids in policies are quoted strings: `" + type + "::\"" + id + "\"`";
     } else if (t.getType() == WritParser.STRING && previous(recognizer, t) == WritParser.STRING) {
       hint = "is a `,` missing between the two strings?";
     } else if (recognizer.getContext() instanceof WritParser.EntityDeclContext && t.getType() == WritParser.IDENT

@@ -16,6 +16,14 @@ public final class Durations {
 
   private static final String UNITS = "dhms";
   private static final long[] SECONDS = {86_400, 3_600, 60, 1};
+  private static final String UNIT_LIST = "the units are d (days), h (hours), m (minutes) and s (seconds), as in `1h30m`";
+  /** Units spelt out, as other tools write them, for the "did you mean" hint only. */
+  private static final java.util.Map<String, Character> WORDS = java.util.Map.ofEntries(
+      java.util.Map.entry("day", 'd'), java.util.Map.entry("days", 'd'),
+      java.util.Map.entry("hr", 'h'), java.util.Map.entry("hrs", 'h'), java.util.Map.entry("hour", 'h'),
+      java.util.Map.entry("hours", 'h'), java.util.Map.entry("min", 'm'), java.util.Map.entry("mins", 'm'),
+      java.util.Map.entry("minute", 'm'), java.util.Map.entry("minutes", 'm'), java.util.Map.entry("sec", 's'),
+      java.util.Map.entry("secs", 's'), java.util.Map.entry("second", 's'), java.util.Map.entry("seconds", 's'));
 
   /** Seconds of a duration literal, or {@link InvalidDuration} saying what is wrong. */
   public static long parse(String text) {
@@ -38,6 +46,14 @@ public final class Durations {
             + "` has no unit (use d, h, m or s)");
       }
       String digits = text.substring(start, i);
+      int wordEnd = i;
+      while (wordEnd < text.length() && Character.isLetter(text.charAt(wordEnd))) {
+        wordEnd++;
+      }
+      if (wordEnd - i > 1) {
+        throw new InvalidDuration("invalid duration `" + text + "`: unknown unit `" + text.substring(i, wordEnd)
+            + "`; " + UNIT_LIST);
+      }
       char unitChar = text.charAt(i++);
       int unit = UNITS.indexOf(unitChar);
       if (unit < 0 && Character.isWhitespace(unitChar)) {
@@ -45,7 +61,7 @@ public final class Durations {
             + "(d, h, m, s), such as `1h30m`");
       }
       if (unit < 0) {
-        throw new InvalidDuration("invalid duration `" + text + "`: unknown unit `" + unitChar + "` (use d, h, m or s)");
+        throw new InvalidDuration("invalid duration `" + text + "`: unknown unit `" + unitChar + "`; " + UNIT_LIST);
       }
       if (digits.length() > 1 && digits.charAt(0) == '0') {
         throw new InvalidDuration("invalid duration `" + text + "`: `" + digits + "` has a leading zero");
@@ -69,19 +85,26 @@ public final class Durations {
   }
 
   /**
-   * The seconds a malformed literal such as {@code 30m1h}, {@code 1h1h} or {@code 01h} was
-   * probably meant to have (its parts added up), for a "did you mean" hint; empty when it is
-   * not made of digits-and-unit parts or is too large.
+   * The seconds a malformed literal such as {@code 30m1h}, {@code 1h1h}, {@code 01h} or
+   * {@code 15min} was probably meant to have (its parts added up, units spelt out read as their
+   * letter), for a "did you mean" hint; empty when it is not made of digits-and-unit parts or
+   * is too large.
    */
   public static java.util.Optional<Long> lenient(String text) {
-    if (text == null || !text.matches("([0-9]+[dhms])+")) {
+    if (text == null || !text.matches("([0-9]+[A-Za-z]+)+")) {
       return java.util.Optional.empty();
     }
     long total = 0;
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([dhms])").matcher(text);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([A-Za-z]+)").matcher(text);
     try {
       while (m.find()) {
-        total = Math.addExact(total, Math.multiplyExact(Long.parseLong(m.group(1)), SECONDS[UNITS.indexOf(m.group(2))]));
+        String word = m.group(2).toLowerCase(java.util.Locale.ROOT);
+        Character unit = word.length() == 1 && UNITS.indexOf(word.charAt(0)) >= 0 ? Character.valueOf(word.charAt(0))
+            : WORDS.get(word);
+        if (unit == null) {
+          return java.util.Optional.empty();
+        }
+        total = Math.addExact(total, Math.multiplyExact(Long.parseLong(m.group(1)), SECONDS[UNITS.indexOf(unit)]));
       }
     } catch (ArithmeticException | NumberFormatException e) {
       return java.util.Optional.empty();

@@ -41,7 +41,7 @@ import org.quicktheories.core.Gen;
 public final class AstGenerators {
   private AstGenerators() {}
 
-  /** The reserved words (LANGUAGE.md §9), type names included. */
+  /** The reserved words (docs/language.md §2), type names included. */
   public static final Set<String> KEYWORDS = Set.of(
       "package", "action", "group", "intent", "grant", "forbid", "principal", "resource", "context", "delegation",
       "request", "when", "unless", "where", "ttl", "approval", "of", "delegate", "depth", "obligation",

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The policy snippets of LANGUAGE.md (the package line of §3, the schema of §4, the intent of §5
+ * The policy snippets of the language specification Writ was built from (the package line of §3, the schema of §4, the intent of §5
  * and the rules of §6), copied verbatim into the test resources {@code spec/bundle/*.policy}.
  * Together they form one valid strict-mode bundle.
  */

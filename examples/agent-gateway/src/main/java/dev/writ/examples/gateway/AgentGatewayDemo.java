@@ -133,8 +133,7 @@ public final class AgentGatewayDemo {
       show(out, delegated);
       RequestResult subDelegated = writ.delegate(delegated.id(), SUB_AGENT, Optional.empty(), Optional.empty(),
           Optional.empty());
-      show(out, subDelegated);
-      out.println("  (the rule lets a grant go one level down, from a human to an agent: `delegate agent depth 1`)");
+      show(out, subDelegated); // the reason names the rule and its `depth 1`
 
       // 4. Every tool call is an action check against the grant it is made under. The agent
       //    wanders to another service's database: that is outside the declared intent (drift), and

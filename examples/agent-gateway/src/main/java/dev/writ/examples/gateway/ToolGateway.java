@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The enforcement point between an AI agent and its tools. The agent never calls a tool
  * directly: it asks the gateway, naming the grant it works under. The gateway maps the tool to
- * the action it performs, asks Writ whether that action is covered (an action check, LANGUAGE.md
+ * the action it performs, asks Writ whether that action is covered (an action check, docs/language.md
  * §8), and runs the tool only on {@code allow}. Writ records every check in the audit trail.
  */
 public final class ToolGateway {

@@ -55,6 +55,9 @@ class AgentGatewayDemoIT {
     // One level only (delegate agent depth 1): the agent cannot pass it on to a sub-agent.
     assertEquals(Outcome.DENY, s.subDelegated().decision().decision());
     assertTrue(s.subDelegated().grant().isEmpty());
+    assertEquals(List.of("no grant applies to `db:select` on `Database::payments-prod`: `" + RULE + "` admits the "
+        + "sponsor `Employee::alice` but not this delegation: delegation depth 2 exceeds the rule's `depth 1`"),
+        s.subDelegated().decision().reasons(), "the denial says which rule stopped the chain, and why");
 
     // The tool calls: allow, deny (not delegated), drift -> revoke, deny (revoked), allow (sponsor).
     List<String> answers = s.calls().stream().map(c -> c.answer().answer()).toList();
@@ -93,6 +96,36 @@ class AgentGatewayDemoIT {
     String printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("trail verified: " + s.trail().size() + " records"), printed);
     assertTrue(printed.contains("DRIFT, revoked [" + g2 + "]"), printed);
+  }
+
+  /**
+   * The README's quick start shows this story's output (abridged with `...` lines): every line it
+   * shows is printed, in that order. The story's clock and ids are fixed, so the trail's head too.
+   */
+  @Test
+  void theReadmeShowsWhatTheStoryPrints() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    story(out);
+    List<String> printed = List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+    String readme = Files.readString(Path.of("../../README.md"));
+    int start = readme.indexOf("```\n== 1. ");
+    assertTrue(start >= 0, "the README's quick start shows the story's output");
+    String block = readme.substring(start + 4, readme.indexOf("```", start + 4));
+    int at = 0;
+    for (String line : block.split("\n")) {
+      if (line.isBlank() || line.trim().equals("...")) {
+        continue;
+      }
+      int found = -1;
+      for (int i = at; i < printed.size(); i++) {
+        if (printed.get(i).equals(line)) {
+          found = i;
+          break;
+        }
+      }
+      assertTrue(found >= 0, "README line not printed (in this order): " + line + "\nprinted:\n" + String.join("\n", printed));
+      at = found + 1;
+    }
   }
 
   @Test

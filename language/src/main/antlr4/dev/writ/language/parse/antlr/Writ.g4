@@ -1,5 +1,5 @@
 /*
- * Grammar of Writ's .policy language (LANGUAGE.md). The parse tree is only an intermediate:
+ * Grammar of Writ's .policy language (docs/language.md). The parse tree is only an intermediate:
  * AstBuilder turns it into the immutable syntax tree in dev.writ.language.ast.
  *
  * Newlines carry no meaning: a clause ends where the next clause keyword begins. This works
@@ -195,9 +195,10 @@ NOT : '!' ;
 PLUS : '+' ;
 MINUS : '-' ;
 
-// A duration is digits and a unit, repeated (`1h30m`). Unit order, repeats and leading zeros
-// are checked by AstBuilder so that the message can say what is wrong.
-DURATION : [0-9]+ [dhms] ([0-9]+ [dhms])* ;
+// A duration is digits and a unit, repeated (`1h30m`). Unit order, repeats, leading zeros and
+// unknown units (`15min`, `2hours`: digits run into a word) are checked by AstBuilder so that
+// the message can say what is wrong, instead of the word being taken for the next token.
+DURATION : [0-9]+ [A-Za-z_] [A-Za-z0-9_]* ;
 INT : [0-9]+ ;
 IDENT : [A-Za-z_] [A-Za-z0-9_]* ;
 STRING : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )* '"' ;
