@@ -8,7 +8,7 @@ import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.eval.DecideOptions;
-import dev.writ.engine.plan.CompiledRule;
+import dev.writ.engine.eval.CompiledRule;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;

@@ -6,7 +6,6 @@ import dev.writ.engine.TestPolicies;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.RuleTrace;
 import dev.writ.engine.entity.EntityStore;
-import dev.writ.engine.plan.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;

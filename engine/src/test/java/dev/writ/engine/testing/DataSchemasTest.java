@@ -17,7 +17,7 @@ import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.RequestReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

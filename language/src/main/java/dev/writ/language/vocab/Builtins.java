@@ -14,7 +14,7 @@ import java.util.TreeSet;
 /**
  * The built-in functions and methods, defined once. The checker reads their names, arity,
  * argument and result types and what their literal arguments must look like; the plan compiler
- * binds each call to its implementation ({@code engine.plan.BuiltinImpls}, an exhaustive switch
+ * binds each call to its implementation ({@code engine.eval.BuiltinImpls}, an exhaustive switch
  * over these enums, so a built-in added here without an implementation does not compile).
  */
 public final class Builtins {
