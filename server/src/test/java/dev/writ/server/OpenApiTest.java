@@ -380,8 +380,8 @@ class OpenApiTest {
     check("GET", "/health", a.get("/health", null));
     check("GET", "/metrics", a.get("/metrics", auditor));
 
-    // Every status an operation lists was answered and validated (500 and 503 need a broken service
-    // or store: StoreAvailabilityTest and the router's tests produce them; their body is the same Error).
+    // Every status an operation lists was answered and validated (500 and 503 need a bug or a store
+    // that is down: outagesAndInternalErrorsAnswerAsTheSharedResponsesSay validates those answers).
     List<String> unseen = new ArrayList<>();
     DOC.path("paths").properties().forEach(p -> p.getValue().properties().forEach(m -> {
       if (METHODS.contains(m.getKey())) {
@@ -415,6 +415,37 @@ class OpenApiTest {
       });
       assertEquals(described, new TreeSet<>(List.of(r.raw().headers().firstValue("Allow").orElseThrow().split(", "))),
           path.getKey());
+    }
+  }
+
+  /** 503 and 500 come from a store that is down and from a bug: a router with routes that throw them. */
+  @Test
+  void outagesAndInternalErrorsAnswerAsTheSharedResponsesSay() throws Exception {
+    Router router = new Router(1024, new ServerMetrics(), dev.writ.server.auth.Authenticator.open(), Set.of())
+        .add("POST", "/store", Router.Access.PUBLIC, call -> {
+          throw new dev.writ.engine.grant.StoreUnavailableException("the grant store is unavailable");
+        })
+        .add("POST", "/bug", Router.Access.PUBLIC, call -> {
+          throw new IllegalStateException("a bug");
+        });
+    org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(jetty,
+        new org.eclipse.jetty.server.HttpConnectionFactory(WritServer.httpConfiguration()));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    jetty.setHandler(router);
+    jetty.start();
+    try {
+      for (String[] c : new String[][] {{"/store", "503", "StoreUnavailable"}, {"/bug", "500", "InternalError"}}) {
+        TestServer.Res r = a.s.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + connector.getLocalPort() + c[0])).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertEquals(Integer.parseInt(c[1]), r.status(), r.body());
+        validate("POST " + c[0], "/components/responses/" + c[2], r);
+      }
+    } finally {
+      jetty.stop();
     }
   }
 
