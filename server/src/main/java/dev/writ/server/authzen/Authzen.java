@@ -3,10 +3,7 @@ package dev.writ.server.authzen;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.decision.Decision;
-import dev.writ.engine.decision.EvalErrorInfo;
-import dev.writ.engine.decision.Obligation;
 import dev.writ.engine.decision.Outcome;
-import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.EntityDataException;
 import dev.writ.engine.entity.EntityReader;
@@ -15,16 +12,15 @@ import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
+import dev.writ.engine.json.DecisionJson;
 import dev.writ.engine.json.Values;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
-import dev.writ.language.vocab.Durations;
 import dev.writ.server.authzen.AuthzenQuery.Batch;
 import dev.writ.server.authzen.AuthzenQuery.Query;
 import dev.writ.server.authzen.AuthzenQuery.Ref;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +55,10 @@ public final class Authzen {
   public interface Problems {
     Problem of(RuntimeException inputError);
   }
+
+  /** What the answer's context carries of a decision, besides {@code outcome}. */
+  private static final List<String> CONTEXT_FIELDS = List.of("reasons", "policies", "forbids", "obligations", "ttl",
+      "pending", "errors");
 
   private final RequestReader requests;
   private final EntityReader entityReader;
@@ -176,42 +176,10 @@ public final class Authzen {
     o.put("decision", d.decision() == Outcome.PERMIT);
     ObjectNode c = o.putObject("context");
     c.put("outcome", d.decision().json());
-    ArrayNode reasons = c.putArray("reasons");
-    d.reasons().forEach(reasons::add);
-    ArrayNode policies = c.putArray("policies");
-    d.policies().forEach(policies::add);
-    ArrayNode forbids = c.putArray("forbids");
-    d.forbids().forEach(forbids::add);
-    ArrayNode obligations = c.putArray("obligations");
-    for (Obligation ob : d.obligations()) {
-      ObjectNode e = obligations.addObject();
-      e.put("name", ob.name());
-      if (ob.value() == null) {
-        e.putNull("value");
-      } else {
-        e.put("value", ob.value());
-      }
-      e.put("policy", ob.policy());
-    }
-    if (d.ttlSeconds().isPresent()) {
-      c.put("ttl", Durations.format(d.ttlSeconds().get()));
-    } else {
-      c.putNull("ttl");
-    }
-    ArrayNode pending = c.putArray("pending");
-    for (PendingApproval p : d.pending()) {
-      ObjectNode e = pending.addObject();
-      e.put("policy", p.policy());
-      e.put("from", p.from().toString());
-      e.put("required", p.required());
-      e.put("missing", p.missing());
-    }
-    ArrayNode errors = c.putArray("errors");
-    for (EvalErrorInfo err : d.errors()) {
-      ObjectNode e = errors.addObject();
-      e.put("policy", err.policy());
-      e.put("message", err.message());
-      e.put("at", err.at());
+    // The parts of Writ's own decision JSON, written once by DecisionJson.
+    ObjectNode writ = DecisionJson.write(d);
+    for (String field : CONTEXT_FIELDS) {
+      c.set(field, writ.get(field));
     }
     return o;
   }
