@@ -241,6 +241,46 @@ class OpenApiTest {
     }
   }
 
+  /** The request body schema of an operation. */
+  private static String requestSchema(String method, String pattern) {
+    return "/paths/" + escape(pattern) + "/" + method.toLowerCase() + "/requestBody/content/application~1json/schema";
+  }
+
+  @Test
+  void theBodiesTheServiceTakesFitTheDescriptionAndBadOnesDoNot() {
+    String batch = "{\"requests\": [" + TestServer.ALICE_METRICS + "], \"entities\": [{\"uid\": \"Employee::x\", "
+        + "\"attrs\": {\"department\": \"sre\"}, \"parents\": [\"Team::sre\"]}]}";
+    String evaluation = "{\"subject\": {\"type\": \"user\", \"id\": \"alice@example.com\"}, \"resource\": "
+        + "{\"type\": \"account\", \"id\": \"123\"}, \"action\": {\"name\": \"can_read\", \"properties\": "
+        + "{\"method\": \"GET\"}}, \"context\": {\"time\": \"1985-10-26T01:22-07:00\"}}";
+    String[][] good = {
+        {"POST", "/v1/decisions", TestServer.ALICE_METRICS}, {"POST", "/v1/decisions", batch},
+        {"POST", "/v1/grants", TestServer.ALICE_ORDERS},
+        {"POST", "/v1/grants/{id}/approvals", "{}"}, {"POST", "/v1/grants/{id}/approvals", "{\"by\": \"Employee::carol\"}"},
+        {"POST", "/v1/grants/{id}/delegations", "{\"to\": \"Assistant::triage-bot\", \"actions\": [\"db:select\"], "
+            + "\"duration\": \"30m\"}"},
+        {"DELETE", "/v1/grants/{id}", "{\"reason\": \"incident closed\"}"},
+        {"POST", "/v1/actions", "{\"grant\": \"g-1\", \"action\": \"db:select\", \"resource\": \"Database::metrics\"}"},
+        {"POST", "/access/v1/evaluation", evaluation},
+        {"POST", "/access/v1/evaluations", "{\"subject\": {\"type\": \"user\", \"id\": \"a\"}, \"action\": {\"name\": "
+            + "\"read\"}, \"options\": {\"evaluations_semantic\": \"deny_on_first_deny\"}, \"evaluations\": [{\"resource\": "
+            + "{\"type\": \"document\", \"id\": \"1\"}}]}"}};
+    for (String[] g : good) {
+      List<String> problems = problems(requestSchema(g[0], g[1]), g[2]);
+      assertTrue(problems.isEmpty(), g[0] + " " + g[1] + ": " + problems + "\n" + g[2]);
+    }
+    String[][] bad = {
+        {"POST", "/v1/grants", TestServer.ALICE_METRICS.replace("\"intent\"", "\"intnet\"")},
+        {"POST", "/v1/decisions", "{\"actions\": [\"db:select\"], \"resource\": \"Database::metrics\"}"},
+        {"POST", "/v1/grants/{id}/delegations", "{\"actions\": [\"db:select\"]}"},
+        {"DELETE", "/v1/grants/{id}", "{\"reason\": \"\"}"},
+        {"POST", "/access/v1/evaluation", evaluation.replace("\"id\": \"123\"", "\"id\": 123")},
+        {"POST", "/access/v1/evaluations", "{\"options\": {\"evaluations_semantic\": \"all\"}}"}};
+    for (String[] b : bad) {
+      assertFalse(problems(requestSchema(b[0], b[1]), b[2]).isEmpty(), b[0] + " " + b[1] + " should not fit: " + b[2]);
+    }
+  }
+
   @Test
   void aDriftedAnswerDoesNotValidate() {
     // The validator is live: a decision without `ttl`, or with a field the description does not have, fails.
