@@ -257,6 +257,54 @@ class AuthzenTest {
     assertFalse(out.has("evaluations"));
   }
 
+  /**
+   * For any outcomes: {@code execute_all} answers every evaluation in order; the short-circuiting
+   * semantics answer the prefix up to and including the first false (deny, pending) or true
+   * (permit), and decide nothing after it.
+   */
+  @Test
+  void semanticsAnswerThePrefixUpToTheFirstStop() {
+    org.quicktheories.QuickTheory.qt().forAll(
+        org.quicktheories.generators.SourceDSL.lists().of(
+            org.quicktheories.generators.Generate.enumValues(dev.writ.engine.decision.Outcome.class)).ofSizeBetween(1, 12),
+        org.quicktheories.generators.Generate.enumValues(Semantic.class))
+        .checkAssert((outcomes, semantic) -> {
+          StringBuilder items = new StringBuilder();
+          for (int i = 0; i < outcomes.size(); i++) {
+            items.append(i == 0 ? "" : ",").append("{\"resource\": {\"type\": \"Database\", \"id\": \"").append(i)
+                .append("\"}}");
+          }
+          List<Integer> asked = new ArrayList<>();
+          Authzen.Decider byIndex = (r, entities) -> {
+            int i = Integer.parseInt(r.resource().id());
+            asked.add(i);
+            dev.writ.engine.decision.Outcome o = outcomes.get(i);
+            return new dev.writ.engine.decision.Decision(o, java.util.Optional.empty(), false, List.of(), List.of(),
+                List.of(), List.of(), Map.of("db:select", o), List.of(), List.of(), java.util.Optional.empty());
+          };
+          ObjectNode out = authzen.evaluations(json("{\"subject\": {\"type\": \"Employee\", \"id\": \"alice\"}, "
+              + "\"action\": {\"name\": \"db:select\"}, \"options\": {\"evaluations_semantic\": \"" + semantic.json()
+              + "\"}, \"evaluations\": [" + items + "]}"), byIndex, PROBLEMS);
+          int end = outcomes.size();
+          for (int i = 0; i < outcomes.size() && end == outcomes.size(); i++) {
+            boolean permit = outcomes.get(i) == dev.writ.engine.decision.Outcome.PERMIT;
+            if ((semantic == Semantic.DENY_ON_FIRST_DENY && !permit)
+                || (semantic == Semantic.PERMIT_ON_FIRST_PERMIT && permit)) {
+              end = i + 1;
+            }
+          }
+          List<Boolean> expected = new ArrayList<>();
+          for (int i = 0; i < end; i++) {
+            expected.add(outcomes.get(i) == dev.writ.engine.decision.Outcome.PERMIT);
+          }
+          assertEquals(expected, decisions(out));
+          assertEquals(end, asked.size(), "nothing is decided after the stop");
+          for (int i = 0; i < end; i++) {
+            assertEquals(outcomes.get(i).json(), out.get("evaluations").get(i).get("context").get("outcome").asText());
+          }
+        });
+  }
+
   @Test
   void metadataNamesTheEvaluationEndpointsOnly() {
     ObjectNode m = Authzen.metadata("https://pdp.example.com");
