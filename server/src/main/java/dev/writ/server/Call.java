@@ -45,6 +45,12 @@ public final class Call {
     return caller;
   }
 
+  /** The scheme and authority the caller reached the service at ({@code https://pdp.example.com:8443}). */
+  public String baseUrl() {
+    org.eclipse.jetty.http.HttpURI uri = request.getHttpURI();
+    return uri.getScheme() + "://" + uri.getAuthority();
+  }
+
   public String param(String name) {
     return params.get(name);
   }

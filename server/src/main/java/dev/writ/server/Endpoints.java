@@ -27,6 +27,7 @@ import dev.writ.server.Router.Access;
 import dev.writ.server.auth.AuthFailure;
 import dev.writ.server.auth.Identity;
 import dev.writ.server.auth.Role;
+import dev.writ.server.authzen.Authzen;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -83,6 +84,10 @@ public final class Endpoints {
         .add("POST", "/v1/principals/{uid}/offboard", Access.of(Role.ADMIN), this::offboard)
         .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event"), Access.of(Role.AUDITOR),
             this::audit)
+        .add("POST", "/access/v1/evaluation", enforcer, this::authzenEvaluation)
+        .add("POST", "/access/v1/evaluations", enforcer, this::authzenEvaluations)
+        .add("GET", "/.well-known/authzen-configuration", enforcer, this::authzenConfiguration)
+        .add("GET", "/openapi.json", Access.PUBLIC, this::openapi)
         .add("GET", "/health", Access.PUBLIC, this::health)
         .add("GET", "/metrics", service.config().openMetrics() ? Access.PUBLIC : Access.of(Role.AUDITOR),
             this::metrics);
@@ -144,6 +149,52 @@ public final class Endpoints {
     DecideOptions options = DecideOptions.at(now);
     DecideOptions o = explain ? options.explaining() : options;
     return service.metrics().timeDecision(() -> p.authorizer().decide(r, entities, o));
+  }
+
+  // ---- AuthZEN (dev.writ.server.authzen has the mapping) ------------------------------
+
+  /** {@code POST /access/v1/evaluation}: one AuthZEN evaluation, a stateless decision. */
+  Reply authzenEvaluation(Call call) {
+    ActivePolicy p = service.active();
+    return Reply.ok(authzen(p).evaluation(call.body(), authzenDecider(p, call)));
+  }
+
+  /** {@code POST /access/v1/evaluations}: a batch with defaults and an evaluations semantic. */
+  Reply authzenEvaluations(Call call) {
+    ActivePolicy p = service.active();
+    DataNode body = call.body();
+    int size = body.field("evaluations").node().size();
+    if (size > service.config().maxBatch()) {
+      throw ApiException.badRequest("a batch holds at most " + service.config().maxBatch() + " evaluations, this one "
+          + size, "evaluations");
+    }
+    return Reply.ok(authzen(p).evaluations(body, authzenDecider(p, call), e -> {
+      ApiException a = JsonErrors.fromInput(e, "");
+      return new Authzen.Problem(a.status(), a.getMessage(), a.at());
+    }));
+  }
+
+  /** {@code GET /.well-known/authzen-configuration}: the PDP metadata, with URLs as the caller reached the service. */
+  Reply authzenConfiguration(Call call) {
+    return Reply.ok(Authzen.metadata(call.baseUrl()));
+  }
+
+  private static Authzen authzen(ActivePolicy p) {
+    return new Authzen(p.requests(), p.entityReader(), p.entities());
+  }
+
+  private Authzen.Decider authzenDecider(ActivePolicy p, Call call) {
+    Instant now = service.now();
+    return (request, entities) -> {
+      Decision d = decide(p, withCaller(request, call.caller(), ""), entities, now, false);
+      service.metrics().decision("authzen", d.decision());
+      return d;
+    };
+  }
+
+  /** The OpenAPI 3.1 description of this API, as kept in the repository (read once). */
+  Reply openapi(Call call) {
+    return new Reply(200, Reply.JSON, OpenApi.document(), Map.of());
   }
 
   // ---- grants ------------------------------------------------------------------------

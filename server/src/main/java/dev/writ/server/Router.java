@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  /** A caller's identifier for a call, echoed on its answer (whatever the answer is). */
+  static final String REQUEST_ID = "X-Request-ID";
 
   /** An endpoint: one operation of the API. */
   @FunctionalInterface
@@ -95,6 +97,14 @@ public final class Router extends Handler.Abstract {
 
   public Router add(String method, String pattern, Access access, Endpoint endpoint) {
     return add(method, pattern, Set.of(), access, endpoint);
+  }
+
+  /** A route as declared: what the OpenAPI description must describe (OpenApiTest holds it to that). */
+  public record Declared(String method, String pattern, Set<String> queryNames, Access access) {}
+
+  /** The routes, in the order they were added. */
+  public List<Declared> routes() {
+    return routes.stream().map(r -> new Declared(r.method, r.pattern, r.queryNames, r.access)).toList();
   }
 
   @Override
@@ -181,6 +191,11 @@ public final class Router extends Handler.Abstract {
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    String requestId = request.getHeaders().get(REQUEST_ID);
+    if (requestId != null) {
+      // AuthZEN 1.0, "Request Identification": the PEP's request identifier comes back on the answer.
+      response.getHeaders().put(REQUEST_ID, requestId);
+    }
     if (origin != null && allowedOrigins.contains(origin)) {
       response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
       response.getHeaders().put(HttpHeader.VARY, "Origin");

@@ -37,6 +37,8 @@ class RolesTest {
   }
 
   private static final String BOB_METRICS = TestServer.ALICE_METRICS.replace("Employee::alice", "Employee::bob");
+  private static final String AUTHZEN_BOB_METRICS = "{\"subject\": {\"type\": \"Employee\", \"id\": \"bob\"}, "
+      + "\"action\": {\"name\": \"db:select\"}, \"resource\": {\"type\": \"Database\", \"id\": \"metrics\"}}";
   private static final String BOB_ORDERS = TestServer.ALICE_ORDERS.replace("Employee::alice", "Employee::bob");
 
   /** A fresh active grant and a fresh pending request of bob's, made by an admin on his behalf. */
@@ -82,6 +84,13 @@ class RolesTest {
             (t, g, p) -> a.post("/v1/principals/Employee::bob/offboard", null, t)),
         row("GET /v1/audit", Set.of("auditor", "admin"), (t, g, p) -> a.get("/v1/audit", t)),
         row("GET /metrics", Set.of("auditor", "admin"), (t, g, p) -> a.get("/metrics", t)),
+        row("POST /access/v1/evaluation", Set.of("enforcer", "admin"), (t, g, p) -> a.post("/access/v1/evaluation",
+            AUTHZEN_BOB_METRICS, t)),
+        row("POST /access/v1/evaluations", Set.of("enforcer", "admin"), (t, g, p) -> a.post("/access/v1/evaluations",
+            "{\"evaluations\": [" + AUTHZEN_BOB_METRICS + "]}", t)),
+        row("GET /.well-known/authzen-configuration", Set.of("enforcer", "admin"),
+            (t, g, p) -> a.get("/.well-known/authzen-configuration", t)),
+        row("GET /openapi.json", everyone, (t, g, p) -> a.get("/openapi.json", t)),
         row("GET /health", everyone, (t, g, p) -> a.get("/health", t)));
     Map<String, String> failures = new LinkedHashMap<>();
     int checked = 0;
@@ -106,7 +115,7 @@ class RolesTest {
         }
       }
     }
-    assertEquals(14 * 5, checked);
+    assertEquals(18 * 5, checked);
     assertTrue(failures.isEmpty(), "role table mismatches: " + failures);
     assertTrue(a.authFailures("role") > 0 && a.authFailures("not_own") > 0);
   }

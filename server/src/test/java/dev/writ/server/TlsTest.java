@@ -64,6 +64,13 @@ class TlsTest {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, decision.statusCode(), decision.body());
       assertTrue(decision.body().contains("\"decision\":\"permit\""), decision.body());
+      // The AuthZEN metadata names the PDP as the caller reached it: over TLS, an https URL.
+      HttpResponse<String> metadata = https.send(HttpRequest.newBuilder(s.uri("/.well-known/authzen-configuration"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      String base = "https://" + s.server.uri().getAuthority();
+      assertTrue(metadata.body().contains("\"policy_decision_point\":\"" + base + "\"")
+          && metadata.body().contains("\"access_evaluation_endpoint\":\"" + base + "/access/v1/evaluation\""),
+          metadata.body());
 
       List<X509Certificate> chain = TestPki.handshake(s.server.uri(), TestPki.client(ca.certificate()));
       assertEquals(server.chain(), chain, "the chain from the file, the server's certificate first");

@@ -46,6 +46,22 @@ public final class Entity {
     return parents;
   }
 
+  /**
+   * This entity with {@code overlay}'s attributes merged over its own: an attribute named in the
+   * overlay takes the overlay's value (whole: a record is replaced, not merged field by field),
+   * every other attribute, the kind and the parents stay as they are. This is how per-call
+   * properties (AuthZEN's {@code subject.properties}) meet stored data; an entity overlay in
+   * {@code entities: [...]} instead replaces the stored entity whole.
+   */
+  public Entity withAttributes(Map<String, Value> overlay) {
+    if (overlay.isEmpty()) {
+      return this;
+    }
+    Map<String, Value> merged = new LinkedHashMap<>(attributes);
+    merged.putAll(overlay);
+    return new Entity(uid, kind, merged, parents);
+  }
+
   /** Attribute values laid out by the table's slots (null where absent). */
   public Value[] slots(AttributeTable table) {
     Slots s = slots;

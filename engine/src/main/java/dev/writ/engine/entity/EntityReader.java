@@ -71,41 +71,14 @@ public final class EntityReader {
         throw kindNode.error("`" + kindNode.string() + "` is not a kind; use human, machine, agent, resource or group");
       }
     }
-    Schema.EntityTypeDef def = null;
-    if (schema.strict()) {
-      def = schema.entityTypes().get(uid.type());
-      if (def == null) {
-        throw uidNode.error("unknown entity type `" + uid.type() + "` in `" + uid + "`"
-            + Suggestions.hint(uid.type(), schema.entityTypes().keySet()).map(h -> "; " + h).orElse(""));
-      }
+    Schema.EntityTypeDef def = definition(uidNode, uid);
+    if (def != null) {
       if (kind != null && kind != def.kind()) {
         throw kindNode.error("`" + uid + "` is a " + def.kind().keyword() + " by the schema, not a " + kind.keyword());
       }
       kind = def.kind();
     }
-    Map<String, Value> attrs = new LinkedHashMap<>();
-    DataNode attrsNode = n.field("attrs");
-    if (!attrsNode.isMissing()) {
-      for (Map.Entry<String, DataNode> e : attrsNode.entries()) {
-        if (e.getValue().isMissing()) {
-          continue;
-        }
-        if (def == null) {
-          attrs.put(e.getKey(), Values.untyped(e.getValue()));
-          continue;
-        }
-        Schema.AttributeDef a = def.attributes().get(e.getKey());
-        if (a == null) {
-          throw e.getValue().error("`" + uid + "`: attribute `" + e.getKey() + "` is not declared for `" + uid.type() + "`"
-              + Suggestions.hint(e.getKey(), def.attributes().keySet()).map(h -> "; " + h).orElse(""));
-        }
-        try {
-          attrs.put(e.getKey(), Values.typed(e.getValue(), a.type()));
-        } catch (DataException ex) {
-          throw new DataException(ex.location(), "`" + uid + "`: " + ex.getMessage());
-        }
-      }
-    }
+    Map<String, Value> attrs = attributes(uid, def, n.field("attrs"));
     Set<EntityUid> parents = new LinkedHashSet<>();
     DataNode parentsNode = n.field("parents");
     if (!parentsNode.isMissing()) {
@@ -119,5 +92,63 @@ public final class EntityReader {
       }
     }
     return new Entity(uid, kind, attrs, parents);
+  }
+
+  /**
+   * The entity {@code uid} as {@code base} knows it, with the attributes of {@code attrsNode}
+   * (a JSON object, typed by the schema in strict mode) merged over its own
+   * ({@link Entity#withAttributes}). An entity the store does not know is made from these
+   * attributes alone, with no parents (and, in strict mode, refused unless its type is declared).
+   *
+   * @param where the node that names the entity, for errors about its type
+   */
+  public Entity merged(EntityStore base, EntityUid uid, DataNode where, DataNode attrsNode) {
+    Schema.EntityTypeDef def = definition(where, uid);
+    Map<String, Value> attrs = attributes(uid, def, attrsNode);
+    Entity stored = base.get(uid);
+    if (stored != null) {
+      return stored.withAttributes(attrs);
+    }
+    return new Entity(uid, def == null ? null : def.kind(), attrs, Set.of());
+  }
+
+  /** The schema's declaration of {@code uid}'s type in strict mode (refused when undeclared); null otherwise. */
+  private Schema.EntityTypeDef definition(DataNode where, EntityUid uid) {
+    if (!schema.strict()) {
+      return null;
+    }
+    Schema.EntityTypeDef def = schema.entityTypes().get(uid.type());
+    if (def == null) {
+      throw where.error("unknown entity type `" + uid.type() + "` in `" + uid + "`"
+          + Suggestions.hint(uid.type(), schema.entityTypes().keySet()).map(h -> "; " + h).orElse(""));
+    }
+    return def;
+  }
+
+  private Map<String, Value> attributes(EntityUid uid, Schema.EntityTypeDef def, DataNode attrsNode) {
+    Map<String, Value> attrs = new LinkedHashMap<>();
+    if (attrsNode.isMissing()) {
+      return attrs;
+    }
+    for (Map.Entry<String, DataNode> e : attrsNode.entries()) {
+      if (e.getValue().isMissing()) {
+        continue;
+      }
+      if (def == null) {
+        attrs.put(e.getKey(), Values.untyped(e.getValue()));
+        continue;
+      }
+      Schema.AttributeDef a = def.attributes().get(e.getKey());
+      if (a == null) {
+        throw e.getValue().error("`" + uid + "`: attribute `" + e.getKey() + "` is not declared for `" + uid.type() + "`"
+            + Suggestions.hint(e.getKey(), def.attributes().keySet()).map(h -> "; " + h).orElse(""));
+      }
+      try {
+        attrs.put(e.getKey(), Values.typed(e.getValue(), a.type()));
+      } catch (DataException ex) {
+        throw new DataException(ex.location(), "`" + uid + "`: " + ex.getMessage());
+      }
+    }
+    return attrs;
   }
 }

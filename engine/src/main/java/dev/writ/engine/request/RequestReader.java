@@ -48,18 +48,9 @@ public final class RequestReader {
       throw actionsNode.error("a request needs at least one action");
     }
     EntityUid resource = n.required("resource").entity();
-    Optional<AccessRequest.IntentRef> intent = Optional.empty();
     DataNode intentNode = n.field("intent");
-    if (!intentNode.isMissing()) {
-      String name = intentNode.required("name").string();
-      Map<String, Value> params = new LinkedHashMap<>();
-      for (Map.Entry<String, DataNode> e : intentNode.entries()) {
-        if (!e.getKey().equals("name") && !e.getValue().isMissing()) {
-          params.put(e.getKey(), Values.untyped(e.getValue()));
-        }
-      }
-      intent = Optional.of(new AccessRequest.IntentRef(name, params));
-    }
+    Optional<AccessRequest.IntentRef> intent = intentNode.isMissing() ? Optional.empty()
+        : Optional.of(intent(intentNode));
     DataNode durationNode = n.field("duration");
     Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
     if (duration.isPresent() && duration.get() == 0) {
@@ -88,6 +79,18 @@ public final class RequestReader {
     Optional<Instant> time = timeNode.isMissing() ? Optional.empty() : Optional.of(timeNode.instant());
     List<Entity> overlay = new EntityReader(schema).readList(n.field("entities"));
     return new AccessRequest(principal, actions, resource, intent, duration, delegation, approvals, context, time, overlay);
+  }
+
+  /** An intent: {@code {name, PARAM: value, ...}}, its parameters in the order given. */
+  public AccessRequest.IntentRef intent(DataNode intentNode) {
+    String name = intentNode.required("name").string();
+    Map<String, Value> params = new LinkedHashMap<>();
+    for (Map.Entry<String, DataNode> e : intentNode.entries()) {
+      if (!e.getKey().equals("name") && !e.getValue().isMissing()) {
+        params.put(e.getKey(), Values.untyped(e.getValue()));
+      }
+    }
+    return new AccessRequest.IntentRef(name, params);
   }
 
   public AccessRequest.Approval approval(DataNode a) {
