@@ -68,6 +68,7 @@ final class Completions {
     // The enclosing block, and the tokens of the current clause or declaration in it.
     Block block = Block.TOP;
     String blockName = null;
+    boolean forbid = false;
     int depth = 0;
     int clauseStart = 0;
     for (int i = 0; i < code.size(); i++) {
@@ -77,6 +78,7 @@ final class Completions {
         if (depth == 1) {
           block = blockOf(code, clauseStart);
           blockName = nameOf(code, clauseStart);
+          forbid = clauseStart < code.size() && code.get(clauseStart).getType() == WritLexer.FORBID;
           clauseStart = i + 1;
         }
       } else if (t.getType() == WritLexer.RBRACE) {
@@ -124,7 +126,7 @@ final class Completions {
         }
       }
       case INTENT -> intent(clause, last, index, out);
-      case RULE -> rule(clause, last, index, enclosing, out);
+      case RULE -> rule(clause, last, index, enclosing, forbid, out);
     }
     return List.copyOf(out.values());
   }
@@ -184,7 +186,7 @@ final class Completions {
     }
   }
 
-  private static void rule(List<Token> clause, Token last, SymbolIndex index, Enclosing enclosing,
+  private static void rule(List<Token> clause, Token last, SymbolIndex index, Enclosing enclosing, boolean forbid,
                            Map<String, CompletionItem> out) {
     int first = clause.isEmpty() ? -1 : clause.get(0).getType();
     int lt = last == null ? -1 : last.getType();
@@ -234,9 +236,8 @@ final class Completions {
       expression(index, out);
     }
     if (clause.isEmpty() || !expectsMore(lt)) {
-      boolean grant = enclosing.effect != RuleDecl.Effect.FORBID;
       for (RuleDecl.ClauseKind k : RuleDecl.ClauseKind.values()) {
-        if (grant || !k.grantOnly()) {
+        if (!forbid || !k.grantOnly()) {
           add(out, k.keyword(), CompletionItemKind.Keyword, "rule clause");
         }
       }
@@ -333,28 +334,26 @@ final class Completions {
   private static final class Enclosing {
     final RuleDecl rule;
     final IntentDecl intent;
-    final RuleDecl.Effect effect;
 
-    private Enclosing(RuleDecl rule, IntentDecl intent, RuleDecl.Effect effect) {
+    private Enclosing(RuleDecl rule, IntentDecl intent) {
       this.rule = rule;
       this.intent = intent;
-      this.effect = effect;
     }
 
     static Enclosing find(SymbolIndex index, String path, String name, Block block) {
       PolicyFile file = index.trees().get(path);
       if (file == null || name == null) {
-        return new Enclosing(null, null, null);
+        return new Enclosing(null, null);
       }
       for (Declaration d : file.declarations()) {
         if (block == Block.RULE && d instanceof RuleDecl r && r.name().value().equals(name)) {
-          return new Enclosing(r, null, r.effect());
+          return new Enclosing(r, null);
         }
         if (block == Block.INTENT && d instanceof IntentDecl i && i.name().value().equals(name)) {
-          return new Enclosing(null, i, null);
+          return new Enclosing(null, i);
         }
       }
-      return new Enclosing(null, null, null);
+      return new Enclosing(null, null);
     }
 
     SortedSet<String> types(Resolution resolution, boolean principal) {

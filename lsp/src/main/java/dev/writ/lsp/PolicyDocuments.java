@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.lsp4j.CompletionItem;
@@ -74,7 +74,7 @@ final class PolicyDocuments implements TextDocumentService {
   static final long DEFAULT_DEBOUNCE_MILLIS = 120;
 
   private final long debounceMillis;
-  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "writ-lsp-check"));
+  private final ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1, r -> thread(r, "writ-lsp-check"));
   private final ExecutorService quick = Executors.newSingleThreadExecutor(r -> thread(r, "writ-lsp-complete"));
   private volatile LanguageClient client;
   private volatile Workspace workspace;
@@ -103,9 +103,15 @@ final class PolicyDocuments implements TextDocumentService {
     this.workspace = workspace;
   }
 
+  /**
+   * Stops both threads without interrupting them: an interrupt during a write would close the
+   * channel the protocol runs on (NIO channels close on interrupt), and the answer to
+   * {@code shutdown} would be lost. A scheduled analysis that has not started is dropped.
+   */
   void stop() {
-    worker.shutdownNow();
-    quick.shutdownNow();
+    worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    worker.shutdown();
+    quick.shutdown();
   }
 
   // ---- document changes --------------------------------------------------------------
@@ -157,6 +163,9 @@ final class PolicyDocuments implements TextDocumentService {
       }
       if (pending != null) {
         pending.cancel(false);
+      }
+      if (worker.isShutdown()) {
+        return;
       }
       pending = worker.schedule(this::analyzeNow, debounceMillis, TimeUnit.MILLISECONDS);
     });

@@ -48,21 +48,29 @@ public final class WritLanguageServer implements LanguageServer, LanguageClientA
   }
 
   /**
-   * Serves one client over a pair of streams until the input ends. Returns normally when the
-   * client closed the connection; {@code exitCode} then tells whether it had asked to shut down.
+   * Serves one client over a pair of streams until it sends {@code exit} or closes the input.
+   * Returns the exit code the protocol asks for: 0 when {@code shutdown} came first, else 1.
    */
   public static int serve(InputStream in, OutputStream out) {
-    WritLanguageServer server = new WritLanguageServer(PolicyDocuments.DEFAULT_DEBOUNCE_MILLIS, () -> { });
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    WritLanguageServer server = new WritLanguageServer(PolicyDocuments.DEFAULT_DEBOUNCE_MILLIS,
+        () -> done.complete(null));
     Launcher<LanguageClient> launcher = LSPLauncher.createServerLauncher(server, in, out);
     server.connect(launcher.getRemoteProxy());
     Future<Void> listening = launcher.startListening();
-    try {
-      listening.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      // The connection broke; the exit code says whether shutdown had been asked for.
-    }
+    Thread watcher = new Thread(() -> {
+      try {
+        listening.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // The connection broke: treated as the end of input.
+      }
+      done.complete(null);
+    }, "writ-lsp-input");
+    watcher.setDaemon(true);
+    watcher.start();
+    done.join();
     server.documents.stop();
     return server.shutdown ? 0 : 1;
   }
