@@ -71,7 +71,7 @@ import org.eclipse.lsp4j.services.TextDocumentService;
  * check of the bundle.
  */
 final class PolicyDocuments implements TextDocumentService {
-  static final long DEFAULT_DEBOUNCE_MILLIS = 120;
+  static final long DEFAULT_DEBOUNCE_MILLIS = 100;
 
   private final long debounceMillis;
   private final ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1, r -> thread(r, "writ-lsp-check"));

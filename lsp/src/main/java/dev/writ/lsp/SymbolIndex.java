@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Where each symbol of a bundle is declared and where it is used, built from the syntax trees
@@ -36,8 +37,15 @@ final class SymbolIndex {
   /** A span that names a symbol; {@code declaration} when it is where the symbol is declared. */
   record Occurrence(Symbol symbol, Span span, boolean declaration) {}
 
-  /** The first declaration of a symbol: its name's span, the declaration and its hover text. */
-  record Definition(Symbol symbol, Span name, Declaration declaration, String markdown) {}
+  /**
+   * The first declaration of a symbol: its name's span and the declaration. Its hover text is
+   * made when asked for: formatting every declaration on each keystroke would be wasted.
+   */
+  record Definition(Symbol symbol, Span name, Declaration declaration, Supplier<String> hover) {
+    String markdown() {
+      return hover.get();
+    }
+  }
 
   static final SymbolIndex EMPTY = build(List.of(), Resolution.EMPTY);
 
@@ -122,50 +130,64 @@ final class SymbolIndex {
       switch (d.kind()) {
         case ENTITY_TYPE -> {
           Declaration.EntityType e = (Declaration.EntityType) d;
-          declare(new Symbol(Symbol.Kind.ENTITY_TYPE, e.name().value()), e.name().span(), d, code(d));
+          declare(new Symbol(Symbol.Kind.ENTITY_TYPE, e.name().value()), e.name().span(), d, () -> code(d));
           for (Declaration.AttributeDecl a : e.attributes()) {
             declare(new Symbol(Symbol.Kind.ATTRIBUTE, e.name().value() + "." + a.name().value()), a.name().span(), d,
-                code(e.name().value() + "." + a.name().value() + (a.optional() ? "?" : "") + ": "
-                    + Printer.print(a.type())) + "attribute of " + e.entityKind().keyword() + " type `"
-                    + e.name().value() + "`" + (a.optional() ? "; may be absent (guard it with `has`)" : ""));
+                () -> attributeHover(e, a));
           }
         }
         case ACTIONS -> {
           for (Str a : ((Declaration.Actions) d).actions()) {
-            declare(new Symbol(Symbol.Kind.ACTION, a.value()), a.span(), d, code(d));
+            declare(new Symbol(Symbol.Kind.ACTION, a.value()), a.span(), d, () -> code(d));
           }
         }
         case ACTION_GROUP -> {
           Declaration.ActionGroup g = (Declaration.ActionGroup) d;
-          SortedSet<String> expanded = resolution.schema().groups().get(g.name().value());
-          declare(new Symbol(Symbol.Kind.ACTION_GROUP, g.name().value()), g.name().span(), d, code(d)
-              + (expanded == null ? "" : "expands to " + String.join(", ", expanded.stream()
-                  .map(a -> "`" + a + "`").toList())));
+          declare(new Symbol(Symbol.Kind.ACTION_GROUP, g.name().value()), g.name().span(), d, () -> groupHover(g));
         }
         case INTENT -> {
           IntentDecl i = (IntentDecl) d;
           declare(new Symbol(Symbol.Kind.INTENT, i.name().value()), i.name().span(), d,
-              i.description().map(s -> s + "\n\n").orElse("") + code(d));
+              () -> i.description().map(s -> s + "\n\n").orElse("") + code(d));
           for (IntentDecl.Param p : i.params()) {
             declare(new Symbol(Symbol.Kind.PARAMETER, i.name().value() + "." + p.name().value()), p.name().span(), d,
-                code("param " + p.name().value() + (p.optional() ? "?" : "") + ": " + Printer.print(p.type())
-                    + p.pattern().map(s -> " matches " + Printer.quote(s.value())).orElse(""))
-                    + "parameter of intent `" + i.name().value() + "`");
+                () -> paramHover(i, p));
           }
         }
         case RULE -> {
           RuleDecl r = (RuleDecl) d;
           String full = Resolution.ruleName(file, r);
-          String about = r.meta(RuleDecl.ClauseKind.DESCRIPTION).or(() -> r.meta(RuleDecl.ClauseKind.REASON))
-              .map(s -> s + "\n\n").orElse("");
-          declare(new Symbol(Symbol.Kind.RULE, full), r.name().span(), d,
-              "**" + r.effect().keyword() + "** `" + full + "`\n\n" + about + code(d));
+          declare(new Symbol(Symbol.Kind.RULE, full), r.name().span(), d, () -> ruleHover(full, r));
         }
       }
     }
   }
 
-  private void declare(Symbol s, Span name, Declaration d, String markdown) {
+  private static String attributeHover(Declaration.EntityType e, Declaration.AttributeDecl a) {
+    return code(e.name().value() + "." + a.name().value() + (a.optional() ? "?" : "") + ": " + Printer.print(a.type()))
+        + "attribute of " + e.entityKind().keyword() + " type `" + e.name().value() + "`"
+        + (a.optional() ? "; may be absent (guard it with `has`)" : "");
+  }
+
+  private String groupHover(Declaration.ActionGroup g) {
+    SortedSet<String> expanded = resolution.schema().groups().get(g.name().value());
+    return code(g) + (expanded == null ? ""
+        : "expands to " + String.join(", ", expanded.stream().map(a -> "`" + a + "`").toList()));
+  }
+
+  private static String paramHover(IntentDecl i, IntentDecl.Param p) {
+    return code("param " + p.name().value() + (p.optional() ? "?" : "") + ": " + Printer.print(p.type())
+        + p.pattern().map(s -> " matches " + Printer.quote(s.value())).orElse(""))
+        + "parameter of intent `" + i.name().value() + "`";
+  }
+
+  private static String ruleHover(String full, RuleDecl r) {
+    String about = r.meta(RuleDecl.ClauseKind.DESCRIPTION).or(() -> r.meta(RuleDecl.ClauseKind.REASON))
+        .map(s -> s + "\n\n").orElse("");
+    return "**" + r.effect().keyword() + "** `" + full + "`\n\n" + about + code(r);
+  }
+
+  private void declare(Symbol s, Span name, Declaration d, Supplier<String> markdown) {
     definitions.putIfAbsent(s, new Definition(s, name, d, markdown));
     add(new Occurrence(s, name, true));
   }

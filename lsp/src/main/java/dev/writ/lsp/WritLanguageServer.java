@@ -41,7 +41,15 @@ public final class WritLanguageServer implements LanguageServer, LanguageClientA
   private final Runnable onExit;
   private volatile boolean shutdown;
 
-  /** {@code onExit} runs when the client sends {@code exit} (the command ends the process). */
+  /** A server with the default quiet period, for a client that manages the connection itself. */
+  public WritLanguageServer() {
+    this(PolicyDocuments.DEFAULT_DEBOUNCE_MILLIS, () -> { });
+  }
+
+  /**
+   * {@code debounceMillis}: the quiet period after a change before the bundle is checked;
+   * {@code onExit} runs when the client sends {@code exit} (the command then ends the process).
+   */
   public WritLanguageServer(long debounceMillis, Runnable onExit) {
     this.documents = new PolicyDocuments(debounceMillis);
     this.onExit = onExit;

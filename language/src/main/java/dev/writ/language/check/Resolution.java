@@ -28,9 +28,10 @@ public final class Resolution {
   Resolution(Schema schema, Map<Object, SortedSet<String>> principalTypes, Map<Object, SortedSet<String>> resourceTypes,
              Map<Expr, Type> types) {
     this.schema = schema;
-    this.principalTypes = Collections.unmodifiableMap(new IdentityHashMap<>(principalTypes));
-    this.resourceTypes = Collections.unmodifiableMap(new IdentityHashMap<>(resourceTypes));
-    this.types = Collections.unmodifiableMap(new IdentityHashMap<>(types));
+    // The checker's own tables, not copies: nothing changes them once the checker has run.
+    this.principalTypes = Collections.unmodifiableMap(principalTypes);
+    this.resourceTypes = Collections.unmodifiableMap(resourceTypes);
+    this.types = Collections.unmodifiableMap(types);
   }
 
   static Resolution of(CheckContext ctx) {
