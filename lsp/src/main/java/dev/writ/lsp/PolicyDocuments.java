@@ -118,6 +118,9 @@ final class PolicyDocuments implements TextDocumentService {
 
   @Override
   public void didOpen(DidOpenTextDocumentParams params) {
+    if (!Workspace.isFile(params.getTextDocument().getUri())) {
+      return;
+    }
     workspace.open(params.getTextDocument().getUri(), params.getTextDocument().getText(),
         params.getTextDocument().getVersion());
     changed(params.getTextDocument().getUri());
@@ -126,6 +129,9 @@ final class PolicyDocuments implements TextDocumentService {
   @Override
   public void didChange(DidChangeTextDocumentParams params) {
     String uri = params.getTextDocument().getUri();
+    if (!Workspace.isFile(uri)) {
+      return;
+    }
     String text = workspace.document(uri).map(Workspace.Document::text).orElse("");
     for (TextDocumentContentChangeEvent change : params.getContentChanges()) {
       text = apply(text, change);
@@ -146,12 +152,18 @@ final class PolicyDocuments implements TextDocumentService {
 
   @Override
   public void didClose(DidCloseTextDocumentParams params) {
+    if (!Workspace.isFile(params.getTextDocument().getUri())) {
+      return;
+    }
     workspace.close(params.getTextDocument().getUri());
     changed(params.getTextDocument().getUri());
   }
 
   @Override
   public void didSave(DidSaveTextDocumentParams params) {
+    if (!Workspace.isFile(params.getTextDocument().getUri())) {
+      return;
+    }
     changed(params.getTextDocument().getUri());
   }
 
@@ -273,6 +285,9 @@ final class PolicyDocuments implements TextDocumentService {
 
   private Optional<SymbolIndex.Occurrence> occurrence(TextDocumentPositionParams p) {
     Workspace.Analysis a = analysis;
+    if (!Workspace.isFile(p.getTextDocument().getUri())) {
+      return Optional.empty();
+    }
     Path path = Workspace.path(p.getTextDocument().getUri());
     SourceFile source = a.sources().get(path);
     if (source == null) {
@@ -328,7 +343,8 @@ final class PolicyDocuments implements TextDocumentService {
       DocumentSymbolParams params) {
     return onAnalysis(() -> {
       List<Either<SymbolInformation, DocumentSymbol>> out = new ArrayList<>();
-      SourceFile source = analysis.sources().get(Workspace.path(params.getTextDocument().getUri()));
+      String uri = params.getTextDocument().getUri();
+      SourceFile source = Workspace.isFile(uri) ? analysis.sources().get(Workspace.path(uri)) : null;
       PolicyFile tree = source == null ? null : analysis.index().trees().get(source.path());
       if (tree == null) {
         // Outside the bundle, or never parsed: parse the document by itself.

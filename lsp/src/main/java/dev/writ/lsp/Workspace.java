@@ -65,6 +65,11 @@ final class Workspace {
     return Optional.ofNullable(policyRoot);
   }
 
+  /** Only files are policies: an editor's unsaved buffer ({@code untitled:}) is no part of a bundle. */
+  static boolean isFile(String uri) {
+    return uri != null && uri.startsWith("file:");
+  }
+
   static Path path(String uri) {
     return Path.of(java.net.URI.create(uri)).toAbsolutePath().normalize();
   }
@@ -78,7 +83,7 @@ final class Workspace {
   }
 
   Optional<Document> document(String uri) {
-    return Optional.ofNullable(open.get(path(uri)));
+    return isFile(uri) ? Optional.ofNullable(open.get(path(uri))) : Optional.empty();
   }
 
   /** The editor's text of a file if it is open, else the disk's. */

@@ -301,6 +301,16 @@ class LanguageServerTest {
   }
 
   @Test
+  void anUnsavedBufferIsNoPartOfTheBundleAndBreaksNothing() {
+    client.server.getTextDocumentService().didOpen(new org.eclipse.lsp4j.DidOpenTextDocumentParams(
+        new org.eclipse.lsp4j.TextDocumentItem("untitled:Untitled-1", "writ-policy", 1, "grant {")));
+    assertTrue(Client.get(client.server.getTextDocumentService().formatting(new DocumentFormattingParams(
+        new TextDocumentIdentifier("untitled:Untitled-1"), new FormattingOptions(2, true)))).isEmpty());
+    assertEquals(1, client.definition(rules, 4, col(RULES, 4, "Employee")).size(), "the server still answers");
+    assertTrue(client.logs.stream().noneMatch(m -> m.getMessage().contains("internal error")), client.logs.toString());
+  }
+
+  @Test
   void anOpenDocumentOutsideTheBundleIsCheckedByItself() throws Exception {
     Path outside = Files.createTempFile("writ-lsp-outside", ".policy");
     try {
