@@ -111,6 +111,9 @@ final class Completions {
       return List.copyOf(out.values());
     }
     if (last != null && last.getType() == WritLexer.DOT && beforeLast != null) {
+      if (block == Block.TOP) {
+        return List.of(); // `package acme.`: a name is being written
+      }
       members(beforeLast.getType(), enclosing, index, out);
       return List.copyOf(out.values());
     }
@@ -133,14 +136,15 @@ final class Completions {
 
   private static void top(List<Token> clause, Token last, SymbolIndex index, Map<String, CompletionItem> out) {
     int first = clause.isEmpty() ? -1 : clause.get(0).getType();
+    int lt = last == null ? -1 : last.getType();
+    boolean actionList = first == WritLexer.ACTION && !contains(clause, WritLexer.ASSIGN);
+    if (actionList && lt == WritLexer.STRING && !contains(clause, WritLexer.ON)) {
+      add(out, "on", CompletionItemKind.Keyword, "the resource types it applies to");
+    }
     if (last == null || clause.isEmpty() || endsDeclaration(clause)) {
       DECLARATION_KEYWORDS.forEach(k -> add(out, k, CompletionItemKind.Keyword, "declaration"));
-      if (last != null && last.getType() == WritLexer.ACTION) {
-        add(out, "group", CompletionItemKind.Keyword, "action group");
-      }
       return;
     }
-    int lt = last.getType();
     if (first == WritLexer.ACTION && (lt == WritLexer.ON || (lt == WritLexer.COMMA && contains(clause, WritLexer.ON)))) {
       types(index, out, EnumSet.of(EntityKind.RESOURCE));
     } else if (first == WritLexer.ACTION && (lt == WritLexer.ACTION || lt == WritLexer.COMMA
@@ -151,8 +155,6 @@ final class Completions {
       actions(index, out, true);
     } else if (lt == WritLexer.LBRACKET || (lt == WritLexer.COMMA && contains(clause, WritLexer.LBRACKET))) {
       types(index, out, EnumSet.allOf(EntityKind.class)); // `in [Team, ...]`
-    } else if (lt == WritLexer.STRING && first == WritLexer.ACTION && !contains(clause, WritLexer.ASSIGN)) {
-      add(out, "on", CompletionItemKind.Keyword, "the resource types it applies to");
     }
   }
 
@@ -477,10 +479,14 @@ final class Completions {
 
   /** Whether a declaration at depth 0 looks finished, so that a new one may start. */
   private static boolean endsDeclaration(List<Token> clause) {
+    int first = clause.get(0).getType();
     int last = clause.get(clause.size() - 1).getType();
+    boolean block = first == WritLexer.INTENT || first == WritLexer.GRANT || first == WritLexer.FORBID;
     return last == WritLexer.RBRACE || last == WritLexer.SEMI || last == WritLexer.RBRACKET
-        || (last == WritLexer.STRING && clause.get(0).getType() == WritLexer.ACTION)
-        || (last == WritLexer.IDENT && !contains(clause, WritLexer.LBRACE) && clause.size() > 2);
+        || (last == WritLexer.STRING && first == WritLexer.ACTION)
+        // `human Employee`, `group Team`, `package acme.prod`, `action "a" on Database`
+        || (last == WritLexer.IDENT && clause.size() >= 2 && !block && clause.get(clause.size() - 2).getType()
+            != WritLexer.COMMA && clause.get(clause.size() - 2).getType() != WritLexer.IN);
   }
 
   /** A token after which the clause cannot be complete: an operator, a keyword that takes an operand. */

@@ -296,6 +296,11 @@ class LanguageServerTest {
     // declarations at the top level
     List<String> top = complete(RULES + "\n|");
     assertTrue(top.containsAll(List.of("grant", "forbid", "intent", "human", "resource", "action")), top.toString());
+    // after a finished one-line declaration, the next declaration; after an action list, `on`
+    assertTrue(complete("group Team\n|").contains("grant"));
+    assertTrue(complete("action \"db:x\" |").contains("on"));
+    assertTrue(complete("action \"db:x\" on |").contains("Database"));
+    assertTrue(complete("package acme.|").isEmpty());
     // nothing inside a comment
     assertTrue(complete(RULES + "\n// principal.|").isEmpty());
   }
