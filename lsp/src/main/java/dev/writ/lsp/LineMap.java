@@ -32,10 +32,6 @@ final class LineMap {
     this.starts = Arrays.copyOf(s, n);
   }
 
-  String text() {
-    return text;
-  }
-
   Position position(int offset) {
     int o = Math.max(0, Math.min(offset, text.length()));
     int idx = Arrays.binarySearch(starts, o);

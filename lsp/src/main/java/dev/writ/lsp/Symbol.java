@@ -7,18 +7,5 @@ package dev.writ.lsp;
  * full name ({@code package.rule}).
  */
 record Symbol(Kind kind, String name) {
-  enum Kind {
-    ENTITY_TYPE("entity type"), ATTRIBUTE("attribute"), INTENT("intent"), PARAMETER("intent parameter"),
-    ACTION("action"), ACTION_GROUP("action group"), RULE("rule");
-
-    private final String label;
-
-    Kind(String label) {
-      this.label = label;
-    }
-
-    String label() {
-      return label;
-    }
-  }
+  enum Kind { ENTITY_TYPE, ATTRIBUTE, INTENT, PARAMETER, ACTION, ACTION_GROUP, RULE }
 }

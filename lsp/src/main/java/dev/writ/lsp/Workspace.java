@@ -61,10 +61,6 @@ final class Workspace {
     return Files.isDirectory(conventional) ? conventional : folder;
   }
 
-  Optional<Path> policyRoot() {
-    return Optional.ofNullable(policyRoot);
-  }
-
   /** Only files are policies: an editor's unsaved buffer ({@code untitled:}) is no part of a bundle. */
   static boolean isFile(String uri) {
     return uri != null && uri.startsWith("file:");
@@ -84,19 +80,6 @@ final class Workspace {
 
   Optional<Document> document(String uri) {
     return isFile(uri) ? Optional.ofNullable(open.get(path(uri))) : Optional.empty();
-  }
-
-  /** The editor's text of a file if it is open, else the disk's. */
-  Optional<String> text(Path p) {
-    Document d = open.get(p);
-    if (d != null) {
-      return Optional.of(d.text());
-    }
-    try {
-      return Optional.of(Files.readString(p));
-    } catch (java.io.IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   String uri(Path p) {

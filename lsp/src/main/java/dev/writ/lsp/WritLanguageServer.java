@@ -151,10 +151,6 @@ public final class WritLanguageServer implements LanguageServer, LanguageClientA
     };
   }
 
-  boolean shutdownRequested() {
-    return shutdown;
-  }
-
   @SuppressWarnings("deprecation") // rootUri: older clients send no workspace folders
   private static Optional<Path> folder(InitializeParams params) {
     List<WorkspaceFolder> folders = params.getWorkspaceFolders();
