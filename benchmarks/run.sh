@@ -4,6 +4,8 @@
 #   benchmarks/run.sh            full suite, 25-30 minutes on a loaded 2-core machine
 #   benchmarks/run.sh --smoke    a few seconds of measurement on the smallest N: proves the harness
 #                                still builds, generates, cross-checks and runs (for CI)
+#   benchmarks/run.sh --lsp      only the language server's latency while typing (LspLatency, about a
+#                                minute): 1,000 rules, didChange to publishDiagnostics, and completion
 #   benchmarks/run.sh --no-build reuse benchmarks/target/benchmarks.jar
 #   extra arguments after `--` go to JMH (e.g. `-- -p n=10000 DecisionLatency`)
 #
@@ -20,9 +22,10 @@ jmh_extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) mode=smoke ;;
+    --lsp) mode=lsp ;;
     --no-build) build=0 ;;
     --) shift; jmh_extra=("$@"); break ;;
-    *) echo "usage: $0 [--smoke] [--no-build] [-- JMH args...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--smoke | --lsp] [--no-build] [-- JMH args...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -48,7 +51,11 @@ fi
 
 java_bench=(java -Xms4g -Xmx4g -cp "$jar")
 
-if [[ $mode == smoke ]]; then
+if [[ $mode == lsp ]]; then
+  "${java_bench[@]}" dev.writ.bench.LspLatency --rules 1000 --per-file 25 | tee "$out/lsp.txt"
+  "${java_bench[@]}" dev.writ.bench.LspLatency --rules 1000 --per-file 1000 | tee -a "$out/lsp.txt"
+  exit 0
+elif [[ $mode == smoke ]]; then
   # 1. Every workload compiles and both engines agree, on a short stream.
   "${java_bench[@]}" dev.writ.bench.CrossCheck --requests 512 10 | tee "$out/crosscheck.txt"
   # 2. Every benchmark runs once, briefly, at the smallest N (10 rules).
@@ -65,6 +72,9 @@ else
   java -XX:+UseSerialGC -Xms6g -Xmx6g -cp "$jar" dev.writ.bench.HeapPerRule --repeat 3 --json "$out/heap.json" 10000 100000
   java -XX:+UseSerialGC -Xmx2g -cp "$jar" dev.writ.bench.HeapPerRule --histogram REALISTIC 10000 > "$out/heap-histogram.txt"
   "${java_bench[@]}" dev.writ.bench.CpuProbe --rounds 3 --decisions 50000 --json "$out/cpu.json"
+  # The language server while typing, on 1,000 rules (docs/performance.md, "Language server").
+  "${java_bench[@]}" dev.writ.bench.LspLatency --rules 1000 --per-file 25 | tee "$out/lsp.txt"
+  "${java_bench[@]}" dev.writ.bench.LspLatency --rules 1000 --per-file 1000 | tee -a "$out/lsp.txt"
   # HTTP: writ serve under wrk on loopback, when wrk is installed (apt-get install wrk).
   if command -v wrk > /dev/null; then
     for n in 100 10000; do

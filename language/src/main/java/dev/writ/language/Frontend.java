@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The whole front end in one call: read a bundle directory, parse every file, check the bundle.
@@ -36,22 +37,41 @@ public final class Frontend {
   }
 
   public static Result checkSources(List<SourceFile> sources) {
+    Analysis analysis = analyze(sources, PolicyParser::parse);
+    return new Result(analysis.checked().flatMap(CheckResult::bundle), analysis.diagnostics(), sources);
+  }
+
+  /**
+   * The front end's run in full, for editors: the parse result of every source (in order), the
+   * checker's result (absent when any file has syntax errors) and every diagnostic, exactly those
+   * {@link #checkSources} gives. {@code parser} lets an editor reuse the trees of files that did
+   * not change; it must behave as {@link PolicyParser#parse(SourceFile)}.
+   */
+  public record Analysis(List<ParseResult> parsed, Optional<CheckResult> checked, Diagnostics diagnostics) {
+    public Analysis {
+      parsed = List.copyOf(parsed);
+    }
+  }
+
+  public static Analysis analyze(List<SourceFile> sources, Function<SourceFile, ParseResult> parser) {
+    List<ParseResult> parsed = new ArrayList<>();
     List<PolicyFile> files = new ArrayList<>();
     Diagnostics diagnostics = Diagnostics.EMPTY;
     boolean syntaxErrors = false;
     for (SourceFile src : sources) {
-      ParseResult parsed = PolicyParser.parse(src);
-      diagnostics = diagnostics.plus(parsed.diagnostics());
-      if (parsed.file().isPresent()) {
-        files.add(parsed.file().get());
+      ParseResult result = parser.apply(src);
+      parsed.add(result);
+      diagnostics = diagnostics.plus(result.diagnostics());
+      if (result.file().isPresent()) {
+        files.add(result.file().get());
       } else {
         syntaxErrors = true;
       }
     }
     if (syntaxErrors) {
-      return new Result(Optional.empty(), diagnostics, sources);
+      return new Analysis(parsed, Optional.empty(), diagnostics);
     }
     CheckResult checked = Checker.check(files);
-    return new Result(checked.bundle(), diagnostics.plus(checked.diagnostics()), sources);
+    return new Analysis(parsed, Optional.of(checked), diagnostics.plus(checked.diagnostics()));
   }
 }

@@ -68,9 +68,9 @@ public final class Checker {
     }
     Diagnostics diagnostics = new Diagnostics(ctx.diagnostics);
     if (diagnostics.hasErrors()) {
-      return new CheckResult(Optional.empty(), diagnostics);
+      return new CheckResult(Optional.empty(), diagnostics, Resolution.of(ctx));
     }
     CheckedBundle bundle = new CheckedBundle(files, ctx.schema, ctx.rules, ctx.intents, ctx.expandedGroups, ctx.types);
-    return new CheckResult(Optional.of(bundle), diagnostics);
+    return new CheckResult(Optional.of(bundle), diagnostics, Resolution.of(ctx));
   }
 }

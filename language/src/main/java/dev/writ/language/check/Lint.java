@@ -77,10 +77,18 @@ final class Lint implements CheckStage {
       if (byIn.isEmpty()) {
         return general;
       }
-      java.util.LinkedHashSet<CheckedRule> out = new java.util.LinkedHashSet<>(general);
+      // Distinct by identity: a CheckedRule is a record holding its whole file, so hashing one
+      // hashes every declaration of the file, and a hash set of them made this stage quadratic.
+      List<CheckedRule> out = new java.util.ArrayList<>(general);
+      Set<CheckedRule> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      seen.addAll(general);
       grant.clause(RuleDecl.PrincipalClause.class).ifPresent(p -> p.selector().alternatives().forEach(a ->
-          a.in().ifPresent(in -> out.addAll(byIn.getOrDefault(in, List.of())))));
-      return List.copyOf(out);
+          a.in().ifPresent(in -> byIn.getOrDefault(in, List.of()).forEach(f -> {
+            if (seen.add(f)) {
+              out.add(f);
+            }
+          }))));
+      return out;
     }
   }
 
