@@ -19,8 +19,10 @@ import java.util.Optional;
  * @param kind     {@code file} or {@code postgresql}
  * @param location the data directory, or the database URL without a password
  * @param repair   the torn tail that opening the file store cut, if any (to be logged)
+ * @param notes    what else opening found worth a warning (a snapshot that was ignored, and why)
  */
-record ServiceStore(MeteredGrantStore store, String kind, String location, Optional<TrailRepair> repair) {
+record ServiceStore(MeteredGrantStore store, String kind, String location, Optional<TrailRepair> repair,
+                    java.util.List<String> notes) {
   /**
    * @throws ServerStartException when the store cannot be opened (naming the setting)
    */
@@ -39,7 +41,7 @@ record ServiceStore(MeteredGrantStore store, String kind, String location, Optio
           .description("Audit records this process applied from changes committed by other replicas")
           .register(metrics.registry());
       return new ServiceStore(new MeteredGrantStore(pg, metrics.registry(), "postgresql"), "postgresql",
-          settings.location(), Optional.empty());
+          settings.location(), Optional.empty(), java.util.List.of());
     }
     EventSourcedGrantStore file;
     try {
@@ -48,7 +50,7 @@ record ServiceStore(MeteredGrantStore store, String kind, String location, Optio
       throw new ServerStartException("cannot use the data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
     return new ServiceStore(new MeteredGrantStore(file, metrics.registry(), "file"), "file",
-        config.dataDir().toString(), file.repair());
+        config.dataDir().toString(), file.repair(), file.notes());
   }
 
   /**
