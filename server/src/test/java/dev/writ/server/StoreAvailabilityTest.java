@@ -120,7 +120,7 @@ class StoreAvailabilityTest {
     Switchable store = new Switchable();
     MeteredGrantStore metered = new MeteredGrantStore(store, metrics.registry(), "postgresql");
     ServiceStore service = new ServiceStore(metered, "postgresql", "jdbc:postgresql://db/writ",
-        java.util.Optional.empty());
+        java.util.Optional.empty(), List.of());
     GrantRuntime runtime = new GrantRuntime(metered, Clock.systemUTC(), null);
 
     ObjectNode up = DataDocument.JSON.createObjectNode();
