@@ -8,7 +8,7 @@ import java.util.List;
  * @param answer  {@code allow}, {@code deny} or {@code revoke}
  * @param drift   whether the action was outside the grant's intent envelope
  * @param revoked the grants revoked because of it (the grant and its descendants, on revoke)
- * @param seq     the seq of the audit record of the check ({@code action_checked}); 0 when nothing
+ * @param seq     the seq of the audit record of the check (its {@code action} event); 0 when nothing
  *                was recorded (an unknown grant)
  */
 public record ActionAnswer(String answer, boolean drift, List<String> reasons, List<String> revoked, long seq) {
