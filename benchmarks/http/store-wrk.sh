@@ -66,7 +66,7 @@ trap cleanup EXIT
   wrk --version 2>&1 | head -1 || true
 } > "$out/machine.txt"
 
-serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid, prints the ms until /health answers
+serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid and $ms (until /health answers)
   local name="$1" data="$2"
   shift 2
   local t0
@@ -78,7 +78,7 @@ serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid, prints the
     kill -0 "$pid" 2>/dev/null || { echo "writ serve $name exited:" >&2; cat "$out/server-$name.log" >&2; exit 1; }
     sleep 0.01
   done
-  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
 stop() { # a clean stop (SIGTERM), as a service manager does it
@@ -98,7 +98,7 @@ memory() { # RSS (MB) and live heap after a full GC (MB) of the running server
 # ---- 1. durable action checks -------------------------------------------------------------------
 jfr=()
 [[ -n "${WRIT_BENCH_JFR:-}" ]] && jfr=(-XX:StartFlightRecording=filename="$out/load.jfr",settings=profile)
-serve load "$work/load" "${jfr[@]}" > /dev/null
+serve load "$work/load" "${jfr[@]}"
 echo "bodies = {" > "$work/actions.lua"
 for i in $(seq 1 256); do
   id=$(curl -sf -H 'Content-Type: application/json' --data-binary \
@@ -121,6 +121,12 @@ for c in 1 16; do
     grep -E 'Requests/sec' "$out/wrk-c$c-r$r.txt"
   done
 done
+# Group commit at work: forces of the trail against the records written (one per action check,
+# three per grant issued), from the service's own counter (absent from builds without it).
+flushes=$(curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^writ_store_flushes_total' | awk '{print $2}' || true)
+requests=$(cat "$out"/warmup.txt "$out"/wrk-c*.txt | grep -oE '^ +[0-9]+ requests in' | awk '{s += $1} END {print s}')
+echo "after the load: $((requests + 256 * 3)) records written, ${flushes:-n/a} flushes (writ_store_flushes_total)" \
+  | tee -a "$out/machine.txt"
 stop
 
 # ---- 2. start time and memory against the trail's length -----------------------------------------
@@ -130,13 +136,13 @@ for n in $sizes; do
   java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$data" "$n" | tee -a "$out/machine.txt"
   for r in $(seq 1 "$repeats"); do
     rm -f "$data/grants.snapshot"
-    ms=$(serve "full-$n" "$data")
+    serve "full-$n" "$data"
     read -r rss live < <(memory)
     printf '%s\tfull replay\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" | tee -a "$out/start.tsv"
     stop
   done
   for r in $(seq 1 "$repeats"); do
-    ms=$(serve "snapshot-$n" "$data")
+    serve "snapshot-$n" "$data"
     read -r rss live < <(memory)
     printf '%s\tsnapshot\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" | tee -a "$out/start.tsv"
     stop

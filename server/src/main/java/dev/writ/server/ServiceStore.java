@@ -49,6 +49,11 @@ record ServiceStore(MeteredGrantStore store, String kind, String location, Optio
     } catch (RuntimeException e) {
       throw new ServerStartException("cannot use the data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
+    if (file.trail() instanceof dev.writ.engine.audit.FileAuditTrail trail) {
+      FunctionCounter.builder("writ.store.flushes", trail, dev.writ.engine.audit.FileAuditTrail::forces)
+          .description("Forces of the audit trail to disk (fdatasync); concurrent changes share one (group commit)")
+          .register(metrics.registry());
+    }
     return new ServiceStore(new MeteredGrantStore(file, metrics.registry(), "file"), "file",
         config.dataDir().toString(), file.repair(), file.notes());
   }

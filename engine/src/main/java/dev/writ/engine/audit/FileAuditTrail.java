@@ -76,6 +76,7 @@ public final class FileAuditTrail implements AuditTrail {
   private final Condition forced = forceLock.newCondition();
   private boolean forcing;        // guarded by forceLock
   private volatile AuditException failed;
+  private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
 
   private FileAuditTrail(Path file, int bufferSize, Resume resume, LongFunction<Consumer<AuditEvent>> replay) {
     this.file = file;
@@ -357,6 +358,7 @@ public final class FileAuditTrail implements AuditTrail {
     AuditException failure = null;
     try {
       channel.force(false);
+      forces.incrementAndGet();
     } catch (IOException | RuntimeException e) {
       failure = new AuditException("cannot force the audit trail " + file + " to disk: " + e.getMessage()
           + "; nothing more is recorded until the service restarts and reads back what the disk holds", e);
@@ -379,6 +381,11 @@ public final class FileAuditTrail implements AuditTrail {
     if (target.seq() < seq) {
       awaitDurable(seq); // written after the force began (cannot happen for a caller's own commit)
     }
+  }
+
+  /** How many forces to disk have completed since open (each covers one or more commits). */
+  public long forces() {
+    return forces.get();
   }
 
   @Override
