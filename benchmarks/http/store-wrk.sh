@@ -8,17 +8,20 @@
 #       SIZES     trail lengths to start on (default "10000 111000 1000000")
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
+#   WRIT_BENCH_START_REPEATS=N        starts per line in part 2 (default REPEATS)
 #
 # Needs Debian's wrk (`apt-get install wrk`). Builds cli/target/writ.jar and the benchmark jar when
 # missing (reactor builds, no install). Policies and entities are replicas-it's (an incident intent
 # on production databases; every action check is recorded in the trail, as in production).
 #
 # 1. Throughput: a fresh data directory, 256 grants issued up front, a 5 s warm-up, then POST
-#    /v1/actions with 1 connection (wrk -t1) and 16 connections (wrk -t2), REPEATS runs each.
+#    /v1/actions with 1 connection (wrk -t1) and 16 connections (wrk -t2), REPEATS runs each, with
+#    the server's CPU time (user + system, /proc) per check: what the check costs whatever the load.
 # 2. Start: for each size, a trail written by dev.writ.bench.TrailGenerator (no snapshot), then
 #    REPEATS starts with the snapshot removed (a full replay) and REPEATS starts after a clean stop
 #    (which writes the snapshot): milliseconds from `java -jar` to the first 200 from /health, the
-#    process's RSS once it answers, and its live heap after a full GC (jcmd GC.run, GC.heap_info).
+#    process's RSS once it answers, its live heap after a full GC (jcmd GC.run, GC.heap_info), and
+#    the time the service logs for opening the trail (snapshot read, tail replayed).
 #    JVM: -Xmx2g (not -Xms: the heap grows only as needed, so RSS shows what the trail costs).
 #
 # Results: benchmarks/target/results-store/ (or $WRIT_BENCH_STORE_OUT): raw wrk-*.txt, start.tsv,
@@ -30,6 +33,7 @@ root="$(cd "$here/../.." && pwd)"
 duration="${1:-10s}"
 repeats="${2:-3}"
 sizes="${3:-10000 111000 1000000}"
+start_repeats="${WRIT_BENCH_START_REPEATS:-$repeats}"
 port="${WRIT_BENCH_PORT:-18381}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
@@ -108,9 +112,16 @@ for i in $(seq 1 256); do
   echo "  '{\"grant\": \"$id\", \"action\": \"db:select\", \"resource\": \"Database::metrics\"}'," >> "$work/actions.lua"
 done
 echo "}" >> "$work/actions.lua"
-run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION
+cpu_ms() { # CPU time (user + system) the server has used so far, in ms
+  awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
+}
+run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU time during the run
+  local before after
+  before=$(cpu_ms)
   WRIT_BENCH_BODIES="$work/actions.lua" WRIT_BENCH_PATH="/v1/actions" \
     wrk -t"$2" -c"$3" -d"$4" --latency -s "$here/post-bodies.lua" "http://127.0.0.1:$port" > "$1" 2>&1
+  after=$(cpu_ms)
+  echo "server CPU ms: $(awk "BEGIN {print $after - $before}")" >> "$1"
 }
 run_wrk "$out/warmup.txt" 2 16 5s
 for c in 1 16; do
@@ -130,21 +141,27 @@ echo "after the load: $((requests + 256 * 3)) records written, ${flushes:-n/a} f
 stop
 
 # ---- 2. start time and memory against the trail's length -----------------------------------------
-printf 'records\tstart\trun\tms\trss_mb\tlive_mb\n' > "$out/start.tsv"
+printf 'records\tstart\trun\tms\trss_mb\tlive_mb\topen_ms\n' > "$out/start.tsv"
+opened() { # NAME: the ms the service says opening the trail took (builds that log it), else n/a
+  grep -oE 'opened the trail in .* in [0-9]+ ms' "$out/server-$1.log" | grep -oE '[0-9]+ ms$' | cut -d' ' -f1 \
+    | grep . || echo n/a
+}
 for n in $sizes; do
   data="$work/n$n"
   java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$data" "$n" | tee -a "$out/machine.txt"
-  for r in $(seq 1 "$repeats"); do
+  for r in $(seq 1 "$start_repeats"); do
     rm -f "$data/grants.snapshot"
     serve "full-$n" "$data"
     read -r rss live < <(memory)
-    printf '%s\tfull replay\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" | tee -a "$out/start.tsv"
+    printf '%s\tfull replay\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "full-$n")" \
+      | tee -a "$out/start.tsv"
     stop
   done
-  for r in $(seq 1 "$repeats"); do
+  for r in $(seq 1 "$start_repeats"); do
     serve "snapshot-$n" "$data"
     read -r rss live < <(memory)
-    printf '%s\tsnapshot\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" | tee -a "$out/start.tsv"
+    printf '%s\tsnapshot\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "snapshot-$n")" \
+      | tee -a "$out/start.tsv"
     stop
   done
   rm -rf "$data"
@@ -162,9 +179,9 @@ def g(v):
     return "%.0f" % v if v >= 100 else "%.2f" % v if v < 10 else "%.1f" % v
 def fmt(values, unit=""):
     return "%s [%s – %s]%s" % (g(statistics.median(values)), g(min(values)), g(max(values)), unit)
-lines = ["| connections | requests/s | p50 | p99 | non-2xx |", "|---:|---:|---|---|---:|"]
+lines = ["| connections | requests/s | p50 | p99 | server CPU per check | non-2xx |", "|---:|---:|---|---|---|---:|"]
 for c in (1, 16):
-    rps, p50, p99, bad = [], [], [], 0
+    rps, p50, p99, bad, cpu = [], [], [], 0, []
     for r in range(1, repeats + 1):
         text = open("%s/wrk-c%d-r%d.txt" % (out, c, r)).read()
         rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
@@ -172,8 +189,14 @@ for c in (1, 16):
         p50.append(ms(lat["50"])); p99.append(ms(lat["99"]))
         m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
         bad += int(m.group(1)) if m else 0
-    lines.append("| %d | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"), bad))
-lines += ["", "| records | start | to /health | RSS | live heap after GC |", "|---:|---|---|---|---|"]
+        n = int(re.search(r"(\d+) requests in", text).group(1))
+        m = re.search(r"server CPU ms: ([\d.]+)", text)
+        if m and n:
+            cpu.append(float(m.group(1)) * 1000 / n)
+    lines.append("| %d | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
+        fmt(cpu, " µs") if cpu else "n/a", bad))
+lines += ["", "| records | start | to /health | opening the trail (log) | RSS | live heap after GC |",
+          "|---:|---|---|---|---|---|"]
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
 seen = []
 for row in rows:
@@ -182,8 +205,10 @@ for row in rows:
         seen.append(k)
 for k in seen:
     sel = [r for r in rows if (r["records"], r["start"]) == k]
-    lines.append("| %s | %s | %s | %s | %s |" % ("{:,}".format(int(k[0])), k[1],
-        fmt([float(r["ms"]) for r in sel], " ms"), fmt([float(r["rss_mb"]) for r in sel], " MB"),
+    opens = [float(r["open_ms"]) for r in sel if r.get("open_ms") not in (None, "", "n/a")]
+    lines.append("| %s | %s | %s | %s | %s | %s |" % ("{:,}".format(int(k[0])), k[1],
+        fmt([float(r["ms"]) for r in sel], " ms"), fmt(opens, " ms") if opens else "n/a",
+        fmt([float(r["rss_mb"]) for r in sel], " MB"),
         fmt([float(r["live_mb"]) for r in sel], " MB")))
 open(out + "/summary.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
