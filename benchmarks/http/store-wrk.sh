@@ -9,6 +9,9 @@
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
 #   WRIT_BENCH_START_REPEATS=N        starts per line in part 2 (default REPEATS)
+#   WRIT_BENCH_FULL_REPEATS=N         of which full replays (default the same; at least 1: the first
+#                                     full replay's clean stop writes the snapshot)
+#   WRIT_BENCH_SKIP_LOAD=1            part 2 only
 #
 # Needs Debian's wrk (`apt-get install wrk`). Builds cli/target/writ.jar and the benchmark jar when
 # missing (reactor builds, no install). Policies and entities are replicas-it's (an incident intent
@@ -21,7 +24,9 @@
 #    REPEATS starts with the snapshot removed (a full replay) and REPEATS starts after a clean stop
 #    (which writes the snapshot): milliseconds from `java -jar` to the first 200 from /health, the
 #    process's RSS once it answers, its live heap after a full GC (jcmd GC.run, GC.heap_info), and
-#    the time the service logs for opening the trail (snapshot read, tail replayed).
+#    the time the service logs for opening the trail (snapshot read, tail replayed), and the CPU
+#    time the process used until /health answered (JVM start, policies, trail: what a start costs
+#    whatever else the machine is doing).
 #    JVM: -Xmx2g (not -Xms: the heap grows only as needed, so RSS shows what the trail costs).
 #
 # Results: benchmarks/target/results-store/ (or $WRIT_BENCH_STORE_OUT): raw wrk-*.txt, start.tsv,
@@ -34,6 +39,7 @@ duration="${1:-10s}"
 repeats="${2:-3}"
 sizes="${3:-10000 111000 1000000}"
 start_repeats="${WRIT_BENCH_START_REPEATS:-$repeats}"
+full_repeats="${WRIT_BENCH_FULL_REPEATS:-$start_repeats}"
 port="${WRIT_BENCH_PORT:-18381}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
@@ -70,6 +76,10 @@ trap cleanup EXIT
   wrk --version 2>&1 | head -1 || true
 } > "$out/machine.txt"
 
+cpu_ms() { # CPU time (user + system) the server has used so far, in ms
+  awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
+}
+
 serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid and $ms (until /health answers)
   local name="$1" data="$2"
   shift 2
@@ -83,6 +93,7 @@ serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid and $ms (un
     sleep 0.01
   done
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  start_cpu=$(cpu_ms)
 }
 
 stop() { # a clean stop (SIGTERM), as a service manager does it
@@ -100,6 +111,7 @@ memory() { # RSS (MB) and live heap after a full GC (MB) of the running server
 }
 
 # ---- 1. durable action checks -------------------------------------------------------------------
+if [[ -z "${WRIT_BENCH_SKIP_LOAD:-}" ]]; then
 jfr=()
 [[ -n "${WRIT_BENCH_JFR:-}" ]] && jfr=(-XX:StartFlightRecording=filename="$out/load.jfr",settings=profile)
 serve load "$work/load" "${jfr[@]}"
@@ -112,9 +124,6 @@ for i in $(seq 1 256); do
   echo "  '{\"grant\": \"$id\", \"action\": \"db:select\", \"resource\": \"Database::metrics\"}'," >> "$work/actions.lua"
 done
 echo "}" >> "$work/actions.lua"
-cpu_ms() { # CPU time (user + system) the server has used so far, in ms
-  awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
-}
 run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU time during the run
   local before after
   before=$(cpu_ms)
@@ -139,9 +148,10 @@ requests=$(cat "$out"/warmup.txt "$out"/wrk-c*.txt | grep -oE '^ +[0-9]+ request
 echo "after the load: $((requests + 256 * 3)) records written, ${flushes:-n/a} flushes (writ_store_flushes_total)" \
   | tee -a "$out/machine.txt"
 stop
+fi
 
 # ---- 2. start time and memory against the trail's length -----------------------------------------
-printf 'records\tstart\trun\tms\trss_mb\tlive_mb\topen_ms\n' > "$out/start.tsv"
+printf 'records\tstart\trun\tms\trss_mb\tlive_mb\topen_ms\tcpu_ms\n' > "$out/start.tsv"
 opened() { # NAME: the ms the service says opening the trail took (builds that log it), else n/a
   grep -oE 'opened the trail in .* in [0-9]+ ms' "$out/server-$1.log" | grep -oE '[0-9]+ ms$' | cut -d' ' -f1 \
     | grep . || echo n/a
@@ -149,18 +159,18 @@ opened() { # NAME: the ms the service says opening the trail took (builds that l
 for n in $sizes; do
   data="$work/n$n"
   java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$data" "$n" | tee -a "$out/machine.txt"
-  for r in $(seq 1 "$start_repeats"); do
+  for r in $(seq 1 "$full_repeats"); do
     rm -f "$data/grants.snapshot"
     serve "full-$n" "$data"
     read -r rss live < <(memory)
-    printf '%s\tfull replay\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "full-$n")" \
+    printf '%s\tfull replay\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "full-$n")" "$start_cpu" \
       | tee -a "$out/start.tsv"
     stop
   done
   for r in $(seq 1 "$start_repeats"); do
     serve "snapshot-$n" "$data"
     read -r rss live < <(memory)
-    printf '%s\tsnapshot\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "snapshot-$n")" \
+    printf '%s\tsnapshot\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "snapshot-$n")" "$start_cpu" \
       | tee -a "$out/start.tsv"
     stop
   done
@@ -179,8 +189,10 @@ def g(v):
     return "%.0f" % v if v >= 100 else "%.2f" % v if v < 10 else "%.1f" % v
 def fmt(values, unit=""):
     return "%s [%s – %s]%s" % (g(statistics.median(values)), g(min(values)), g(max(values)), unit)
-lines = ["| connections | requests/s | p50 | p99 | server CPU per check | non-2xx |", "|---:|---:|---|---|---|---:|"]
-for c in (1, 16):
+import os
+loaded = os.path.exists(out + "/wrk-c1-r1.txt")
+lines = ["| connections | requests/s | p50 | p99 | server CPU per check | non-2xx |", "|---:|---:|---|---|---|---:|"] if loaded else []
+for c in ((1, 16) if loaded else ()):
     rps, p50, p99, bad, cpu = [], [], [], 0, []
     for r in range(1, repeats + 1):
         text = open("%s/wrk-c%d-r%d.txt" % (out, c, r)).read()
@@ -195,8 +207,8 @@ for c in (1, 16):
             cpu.append(float(m.group(1)) * 1000 / n)
     lines.append("| %d | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
         fmt(cpu, " µs") if cpu else "n/a", bad))
-lines += ["", "| records | start | to /health | opening the trail (log) | RSS | live heap after GC |",
-          "|---:|---|---|---|---|---|"]
+lines += ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC |",
+          "|---:|---|---|---|---|---|---|"]
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
 seen = []
 for row in rows:
@@ -206,8 +218,10 @@ for row in rows:
 for k in seen:
     sel = [r for r in rows if (r["records"], r["start"]) == k]
     opens = [float(r["open_ms"]) for r in sel if r.get("open_ms") not in (None, "", "n/a")]
-    lines.append("| %s | %s | %s | %s | %s | %s |" % ("{:,}".format(int(k[0])), k[1],
-        fmt([float(r["ms"]) for r in sel], " ms"), fmt(opens, " ms") if opens else "n/a",
+    cpus = [float(r["cpu_ms"]) for r in sel if r.get("cpu_ms")]
+    lines.append("| %s | %s | %s | %s | %s | %s | %s |" % ("{:,}".format(int(k[0])), k[1],
+        fmt([float(r["ms"]) for r in sel], " ms"), fmt(cpus, " ms") if cpus else "n/a",
+        fmt(opens, " ms") if opens else "n/a",
         fmt([float(r["rss_mb"]) for r in sel], " MB"),
         fmt([float(r["live_mb"]) for r in sel], " MB")))
 open(out + "/summary.md", "w").write("\n".join(lines) + "\n")
