@@ -65,6 +65,14 @@ final class Replica implements AutoCloseable {
     return r;
   }
 
+  /** Starts {@code writ serve --data data} (the file store) and returns once it answers /health (at most 90 s). */
+  static Replica startFile(String name, Path data, Path dir) {
+    Replica r = launch(name, dir, List.of("serve", "--policies", resources().resolve("policies").toString(),
+        "--entities", resources().resolve("entities.yaml").toString(), "--port", "0", "--data", data.toString()));
+    r.awaitServing(Duration.ofSeconds(90));
+    return r;
+  }
+
   /** Runs {@code writ ARGS...} as a process (not waited for). */
   static Replica launch(String name, Path dir, List<String> args) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");

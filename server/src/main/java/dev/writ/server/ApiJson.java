@@ -64,7 +64,10 @@ public final class ApiJson {
     return o;
   }
 
-  /** The answer to a request, approval or delegation: {@code {id, decision, grant}}. */
+  /**
+   * The answer to a request, approval or delegation: {@code {id, decision, grant, seq}}, {@code
+   * seq} being the audit record that committed it (its last: {@code granted} or {@code decided}).
+   */
   public static ObjectNode result(RequestResult r, Instant now) {
     ObjectNode o = DataDocument.JSON.createObjectNode();
     o.put("id", r.id());
@@ -74,7 +77,17 @@ public final class ApiJson {
     } else {
       o.putNull("grant");
     }
+    putSeq(o, r.seq());
     return o;
+  }
+
+  /** {@code seq}: the audit record an answer produced; null when it recorded nothing. */
+  private static void putSeq(ObjectNode o, long seq) {
+    if (seq > 0) {
+      o.put("seq", seq);
+    } else {
+      o.putNull("seq");
+    }
   }
 
   public static ObjectNode answer(ActionAnswer a) {
@@ -85,6 +98,7 @@ public final class ApiJson {
     a.reasons().forEach(reasons::add);
     ArrayNode revoked = o.putArray("revoked");
     a.revoked().forEach(revoked::add);
+    putSeq(o, a.seq());
     return o;
   }
 

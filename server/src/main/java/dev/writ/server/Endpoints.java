@@ -3,6 +3,7 @@ package dev.writ.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.entity.Entity;
@@ -13,6 +14,7 @@ import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.grant.Grant;
 import dev.writ.engine.grant.GrantRuntime;
+import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.engine.grant.GrantState;
 import dev.writ.engine.grant.RequestResult;
 import dev.writ.engine.json.DataDocument;
@@ -82,7 +84,8 @@ public final class Endpoints {
         .add("POST", "/v1/grants/{id}/delegations", requester, this::delegate)
         .add("POST", "/v1/actions", enforcer, this::act)
         .add("POST", "/v1/principals/{uid}/offboard", Access.of(Role.ADMIN), this::offboard)
-        .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event"), Access.of(Role.AUDITOR),
+        .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event", "after", "limit", "follow",
+                "heartbeat"), Access.of(Role.AUDITOR),
             this::audit)
         .add("POST", "/access/v1/evaluation", enforcer, this::authzenEvaluation)
         .add("POST", "/access/v1/evaluations", enforcer, this::authzenEvaluations)
@@ -373,8 +376,28 @@ public final class Endpoints {
 
   // ---- audit, health, metrics --------------------------------------------------------
 
-  /** The trail as JSON lines, oldest first, filtered by grant, intent, principal, event and time. */
+  /** Records per page when {@code limit} is not given, and the most a page may ask for. */
+  static final int AUDIT_LIMIT = 1000;
+  static final int AUDIT_MAX_LIMIT = 10_000;
+  /** How often a follow stream looks for new records. */
+  static final long FOLLOW_POLL_MILLIS = 200;
+
+  /**
+   * The trail as JSON lines, oldest first, filtered by grant, intent, principal, event and time,
+   * a page at a time: the records after {@code after} (a seq, default 0), at most {@code limit}
+   * (default 1000), and {@code Writ-Next-After} says where the next page starts. With {@code
+   * follow=true} the response stays open and streams records as they commit, with a heartbeat
+   * line every {@code heartbeat} seconds (default 15), until the client goes away or the
+   * service stops (docs/server.md, "Audit export").
+   */
   Reply audit(Call call) {
+    long after = number(call, "after", 0, Long.MAX_VALUE).orElse(0L);
+    int limit = number(call, "limit", 1, AUDIT_MAX_LIMIT).orElse((long) AUDIT_LIMIT).intValue();
+    boolean follow = flag(call, "follow").orElse(false);
+    long heartbeat = number(call, "heartbeat", 1, 300).orElse(15L);
+    if (!follow && call.query("heartbeat").isPresent()) {
+      throw ApiException.badRequest("`heartbeat` is for a stream (`follow=true`)", "heartbeat");
+    }
     Predicate<AuditRecord> filter = r -> true;
     Optional<String> grant = call.query("grant");
     if (grant.isPresent()) {
@@ -408,11 +431,77 @@ public final class Endpoints {
       }
       filter = filter.and(r -> !r.event().header().time().isBefore(t));
     }
+    Predicate<AuditRecord> matching = filter;
+    if (follow) {
+      return Reply.streaming(Reply.JSON_LINES, java.util.Map.of("Cache-Control", "no-store"),
+          out -> follow(out, after, limit, matching, heartbeat * 1000));
+    }
+    AuditPage page = service.store().audit(after, limit, matching);
     StringBuilder out = new StringBuilder();
-    for (AuditRecord r : runtime().audit(filter)) {
+    for (AuditRecord r : page.records()) {
       out.append(r.line()).append('\n');
     }
-    return new Reply(200, Reply.JSON_LINES, out.toString().getBytes(StandardCharsets.UTF_8), java.util.Map.of());
+    return new Reply(200, Reply.JSON_LINES, out.toString().getBytes(StandardCharsets.UTF_8),
+        java.util.Map.of("Writ-Next-After", Long.toString(page.nextAfter())));
+  }
+
+  /**
+   * Streams records as they commit: a page whenever there are new ones, a heartbeat line
+   * ({@code {"heartbeat": TIME, "after": SEQ}}, no {@code seq}, so never taken for a record)
+   * after {@code heartbeatMillis} without one, until the service stops.
+   */
+  private void follow(java.io.OutputStream out, long after, int limit, Predicate<AuditRecord> filter,
+                      long heartbeatMillis) throws java.io.IOException {
+    AuditFollow signal = service.follow();
+    long next = after;
+    long quietSince = System.nanoTime();
+    try {
+      while (true) {
+        AuditPage page = service.store().audit(next, limit, filter);
+        for (AuditRecord r : page.records()) {
+          out.write((r.line() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        boolean moved = page.nextAfter() != next;
+        next = page.nextAfter();
+        if (!page.records().isEmpty()) {
+          out.flush();
+          quietSince = System.nanoTime();
+        }
+        if (moved && page.records().size() == limit) {
+          continue; // more are waiting
+        }
+        if (System.nanoTime() - quietSince >= heartbeatMillis * 1_000_000) {
+          ObjectNode h = DataDocument.JSON.createObjectNode();
+          h.put("heartbeat", service.now().toString());
+          h.put("after", next);
+          out.write((h + "\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          quietSince = System.nanoTime();
+        }
+        if (signal.await(Math.min(FOLLOW_POLL_MILLIS, heartbeatMillis))) {
+          return; // the service is stopping: the stream ends cleanly
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (StoreUnavailableException e) {
+      // the store went away: end the stream; the client resumes from the last seq it got
+    }
+  }
+
+  private static Optional<Long> number(Call call, String name, long min, long max) {
+    return call.query(name).map(v -> {
+      long n;
+      try {
+        n = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("`" + name + "` is a whole number, not `" + v + "`", name);
+      }
+      if (n < min || n > max) {
+        throw ApiException.badRequest("`" + name + "` is from " + min + " to " + max + ", not " + n, name);
+      }
+      return n;
+    });
   }
 
   Reply health(Call call) {

@@ -1,5 +1,6 @@
 package dev.writ.server;
 
+import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.grant.GrantException;
 import dev.writ.engine.grant.GrantStore;
@@ -8,7 +9,6 @@ import dev.writ.engine.grant.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -49,8 +49,8 @@ final class MeteredGrantStore implements GrantStore {
   }
 
   @Override
-  public <T> T update(Function<GrantTable, Change<T>> op) {
-    return timed("update", () -> store.update(op));
+  public <T> Committed<T> commit(Function<GrantTable, Change<T>> op) {
+    return timed("update", () -> store.commit(op));
   }
 
   @Override
@@ -59,8 +59,13 @@ final class MeteredGrantStore implements GrantStore {
   }
 
   @Override
-  public List<AuditRecord> audit(Predicate<AuditRecord> filter) {
-    return timed("audit", () -> store.audit(filter));
+  public AuditPage audit(long after, int limit, Predicate<AuditRecord> filter) {
+    return timed("audit", () -> store.audit(after, limit, filter));
+  }
+
+  @Override
+  public long lastSeq() {
+    return timed("read", store::lastSeq);
   }
 
   @Override

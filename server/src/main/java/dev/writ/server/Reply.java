@@ -6,8 +6,25 @@ import dev.writ.engine.json.DataDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** What an endpoint answers: status, content type, body and extra headers. */
-public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+/**
+ * What an endpoint answers: status, content type, body and extra headers; or, for a stream
+ * ({@code stream} not null), the body is written by {@code stream} as it goes (chunked).
+ */
+public record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Stream stream) {
+  /** Writes a streamed body; returns when the stream is over (the response is then ended). */
+  @FunctionalInterface
+  public interface Stream {
+    void write(java.io.OutputStream out) throws java.io.IOException;
+  }
+
+  public Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    this(status, contentType, body, headers, null);
+  }
+
+  public static Reply streaming(String contentType, Map<String, String> headers, Stream stream) {
+    return new Reply(200, contentType, new byte[0], headers, stream);
+  }
+
   public static final String JSON = "application/json";
   public static final String JSON_LINES = "application/x-ndjson";
 

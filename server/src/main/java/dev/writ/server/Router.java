@@ -200,6 +200,18 @@ public final class Router extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
       response.getHeaders().put(HttpHeader.VARY, "Origin");
     }
+    if (reply.stream() != null) {
+      // Written on this thread, blocking, until the stream ends (a follower holds one thread).
+      try (java.io.OutputStream out = org.eclipse.jetty.io.Content.Sink.asOutputStream(response)) {
+        reply.stream().write(out);
+        callback.succeeded();
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.debug("stream on {} ended early: {}", routeName, e.toString()); // the client went away, usually
+        callback.failed(e);
+      }
+      metrics.request(routeName, method, reply.status(), System.nanoTime() - start);
+      return true;
+    }
     metrics.request(routeName, method, reply.status(), System.nanoTime() - start);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
     return true;

@@ -10,6 +10,8 @@ import dev.writ.engine.json.DataDocument;
 import dev.writ.store.postgres.PostgresGrantStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the service keeps grants, pending requests and the audit trail: the file store in the
@@ -19,8 +21,12 @@ import java.util.Optional;
  * @param kind     {@code file} or {@code postgresql}
  * @param location the data directory, or the database URL without a password
  * @param repair   the torn tail that opening the file store cut, if any (to be logged)
+ * @param notes    what else opening found worth a warning (a snapshot that was ignored, and why)
  */
-record ServiceStore(MeteredGrantStore store, String kind, String location, Optional<TrailRepair> repair) {
+record ServiceStore(MeteredGrantStore store, String kind, String location, Optional<TrailRepair> repair,
+                    java.util.List<String> notes) {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceStore.class);
+
   /**
    * @throws ServerStartException when the store cannot be opened (naming the setting)
    */
@@ -39,16 +45,28 @@ record ServiceStore(MeteredGrantStore store, String kind, String location, Optio
           .description("Audit records this process applied from changes committed by other replicas")
           .register(metrics.registry());
       return new ServiceStore(new MeteredGrantStore(pg, metrics.registry(), "postgresql"), "postgresql",
-          settings.location(), Optional.empty());
+          settings.location(), Optional.empty(), java.util.List.of());
     }
     EventSourcedGrantStore file;
+    long start = System.nanoTime();
     try {
       file = EventSourcedGrantStore.open(config.dataDir());
     } catch (RuntimeException e) {
       throw new ServerStartException("cannot use the data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    long records = file.lastSeq();
+    long from = file.trail() instanceof dev.writ.engine.audit.FileAuditTrail t ? t.resumedFrom() : 0;
+    LOG.info("opened the trail in {}: {} records, {} in {} ms", config.dataDir(), records, from > 0
+        ? "the grant table from the snapshot at record " + from + " and " + (records - from) + " replayed after it"
+        : "all replayed (no snapshot used)", ms);
+    if (file.trail() instanceof dev.writ.engine.audit.FileAuditTrail trail) {
+      FunctionCounter.builder("writ.store.flushes", trail, dev.writ.engine.audit.FileAuditTrail::forces)
+          .description("Forces of the audit trail to disk (fdatasync); concurrent changes share one (group commit)")
+          .register(metrics.registry());
+    }
     return new ServiceStore(new MeteredGrantStore(file, metrics.registry(), "file"), "file",
-        config.dataDir().toString(), file.repair());
+        config.dataDir().toString(), file.repair(), file.notes());
   }
 
   /**

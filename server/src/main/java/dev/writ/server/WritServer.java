@@ -197,6 +197,7 @@ public final class WritServer implements AutoCloseable {
     }
     closed = true;
     LOG.info("stopping: finishing requests in flight");
+    service.follow().end(); // audit streams end now, not at the stop timeout
     if (watcher != null) {
       watcher.close();
     }

@@ -31,6 +31,7 @@ public final class WritService implements AutoCloseable {
   private final ServerMetrics metrics;
   private final AtomicReference<ActivePolicy> active = new AtomicReference<>();
   private final ServiceStore store;
+  private final AuditFollow follow = new AuditFollow();
   private final GrantRuntime runtime;
   private Fingerprint lastSeen;
   private volatile String lastError;
@@ -57,8 +58,14 @@ public final class WritService implements AutoCloseable {
     metrics.bundleLoaded(first.revision(), first.loadedAt());
     this.store = ServiceStore.open(config, metrics);
     store.repair().ifPresent(cut -> LOG.warn("{}", cut.message()));
+    store.notes().forEach(n -> LOG.warn("{}", n));
     this.runtime = new GrantRuntime(store.store(), config.clock(), first.context());
     metrics.bindRuntime(runtime);
+  }
+
+  /** What {@code GET /v1/audit?follow=true} streams wait on; ended when the service stops. */
+  AuditFollow follow() {
+    return follow;
   }
 
   public ActivePolicy active() {

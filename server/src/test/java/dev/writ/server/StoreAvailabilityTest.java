@@ -79,9 +79,9 @@ class StoreAvailabilityTest {
     }
 
     @Override
-    public <T> T update(Function<GrantTable, Change<T>> op) {
+    public <T> Committed<T> commit(Function<GrantTable, Change<T>> op) {
       check();
-      return real.update(op);
+      return real.commit(op);
     }
 
     @Override
@@ -91,9 +91,15 @@ class StoreAvailabilityTest {
     }
 
     @Override
-    public List<AuditRecord> audit(Predicate<AuditRecord> filter) {
+    public dev.writ.engine.audit.AuditPage audit(long after, int limit, Predicate<AuditRecord> filter) {
       check();
-      return real.audit(filter);
+      return real.audit(after, limit, filter);
+    }
+
+    @Override
+    public long lastSeq() {
+      check();
+      return real.lastSeq();
     }
 
     @Override
@@ -114,7 +120,7 @@ class StoreAvailabilityTest {
     Switchable store = new Switchable();
     MeteredGrantStore metered = new MeteredGrantStore(store, metrics.registry(), "postgresql");
     ServiceStore service = new ServiceStore(metered, "postgresql", "jdbc:postgresql://db/writ",
-        java.util.Optional.empty());
+        java.util.Optional.empty(), List.of());
     GrantRuntime runtime = new GrantRuntime(metered, Clock.systemUTC(), null);
 
     ObjectNode up = DataDocument.JSON.createObjectNode();

@@ -134,8 +134,17 @@ final class TestServer implements AutoCloseable {
 
   /** Number of records in the audit trail, read through the API. */
   long auditLength() {
-    Res r = get("/v1/audit");
-    return r.body().lines().filter(l -> !l.isBlank()).count();
+    long n = 0;
+    String after = "0";
+    while (true) {
+      Res r = get("/v1/audit?limit=10000&after=" + after);
+      n += r.body().lines().filter(l -> !l.isBlank()).count();
+      String next = r.raw().headers().firstValue("Writ-Next-After").orElseThrow();
+      if (next.equals(after)) {
+        return n;
+      }
+      after = next;
+    }
   }
 
   /** Number of records in the trail file. */

@@ -1,6 +1,7 @@
 package dev.writ.engine.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,18 +14,35 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
 
 /**
- * The trail as a JSON-lines file. Appends are written and forced to disk before
- * {@link #append} returns. On open the whole chain is verified; a damaged record refuses the
- * open (the trail is evidence: it is never silently repaired), except a torn tail, which is
- * what a crash in the middle of an append leaves and was never acknowledged: a last line
- * without its end, and the records of a commit whose last record never made it to disk (see
- * {@link TrailFormat}). Both are cut off, so that a change is replayed whole or not at all, and
- * {@link #repair()} says what was cut. What is a torn tail is decided in one place,
- * {@link TrailVerifier}, which both this replay and {@code writ audit verify} read through, so
- * the two cannot disagree. The file is streamed: a trail may be larger than 2 GiB (though every
- * record is still kept in memory for queries).
+ * The trail as a JSON-lines file. On open the chain is verified (from the first record, or from
+ * where a verified snapshot left off, see {@link Resume}); a damaged record refuses the open
+ * (the trail is evidence: it is never silently repaired), except a torn tail, which is what a
+ * crash in the middle of an append leaves and was never acknowledged: a last line without its
+ * end, and the records of a commit whose last record never made it to disk (see {@link
+ * TrailFormat}). Both are cut off, so that a change is replayed whole or not at all, and {@link
+ * #repair()} says what was cut. What is a torn tail is decided in one place, {@link
+ * TrailVerifier}, which both this replay and {@code writ audit verify} read through, so the two
+ * cannot disagree. The file is streamed: a trail may be larger than 2 GiB.
+ *
+ * <p><b>Group commit.</b> A commit is {@link #write written} (in seq order, which is the file's
+ * order and the chain's) and then {@link #awaitDurable awaited}: the first waiter forces the
+ * file to disk for every record written so far while later writers append to the next batch;
+ * they wait for its force to end, and one of them forces theirs. One {@code force()} covers
+ * every commit written before it started, so concurrent changes share it, and none is
+ * acknowledged before a force that covers its last record has returned. A force that fails
+ * leaves the trail refusing every later write (what reached the disk is unknown until a restart
+ * reads it back).
+ *
+ * <p><b>No records in memory.</b> Queries read the file, through a sparse {@link TrailIndex}
+ * (where every 256th record starts), and only up to the last durable record: a page costs the
+ * records it reads, not the length of the trail.
  *
  * <p>One writer at a time: before the trail is read, {@code <file>.lock} next to it is locked
  * (an OS lock, held until {@link #close} or the end of the process), so a second store on the
@@ -34,14 +52,33 @@ import java.util.Optional;
  * trail itself.
  */
 public final class FileAuditTrail implements AuditTrail {
+  /**
+   * A point in the trail that a caller already holds the state of (a snapshot): record {@code
+   * seq} with hash {@code hash} ends just before byte {@code end}, and {@code index} holds the
+   * offsets of records 1, 257, ... up to it. Trusted only once the trail's own record at {@code
+   * seq} agrees.
+   */
+  public record Resume(long seq, String hash, long end, long[] index) {}
+
+  /** A position in the file: the last record up to it, the offset just after it, its hash. */
+  private record Mark(long seq, long end, String head) {}
+
   private final Path file;
   private final FileChannel channel;
   private final FileChannel lockChannel;
-  private final List<AuditRecord> records = new ArrayList<>();
-  private String head = TrailFormat.GENESIS;
+  private final TrailIndex index;
   private final TrailRepair repair;
+  private final long resumedFrom;
+  private final String resumeRejected;
+  private volatile Mark written;  // what has been written (changed under this object's monitor)
+  private volatile Mark durable;  // what a completed force covers
+  private final ReentrantLock forceLock = new ReentrantLock();
+  private final Condition forced = forceLock.newCondition();
+  private boolean forcing;        // guarded by forceLock
+  private volatile AuditException failed;
+  private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
 
-  private FileAuditTrail(Path file, int bufferSize) {
+  private FileAuditTrail(Path file, int bufferSize, Resume resume, LongFunction<Consumer<AuditEvent>> replay) {
     this.file = file;
     FileChannel data = null;
     FileChannel lockFile = null;
@@ -62,7 +99,14 @@ public final class FileAuditTrail implements AuditTrail {
       data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       this.channel = data;
       this.lockChannel = lockFile;
-      this.repair = load(bufferSize);
+      String rejected = resume == null ? null : checkResume(resume);
+      boolean resuming = resume != null && rejected == null;
+      this.resumeRejected = rejected;
+      this.resumedFrom = resuming ? resume.seq() : 0;
+      this.index = resuming ? new TrailIndex(resume.index()) : new TrailIndex();
+      TrailVerifier.Start from = resuming ? new TrailVerifier.Start(resume.end(), resume.seq(), resume.hash())
+          : TrailVerifier.Start.BEGINNING;
+      this.repair = load(bufferSize, from, replay.apply(resumedFrom));
     } catch (IOException | RuntimeException e) {
       for (FileChannel c : new FileChannel[] {data, lockFile}) {
         try {
@@ -81,18 +125,31 @@ public final class FileAuditTrail implements AuditTrail {
   }
 
   /**
-   * Opens the trail, creating it if it does not exist, and replays it. A torn tail is cut off
+   * Opens the trail, creating it if it does not exist, and verifies it. A torn tail is cut off
    * ({@link #repair()} says what was cut, for the caller to log); any other damage refuses the open.
    *
    * @throws AuditException when the trail is damaged, in use by another store, or cannot be read
    */
   public static FileAuditTrail open(Path file) {
-    return new FileAuditTrail(file, TrailVerifier.DEFAULT_BUFFER);
+    return new FileAuditTrail(file, TrailVerifier.DEFAULT_BUFFER, null, s -> e -> { });
+  }
+
+  /**
+   * Opens the trail and replays it: from just after {@code resume} when the trail's record at
+   * that point agrees with it (null: no resume point), otherwise from the first record ({@link
+   * #resumeRejected()} says why). {@code replay} is given the seq replay starts after (0: the
+   * beginning) before any event, and returns what gets each event of every complete commit
+   * after it, in order.
+   *
+   * @throws AuditException when the trail is damaged, in use by another store, or cannot be read
+   */
+  public static FileAuditTrail open(Path file, Resume resume, LongFunction<Consumer<AuditEvent>> replay) {
+    return new FileAuditTrail(file, TrailVerifier.DEFAULT_BUFFER, resume, replay);
   }
 
   /** With a read buffer of {@code bufferSize} bytes (tests: lines longer than the buffer). */
   static FileAuditTrail open(Path file, int bufferSize) {
-    return new FileAuditTrail(file, bufferSize);
+    return new FileAuditTrail(file, bufferSize, null, s -> e -> { });
   }
 
   /** The torn tail that opening cut off (left by a crash during a write), if there was one. */
@@ -105,22 +162,91 @@ public final class FileAuditTrail implements AuditTrail {
     return repair != null;
   }
 
+  /** The seq replay started after: the resume point when it was used, else 0. */
+  public long resumedFrom() {
+    return resumedFrom;
+  }
+
+  /** Why the resume point given to {@link #open(Path, Resume, LongFunction)} was not used, if it was not. */
+  public Optional<String> resumeRejected() {
+    return Optional.ofNullable(resumeRejected);
+  }
+
   public Path file() {
     return file;
   }
 
-  /** Replays the trail, through the one reader of trail files, and cuts its torn tail if it has one. */
-  private TrailRepair load(int bufferSize) throws IOException {
-    TrailVerifier.Result r = TrailVerifier.read(file, channel, bufferSize, (p, line) -> {
-      AuditEvent event;
+  /** The offsets of every 256th record, for a snapshot that lets a later open skip the records before it. */
+  public TrailIndex index() {
+    return index;
+  }
+
+  /** Where the trail stands now (written, not necessarily durable yet): for a snapshot taken at this point. */
+  public synchronized Resume resumePoint() {
+    Mark w = written;
+    return new Resume(w.seq(), w.head(), w.end(), index.offsets());
+  }
+
+  /** The offset just after the last durable record. */
+  public long durableEnd() {
+    return durable.end();
+  }
+
+  /**
+   * Whether the trail's own record at the resume point agrees with it: null when it does, else
+   * why not. The index entries are used to find the record and are checked on the way (each
+   * line read must be the record it should be).
+   */
+  private String checkResume(Resume r) throws IOException {
+    long size = channel.size();
+    if (r.seq() < 1 || r.end() > size || r.index().length != TrailIndex.entries(r.seq())) {
+      return "it says record " + r.seq() + " ends at byte " + r.end() + ", and the trail is " + size + " bytes";
+    }
+    long[] idx = r.index();
+    long seq = (long) (idx.length - 1) * TrailIndex.EVERY + 1;
+    if (idx[idx.length - 1] >= r.end()) {
+      return "its index does not fit the trail";
+    }
+    LineReader lines = new LineReader(channel, idx[idx.length - 1], r.end());
+    String line;
+    TrailFormat.Parsed p = null;
+    while ((line = lines.next()) != null) {
       try {
-        event = AuditCodec.read(p.json());
+        p = TrailFormat.parse(line);
+      } catch (IllegalArgumentException e) {
+        return "byte " + lines.lineStart() + " of the trail is not a record (" + e.getMessage() + ")";
+      }
+      if (p.seq() != seq) {
+        return "the trail holds record " + p.seq() + " where it says record " + seq + " is";
+      }
+      seq++;
+    }
+    if (p == null || p.seq() != r.seq() || lines.position() != r.end()) {
+      return "the trail does not have record " + r.seq() + " where it says";
+    }
+    if (!p.hashMatches() || !p.hash().equals(r.hash())) {
+      return "the trail's record " + r.seq() + " has hash " + p.hash() + ", not " + r.hash();
+    }
+    if (p.more()) {
+      return "record " + r.seq() + " is not the end of a commit";
+    }
+    return null;
+  }
+
+  /** Replays the trail, through the one reader of trail files, and cuts its torn tail if it has one. */
+  private TrailRepair load(int bufferSize, TrailVerifier.Start from, Consumer<AuditEvent> replay) throws IOException {
+    List<AuditEvent> commit = new ArrayList<>(); // a commit is replayed once its last record is read
+    TrailVerifier.Result r = TrailVerifier.read(file, channel, bufferSize, from, (p, line, start) -> {
+      try {
+        commit.add(AuditCodec.read(p.json()));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
-      ObjectNode body = p.json().deepCopy();
-      body.remove(TrailFormat.FRAMING);
-      records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line));
+      index.note(p.seq(), start);
+      if (!p.more()) {
+        commit.forEach(replay);
+        commit.clear();
+      }
     });
     if (r.damaged()) {
       throw new AuditException("the audit trail " + file + " is damaged at line " + r.firstBadLine() + ": "
@@ -130,80 +256,296 @@ public final class FileAuditTrail implements AuditTrail {
     long end = channel.size();
     if (tail != null) {
       // Half a commit is no commit: its records go with the unfinished line.
-      records.subList(records.size() - (int) tail.records(), records.size()).clear();
       end = tail.offset();
       channel.truncate(end);
       channel.force(true);
+      index.cut(r.records());
     }
-    head = r.headHash();
-    channel.position(end);
+    Mark m = new Mark(r.records(), end, r.headHash());
+    written = m;
+    durable = m;
     return tail;
   }
 
   @Override
-  public synchronized List<AuditRecord> append(List<AuditEvent> events) {
-    if (events.isEmpty()) {
-      return List.of();
+  public List<AuditRecord> append(List<AuditEvent> events) {
+    List<AuditRecord> out = writeRecords(events);
+    if (!out.isEmpty()) {
+      awaitDurable(out.get(out.size() - 1).seq());
     }
-    List<AuditRecord> out = new ArrayList<>(events.size());
-    StringBuilder lines = new StringBuilder();
-    String h = head;
-    long seq = records.size();
-    for (int i = 0; i < events.size(); i++) {
-      AuditEvent e = events.get(i);
-      var body = AuditCodec.write(e);
-      TrailFormat.Line line = TrailFormat.line(++seq, h, body, i < events.size() - 1);
-      out.add(new AuditRecord(seq, e, body, h, line.hash(), line.text()));
-      lines.append(line.text()).append('\n');
-      h = line.hash();
-    }
-    long start = -1;
-    try {
-      start = channel.position();
-      ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
-      channel.force(false);
-    } catch (IOException e) {
-      // Take back whatever part of the commit was written (a full disk, say), so that the next
-      // append continues the chain from the last acknowledged record.
-      if (start >= 0) {
-        try {
-          channel.truncate(start);
-          channel.position(start);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw new AuditException("cannot write the audit trail " + file + ": " + e.getMessage(), e);
-    }
-    records.addAll(out);
-    head = h;
     return out;
   }
 
   @Override
-  public synchronized List<AuditRecord> records() {
-    return List.copyOf(records);
+  public synchronized long write(List<AuditEvent> events) {
+    writeRecords(events);
+    return written.seq();
+  }
+
+  /** Writes one commit at the end of the file, without forcing it; returns its records. */
+  private synchronized List<AuditRecord> writeRecords(List<AuditEvent> events) {
+    AuditException f = failed;
+    if (f != null) {
+      throw f;
+    }
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    Mark w = written;
+    List<AuditRecord> out = new ArrayList<>(events.size());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(events.size() * 512);
+    long[] starts = new long[events.size()];
+    String h = w.head();
+    long seq = w.seq();
+    for (int i = 0; i < events.size(); i++) {
+      AuditEvent e = events.get(i);
+      ObjectNode body = AuditCodec.write(e);
+      TrailFormat.Line line = TrailFormat.line(++seq, h, body, i < events.size() - 1);
+      out.add(new AuditRecord(seq, e, body, h, line.hash(), line.text()));
+      starts[i] = w.end() + bytes.size();
+      byte[] b = line.text().getBytes(StandardCharsets.UTF_8);
+      bytes.write(b, 0, b.length);
+      bytes.write('\n');
+      h = line.hash();
+    }
+    try {
+      ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+      long pos = w.end();
+      while (buf.hasRemaining()) {
+        pos += channel.write(buf, pos);
+      }
+    } catch (IOException e) {
+      // Take back whatever part of the commit was written (a full disk, say), so that the next
+      // append continues the chain from the last record written whole.
+      try {
+        channel.truncate(w.end());
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new AuditException("cannot write the audit trail " + file + ": " + e.getMessage(), e);
+    }
+    for (int i = 0; i < starts.length; i++) {
+      index.note(w.seq() + 1 + i, starts[i]);
+    }
+    written = new Mark(seq, w.end() + bytes.size(), h);
+    return out;
   }
 
   @Override
-  public synchronized String head() {
-    return head;
+  public void awaitDurable(long seq) {
+    if (durable.seq() >= seq) {
+      return;
+    }
+    forceLock.lock();
+    try {
+      while (true) {
+        if (failed != null) {
+          throw failed;
+        }
+        if (durable.seq() >= seq) {
+          return;
+        }
+        if (!forcing) {
+          break;
+        }
+        forced.awaitUninterruptibly();
+      }
+      forcing = true; // this caller leads the next batch
+    } finally {
+      forceLock.unlock();
+    }
+    Mark target = written; // every commit written whole by now; later ones wait for the next force
+    AuditException failure = null;
+    try {
+      channel.force(false);
+      forces.incrementAndGet();
+    } catch (IOException | RuntimeException e) {
+      failure = new AuditException("cannot force the audit trail " + file + " to disk: " + e.getMessage()
+          + "; nothing more is recorded until the service restarts and reads back what the disk holds", e);
+    }
+    forceLock.lock();
+    try {
+      forcing = false;
+      if (failure != null) {
+        failed = failure;
+      } else if (target.seq() > durable.seq()) {
+        durable = target;
+      }
+      forced.signalAll();
+    } finally {
+      forceLock.unlock();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    if (target.seq() < seq) {
+      awaitDurable(seq); // written after the force began (cannot happen for a caller's own commit)
+    }
+  }
+
+  /** How many forces to disk have completed since open (each covers one or more commits). */
+  public long forces() {
+    return forces.get();
+  }
+
+  @Override
+  public long writtenSeq() {
+    return written.seq();
+  }
+
+  @Override
+  public long lastSeq() {
+    return durable.seq();
+  }
+
+  /**
+   * Records after {@code after}, read from the file: from the indexed record before it, up to
+   * the last durable record, each checked against its hash and the one before it.
+   */
+  @Override
+  public AuditPage read(long after, int limit, Predicate<AuditRecord> filter) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit " + limit);
+    }
+    Mark d = durable;
+    if (after >= d.seq()) {
+      return new AuditPage(List.of(), after);
+    }
+    long first = Math.max(after, 0) + 1;
+    long[] at = index.before(first);
+    List<AuditRecord> out = new ArrayList<>();
+    long seq = at[0];
+    long last = after;
+    String prev = null;
+    try {
+      LineReader lines = new LineReader(channel, at[1], d.end());
+      String line;
+      while ((line = lines.next()) != null) {
+        if (seq < first) {
+          seq++;
+          continue;
+        }
+        TrailFormat.Parsed p;
+        try {
+          p = TrailFormat.parse(line);
+        } catch (IllegalArgumentException e) {
+          throw damaged(seq, e.getMessage());
+        }
+        if (p.seq() != seq || !p.hashMatches() || (prev != null && !p.prev().equals(prev))) {
+          throw damaged(seq, p.seq() != seq ? "the line holds record " + p.seq() : !p.hashMatches()
+              ? "its content does not match its hash" : "it does not follow the record before it");
+        }
+        AuditEvent event;
+        try {
+          event = AuditCodec.read(p.json());
+        } catch (RuntimeException e) {
+          throw damaged(seq, e.getMessage());
+        }
+        // The event's JSON as the writer builds it (the same nodes a record has when it is written).
+        AuditRecord r = new AuditRecord(seq, event, AuditCodec.write(event), p.prev(), p.hash(), line);
+        last = seq;
+        prev = p.hash();
+        seq++;
+        if (filter.test(r)) {
+          out.add(r);
+          if (out.size() == limit) {
+            break;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new AuditException("cannot read the audit trail " + file + ": " + e.getMessage(), e);
+    }
+    return new AuditPage(out, last);
+  }
+
+  private AuditException damaged(long seq, String why) {
+    return new AuditException("the audit trail " + file + " is damaged at record " + seq + ": " + why
+        + ". Run `writ audit verify " + file + "` for details");
+  }
+
+  @Override
+  public String head() {
+    return durable.head();
   }
 
   @Override
   public synchronized void close() {
     try {
+      if (failed == null && written.seq() > durable.seq()) {
+        awaitDurable(written.seq());
+      }
+    } catch (AuditException e) {
+      // nothing was acknowledged past the last force; a restart reads back what the disk holds
+    }
+    try {
       channel.close();
     } catch (IOException e) {
-      // nothing left to flush: every append forced its bytes already
+      // every acknowledged append was forced already
     }
     try {
       lockChannel.close(); // releases the lock
     } catch (IOException e) {
       // the lock goes with the process anyway
+    }
+  }
+
+  /** Complete lines of the file between two offsets, read with positional reads through a buffer. */
+  static final class LineReader {
+    private final FileChannel in;
+    private final long end;
+    private byte[] buf = new byte[1 << 16];
+    private int lo;
+    private int hi;
+    private long pos;       // the file offset of buf[hi]
+    private long lineStart; // the offset of the line last returned
+
+    LineReader(FileChannel in, long from, long end) {
+      this.in = in;
+      this.end = end;
+      this.pos = from;
+    }
+
+    /** The next line without its newline; null at {@code end}. */
+    String next() throws IOException {
+      while (true) {
+        for (int i = lo; i < hi; i++) {
+          if (buf[i] == '\n') {
+            lineStart = pos - (hi - lo);
+            String s = new String(buf, lo, i - lo, StandardCharsets.UTF_8);
+            lo = i + 1;
+            return s;
+          }
+        }
+        if (pos >= end) {
+          return null;
+        }
+        if (lo > 0) {
+          System.arraycopy(buf, lo, buf, 0, hi - lo);
+          hi -= lo;
+          lo = 0;
+        }
+        if (hi == buf.length) {
+          buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf, hi, (int) Math.min(buf.length - hi, end - pos));
+        int n = in.read(b, pos);
+        if (n < 0) {
+          throw new IOException("the trail ended at byte " + pos + " before byte " + end);
+        }
+        pos += n;
+        hi += n;
+      }
+    }
+
+    /** The offset of the line last returned. */
+    long lineStart() {
+      return lineStart;
+    }
+
+    /** The offset just after the line last returned. */
+    long position() {
+      return pos - (hi - lo);
     }
   }
 }

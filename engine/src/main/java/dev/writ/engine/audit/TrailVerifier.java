@@ -63,8 +63,20 @@ public final class TrailVerifier {
 
   /** Each verified record, for a caller that keeps them (the replay on start). */
   interface Sink {
-    /** @throws IllegalArgumentException when the record cannot be used (it is then damage at its line) */
-    void record(TrailFormat.Parsed parsed, String line);
+    /**
+     * @param start the offset of the line's first byte
+     * @throws IllegalArgumentException when the record cannot be used (it is then damage at its line)
+     */
+    void record(TrailFormat.Parsed parsed, String line, long start);
+  }
+
+  /**
+   * Where reading starts: at byte {@code offset}, just after record {@code seq} (whose hash is
+   * {@code head}) on line {@code seq}. {@link #BEGINNING} is the start of the file; a later start
+   * is where a snapshot of the grant table left off, and what precedes it is taken as read.
+   */
+  record Start(long offset, long seq, String head) {
+    static final Start BEGINNING = new Start(0, 0, TrailFormat.GENESIS);
   }
 
   public static Result verify(Path file) throws IOException {
@@ -73,23 +85,23 @@ public final class TrailVerifier {
 
   static Result verify(Path file, int bufferSize) throws IOException {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      return read(file, in, bufferSize, (p, line) -> { });
+      return read(file, in, bufferSize, Start.BEGINNING, (p, line, start) -> { });
     }
   }
 
   /**
-   * Reads {@code in} from byte 0 to its end with positional reads (its position is left alone).
+   * Reads {@code in} from {@code from} to its end with positional reads (its position is left alone).
    * {@code sink} gets every record that verifies, in order, including those of a torn tail's
    * unfinished commit: a caller that keeps records drops the last {@code tornTail().records()}.
    */
-  static Result read(Path file, FileChannel in, int bufferSize, Sink sink) throws IOException {
+  static Result read(Path file, FileChannel in, int bufferSize, Start from, Sink sink) throws IOException {
     if (bufferSize < 1) {
       throw new IllegalArgumentException("buffer size " + bufferSize);
     }
-    Chain chain = new Chain(file, sink);
+    Chain chain = new Chain(file, sink, from);
     byte[] a = new byte[bufferSize];
     ByteBuffer buf = ByteBuffer.wrap(a);
-    long pos = 0;        // the offset of the next byte to read
+    long pos = from.offset(); // the offset of the next byte to read
     int lo = 0;          // a[lo, hi) is read and not yet consumed; a[lo] is at offset pos - (hi - lo)
     int hi = 0;
     int scanned = 0;     // a[lo, scanned) holds no newline
@@ -176,9 +188,17 @@ public final class TrailVerifier {
     private long committedLines;
     private long lastLineEnd;         // the offset just after the last complete line
 
-    Chain(Path file, Sink sink) {
+    Chain(Path file, Sink sink, Start from) {
       this.file = file;
       this.sink = sink;
+      lineNo = from.seq();
+      records = from.seq();
+      head = from.head();
+      committedRecords = from.seq();
+      committedHead = from.head();
+      committedEnd = from.offset();
+      committedLines = from.seq();
+      lastLineEnd = from.offset();
     }
 
     /**
@@ -217,7 +237,7 @@ public final class TrailVerifier {
             + ") does not follow the record before it: a record was removed, inserted or reordered");
       }
       try {
-        sink.record(p, line);
+        sink.record(p, line, start);
       } catch (IllegalArgumentException e) {
         return damage("record " + expected + " (line " + lineNo + ") holds an unreadable event: " + e.getMessage());
       }

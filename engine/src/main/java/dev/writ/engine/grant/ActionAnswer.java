@@ -8,8 +8,19 @@ import java.util.List;
  * @param answer  {@code allow}, {@code deny} or {@code revoke}
  * @param drift   whether the action was outside the grant's intent envelope
  * @param revoked the grants revoked because of it (the grant and its descendants, on revoke)
+ * @param seq     the seq of the audit record of the check (its {@code action} event); 0 when nothing
+ *                was recorded (an unknown grant)
  */
-public record ActionAnswer(String answer, boolean drift, List<String> reasons, List<String> revoked) {
+public record ActionAnswer(String answer, boolean drift, List<String> reasons, List<String> revoked, long seq) {
+  public ActionAnswer(String answer, boolean drift, List<String> reasons, List<String> revoked) {
+    this(answer, drift, reasons, revoked, 0);
+  }
+
+  /** This answer, linked to the audit record that recorded it. */
+  public ActionAnswer withSeq(long s) {
+    return new ActionAnswer(answer, drift, reasons, revoked, s);
+  }
+
   public static final String ALLOW = "allow";
   public static final String DENY = "deny";
   public static final String REVOKE = "revoke";

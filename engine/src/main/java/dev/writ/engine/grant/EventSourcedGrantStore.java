@@ -1,37 +1,84 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.AuditTrail;
 import dev.writ.engine.audit.FileAuditTrail;
 import dev.writ.engine.audit.MemoryAuditTrail;
 import dev.writ.engine.audit.TrailRepair;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The embedded store: the audit trail is the log, and the grant table is rebuilt from it on
- * start. One writer at a time (a write lock around "append, then apply"); readers share a read
- * lock. See docs/architecture.md for why this design.
+ * start (from the last snapshot on, see {@link GrantSnapshot}). One writer at a time decides and
+ * writes a change (under a write lock around "decide, write, apply"); the wait for the disk
+ * happens after the lock is released, so concurrent changes share one flush (group commit, see
+ * {@link FileAuditTrail}). Nothing is answered before the records it depends on are durable: a
+ * change waits for its own records, and a read or a change that records nothing waits for every
+ * record written before it looked at the table. See docs/architecture.md for why this design.
  */
 public final class EventSourcedGrantStore implements GrantStore {
+  /** A snapshot of the table is written after this many records (and when the store is closed). */
+  public static final long SNAPSHOT_EVERY = 10_000;
+
   private final AuditTrail trail;
-  private final GrantTable table = new GrantTable();
+  private GrantTable table;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Path snapshotFile; // null: no snapshots (a trail in memory)
+  private final long snapshotEvery;
+  private final List<String> notes = new ArrayList<>();
+  private final ReentrantLock snapshotting = new ReentrantLock();
+  private volatile long snapshotSeq;
+  private volatile long snapshotAttempt;
+  private volatile boolean closed;
+  private volatile String snapshotFailure;
 
   public EventSourcedGrantStore(AuditTrail trail) {
     this.trail = trail;
+    this.table = new GrantTable();
+    this.snapshotFile = null;
+    this.snapshotEvery = Long.MAX_VALUE;
     for (AuditRecord r : trail.records()) {
       table.apply(r.event());
     }
   }
 
-  /** A durable store in {@code dir} (the trail is {@code dir/audit.jsonl}). */
+  private EventSourcedGrantStore(Path dir, long snapshotEvery) {
+    this.snapshotFile = dir.resolve("grants.snapshot");
+    this.snapshotEvery = snapshotEvery;
+    GrantSnapshot.Read snap = GrantSnapshot.read(snapshotFile);
+    if (snap.problem() != null) {
+      notes.add("ignored the snapshot " + snapshotFile + " (" + snap.problem() + "); replayed the whole trail");
+    }
+    GrantSnapshot.Loaded loaded = snap.loaded();
+    FileAuditTrail file = FileAuditTrail.open(dir.resolve("audit.jsonl"), loaded == null ? null : loaded.resume(),
+        from -> {
+          table = from == 0 ? new GrantTable() : GrantTable.restore(loaded.table());
+          return e -> table.apply(e);
+        });
+    file.resumeRejected().ifPresent(why -> notes.add("ignored the snapshot " + snapshotFile + " at record "
+        + loaded.resume().seq() + " because the trail contradicts it (" + why + "); replayed the whole trail"));
+    this.trail = file;
+    this.snapshotSeq = file.resumedFrom();
+    this.snapshotAttempt = snapshotSeq;
+  }
+
+  /** A durable store in {@code dir} (the trail is {@code dir/audit.jsonl}, the snapshot {@code dir/grants.snapshot}). */
   public static EventSourcedGrantStore open(Path dir) {
-    return new EventSourcedGrantStore(FileAuditTrail.open(dir.resolve("audit.jsonl")));
+    return new EventSourcedGrantStore(dir, SNAPSHOT_EVERY);
+  }
+
+  /** As {@link #open(Path)}, with a snapshot every {@code snapshotEvery} records (tests). */
+  static EventSourcedGrantStore open(Path dir, long snapshotEvery) {
+    return new EventSourcedGrantStore(dir, snapshotEvery);
   }
 
   public static EventSourcedGrantStore inMemory() {
@@ -50,33 +97,106 @@ public final class EventSourcedGrantStore implements GrantStore {
     return trail instanceof FileAuditTrail f ? f.repair() : Optional.empty();
   }
 
+  /** What opening found worth a warning in the log (a snapshot that was ignored, and why). */
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /** The seq the last snapshot stands at (read on open or written since); 0 when there is none. */
+  public long snapshotSeq() {
+    return snapshotSeq;
+  }
+
+  /** Why the last snapshot could not be written, if it could not (the store works on; a restart replays more). */
+  public Optional<String> snapshotFailure() {
+    return Optional.ofNullable(snapshotFailure);
+  }
+
   @Override
-  public <T> T update(Function<GrantTable, Change<T>> op) {
+  public <T> Committed<T> commit(Function<GrantTable, Change<T>> op) {
+    long seq;
+    T result;
+    boolean recorded;
     lock.writeLock().lock();
     try {
       Change<T> change = op.apply(table);
-      // Durable first: if the append fails, the table is untouched and the caller gets the error.
-      trail.append(change.events());
+      // Written first: if the write fails, the table is untouched and the caller gets the error.
+      seq = trail.write(change.events());
       change.events().forEach(table::apply);
-      return change.result();
+      result = change.result();
+      recorded = !change.events().isEmpty();
     } finally {
       lock.writeLock().unlock();
     }
+    // Outside the lock: the next change is decided and written while this one's flush runs.
+    trail.awaitDurable(seq);
+    if (snapshotFile != null && seq - snapshotAttempt >= snapshotEvery && !closed) {
+      snapshotAttempt = seq;
+      Thread t = new Thread(() -> snapshot(false), "writ-snapshot"); // off the caller's path
+      t.setDaemon(true);
+      t.start();
+    }
+    return new Committed<>(result, recorded ? seq : 0);
   }
 
   @Override
   public <T> T read(Function<GrantTable, T> query) {
+    T result;
+    long seen;
     lock.readLock().lock();
     try {
-      return query.apply(table);
+      result = query.apply(table);
+      seen = trail.writtenSeq();
     } finally {
       lock.readLock().unlock();
+    }
+    trail.awaitDurable(seen); // what it saw may not be on disk yet: answer only once it is
+    return result;
+  }
+
+  /**
+   * Writes a snapshot of the table as of the last record written, once that record is durable.
+   * One at a time: a caller that finds one being written goes on without (unless {@code wait}).
+   * The table is copied under the read lock (its events are immutable values); serialising and
+   * writing happen outside it.
+   */
+  private void snapshot(boolean wait) {
+    if (wait) {
+      snapshotting.lock();
+    } else if (!snapshotting.tryLock()) {
+      return;
+    }
+    try {
+      if (closed && !wait) {
+        return;
+      }
+      FileAuditTrail file = (FileAuditTrail) trail;
+      FileAuditTrail.Resume at;
+      GrantTable.Snapshot copy;
+      lock.readLock().lock();
+      try {
+        at = file.resumePoint();
+        if (at.seq() <= snapshotSeq) {
+          return;
+        }
+        copy = table.snapshot();
+      } finally {
+        lock.readLock().unlock();
+      }
+      file.awaitDurable(at.seq()); // never a snapshot ahead of what the disk holds
+      GrantSnapshot.write(snapshotFile, at, copy);
+      snapshotSeq = at.seq();
+      snapshotFailure = null;
+    } catch (IOException | RuntimeException e) {
+      snapshotFailure = "cannot write the snapshot " + snapshotFile + ": " + e.getMessage();
+    } finally {
+      snapshotting.unlock();
     }
   }
 
   @Override
-  public List<AuditRecord> audit(Predicate<AuditRecord> filter) {
-    return trail.query(filter);
+  public AuditPage audit(long after, int limit, Predicate<AuditRecord> filter) {
+    return trail.read(after, limit, filter);
   }
 
   @Override
@@ -85,7 +205,17 @@ public final class EventSourcedGrantStore implements GrantStore {
   }
 
   @Override
+  public long lastSeq() {
+    return trail.lastSeq();
+  }
+
+  /** Writes a last snapshot (so that the next start replays nothing), then closes the trail. */
+  @Override
   public void close() {
+    closed = true;
+    if (snapshotFile != null) {
+      snapshot(true);
+    }
     lock.writeLock().lock();
     try {
       trail.close();

@@ -92,7 +92,7 @@ public final class GrantRuntime {
     Instant t = now(request.time());
     AccessRequest timed = request.withTime(t);
     Decision d = p.authorizer().decide(timed, p.entities(), options(t));
-    return store.update(table -> {
+    GrantStore.Committed<RequestResult> c = store.commit(table -> {
       String id = ids.next(table);
       AuditEvent.Header h = header(t, id, null, timed, d.policies(), p.revision(), caller);
       List<AuditEvent> events = new ArrayList<>();
@@ -113,6 +113,7 @@ public final class GrantRuntime {
       Grant result = g;
       return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
     });
+    return c.result().withSeq(c.seq());
   }
 
   /**
@@ -131,7 +132,7 @@ public final class GrantRuntime {
       throw new GrantException(GrantException.Kind.BAD_REQUEST, "by: unknown entity `" + by + "`");
     }
     Instant t = now(at);
-    return store.update(table -> {
+    GrantStore.Committed<RequestResult> c = store.commit(table -> {
       Grant g = table.get(id).orElseThrow(() -> notFound(id));
       if (!g.isPending()) {
         throw new GrantException(GrantException.Kind.CONFLICT, "`" + id + "` is " + describe(g, t)
@@ -163,6 +164,7 @@ public final class GrantRuntime {
       Grant result = issued != null ? issued : pendingNow;
       return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
     });
+    return c.result().withSeq(c.seq());
   }
 
   // ---- delegation --------------------------------------------------------------------
@@ -185,7 +187,7 @@ public final class GrantRuntime {
       throw new GrantException(GrantException.Kind.BAD_REQUEST, "to: unknown entity `" + to + "`");
     }
     Instant t = now(at);
-    return store.update(table -> {
+    GrantStore.Committed<RequestResult> c = store.commit(table -> {
       Grant parent = table.get(parentId).orElseThrow(() -> notFound(parentId));
       List<AuditEvent> events = new ArrayList<>();
       expireIfDue(parent, t, p.revision(), events, caller);
@@ -242,6 +244,7 @@ public final class GrantRuntime {
       Grant result = child;
       return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
     });
+    return c.result().withSeq(c.seq());
   }
 
   // ---- action facts ------------------------------------------------------------------
@@ -255,7 +258,7 @@ public final class GrantRuntime {
   public ActionAnswer act(ActionFact fact, Caller caller) {
     PolicyContext p = policy.get();
     Instant t = now(fact.time());
-    return store.update(table -> {
+    GrantStore.Committed<ActionAnswer> c = store.commit(table -> {
       Optional<Grant> found = table.get(fact.grant());
       if (found.isEmpty()) {
         // Nothing to attribute the fact to: answered, not recorded.
@@ -303,6 +306,7 @@ public final class GrantRuntime {
           answer.reasons()));
       return new GrantStore.Change<>(events, answer);
     });
+    return c.result().withSeq(c.seq());
   }
 
   // ---- revocation, offboarding, expiry -----------------------------------------------

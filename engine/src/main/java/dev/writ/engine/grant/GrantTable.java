@@ -115,6 +115,63 @@ public final class GrantTable {
     }
   }
 
+  /**
+   * The table as the shortest list of events that rebuilds it ({@link #restore}), and the highest
+   * grant number seen (a denied request leaves no grant, but its id is not used again). For a
+   * snapshot: the events are written and read with the trail's own codec, so a snapshot needs no
+   * format of its own. Each grant is its issue (or its request and pending decision), then how
+   * it ended; grants come in the table's order, which is the order they were first recorded, so
+   * delegated grants follow their parents and children keep their order.
+   */
+  public record Snapshot(List<AuditEvent> events, long lastId) {
+    public Snapshot {
+      events = List.copyOf(events);
+    }
+  }
+
+  public Snapshot snapshot() {
+    List<AuditEvent> out = new ArrayList<>();
+    for (AuditEvent.Requested r : requests.values()) {
+      if (!grants.containsKey(r.header().grant())) {
+        out.add(r); // requested, not decided yet (only inside a commit)
+      }
+    }
+    for (Grant g : grants.values()) {
+      AuditEvent.Header h = header(g, g.issuedAt() != null ? g.issuedAt() : g.requestedAt());
+      if (g.issuedAt() != null) {
+        out.add(new AuditEvent.Granted(h, g.actions(), g.resource(), g.context(), g.requestedAt(),
+            g.requestedDuration().orElse(null), g.approvals(), g.issuedAt(), g.expiresAt()));
+      } else {
+        out.add(new AuditEvent.Requested(h, g.actions(), g.resource(), g.context(), g.requestedDuration().orElse(null),
+            g.approvals()));
+        List<PendingApproval> waiting = waitingFor.getOrDefault(g.id(), List.of());
+        out.add(new AuditEvent.Decided(h, "pending", null, false, List.of(), waiting, List.of()));
+      }
+      if (g.state() instanceof GrantState.Expired x) {
+        out.add(new AuditEvent.Expired(header(g, x.at()), x.at()));
+      } else if (g.state() instanceof GrantState.Revoked x) {
+        out.add(new AuditEvent.Revoked(header(g, x.at()), x.reason()));
+      } else if (g.state() instanceof GrantState.Denied x) {
+        out.add(new AuditEvent.Decided(header(g, x.at()), "deny", null, false, List.of(), List.of(), List.of()));
+      }
+    }
+    return new Snapshot(out, lastId);
+  }
+
+  /** The table a {@link #snapshot()} was taken of. */
+  public static GrantTable restore(Snapshot s) {
+    GrantTable t = new GrantTable();
+    s.events().forEach(t::apply);
+    t.lastId = Math.max(t.lastId, s.lastId());
+    return t;
+  }
+
+  private static AuditEvent.Header header(Grant g, java.time.Instant t) {
+    return new AuditEvent.Header(t, g.id(), g.parent(), g.task() == null ? null : g.task().intent(),
+        g.task() == null ? Map.of() : g.task().params(), g.principal(), g.chain(), g.approvers(), g.policies(),
+        g.revision());
+  }
+
   private static Task task(AuditEvent.Header h) {
     return h.intent() == null ? null : new Task(h.intent(), h.params());
   }

@@ -2,6 +2,7 @@ package dev.writ.engine.grant;
 
 import dev.writ.engine.audit.AuditCodec;
 import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.AuditTrail;
 import dev.writ.engine.audit.TrailFormat;
@@ -60,8 +61,27 @@ public final class LargeTrailBench {
     }
 
     @Override
-    public List<AuditRecord> records() {
-      return List.of();
+    public long write(List<AuditEvent> events) {
+      append(events);
+      return seq;
+    }
+
+    @Override
+    public void awaitDurable(long s) {}
+
+    @Override
+    public long writtenSeq() {
+      return seq;
+    }
+
+    @Override
+    public long lastSeq() {
+      return seq;
+    }
+
+    @Override
+    public AuditPage read(long after, int limit, java.util.function.Predicate<AuditRecord> filter) {
+      return new AuditPage(List.of(), after);
     }
 
     @Override

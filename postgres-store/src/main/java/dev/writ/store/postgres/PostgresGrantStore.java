@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.writ.engine.audit.AuditCodec;
 import dev.writ.engine.audit.AuditEvent;
 import dev.writ.engine.audit.AuditException;
+import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.TrailFormat;
 import dev.writ.engine.grant.GrantStore;
@@ -183,7 +184,7 @@ public final class PostgresGrantStore implements GrantStore {
    * if it does not, none is acknowledged.
    */
   @Override
-  public <T> T update(Function<GrantTable, Change<T>> op) {
+  public <T> Committed<T> commit(Function<GrantTable, Change<T>> op) {
     Pending<T> mine = new Pending<>(op);
     queue.add(mine);
     lock.writeLock().lock();
@@ -194,7 +195,7 @@ public final class PostgresGrantStore implements GrantStore {
     } finally {
       lock.writeLock().unlock();
     }
-    return mine.answer();
+    return new Committed<>(mine.answer(), mine.seq);
   }
 
   /** A change waiting for its transaction, and what came of it. */
@@ -205,6 +206,7 @@ public final class PostgresGrantStore implements GrantStore {
     RuntimeException failure;
     Error error;
     boolean done; // written and read under the write lock
+    long seq;     // the last record of the change, once committed (0: it recorded nothing)
 
     Pending(Function<GrantTable, Change<T>> op) {
       this.op = op;
@@ -233,6 +235,7 @@ public final class PostgresGrantStore implements GrantStore {
 
     /** The group did not commit: an operation that failed by itself keeps its own failure. */
     void fail(RuntimeException e) {
+      seq = 0;
       if (failure == null && error == null) {
         failure = e;
         change = null;
@@ -302,6 +305,7 @@ public final class PostgresGrantStore implements GrantStore {
           h = line.hash();
         }
         if (!events.isEmpty()) {
+          p.seq = s;
           recorded++;
           applied = true;
           events.forEach(table::apply);
@@ -427,11 +431,16 @@ public final class PostgresGrantStore implements GrantStore {
   }
 
   /**
-   * Every record in the database, oldest first, checked as it is read (a consistent snapshot,
-   * read in pages), filtered.
+   * A page of the trail: the rows after {@code after} ({@code seq > ? ORDER BY seq LIMIT ?}, on
+   * the primary key), each checked against its hash and the one before it (the first against
+   * the record at {@code after}, read with them), filtered; rows that do not match are read in
+   * further batches until {@code limit} match or the trail ends.
    */
   @Override
-  public List<AuditRecord> audit(Predicate<AuditRecord> filter) {
+  public AuditPage audit(long after, int limit, Predicate<AuditRecord> filter) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit " + limit);
+    }
     Connection c = null;
     try {
       c = ds.getConnection();
@@ -439,24 +448,47 @@ public final class PostgresGrantStore implements GrantStore {
       c.setReadOnly(true);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       List<AuditRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM writ_trail ORDER BY seq")) {
-        ps.setFetchSize(FETCH);
-        try (ResultSet r = ps.executeQuery()) {
-          long s = 0;
-          String h = TrailFormat.GENESIS;
-          while (r.next()) {
-            AuditRecord rec = TrailRows.read(location, r.getLong(1), r.getString(2), s, h).record();
-            s = rec.seq();
-            h = rec.hash();
-            if (filter.test(rec)) {
-              out.add(rec);
+      long s = Math.max(after, 0);
+      String h = TrailFormat.GENESIS;
+      if (s > 0) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM writ_trail WHERE seq = ?")) {
+          ps.setLong(1, s);
+          try (ResultSet r = ps.executeQuery()) {
+            if (!r.next()) {
+              c.commit();
+              recovered();
+              return new AuditPage(List.of(), after); // past the end of the trail
             }
+            h = r.getString(1);
+          }
+        }
+      }
+      int batch = Math.min(Math.max(limit, 64), FETCH);
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM writ_trail WHERE seq > ? ORDER BY seq "
+          + "LIMIT ?")) {
+        while (out.size() < limit) {
+          ps.setLong(1, s);
+          ps.setInt(2, batch);
+          int rows = 0;
+          try (ResultSet r = ps.executeQuery()) {
+            while (r.next() && out.size() < limit) {
+              rows++;
+              AuditRecord rec = TrailRows.read(location, r.getLong(1), r.getString(2), s, h).record();
+              s = rec.seq();
+              h = rec.hash();
+              if (filter.test(rec)) {
+                out.add(rec);
+              }
+            }
+          }
+          if (rows < batch) {
+            break;
           }
         }
       }
       c.commit();
       recovered();
-      return out;
+      return new AuditPage(out, Math.max(s, after));
     } catch (SQLException e) {
       rollbackQuietly(c);
       throw unavailable("cannot read the trail", e);

@@ -21,14 +21,27 @@ import java.util.Properties;
 public final class PostgresTrailExport {
   private PostgresTrailExport() {}
 
-  /** How many records were written, and the hash the last one states (the genesis hash when none). */
-  public record Result(long records, String head) {}
+  /**
+   * How many records were written, the seq of the last (0: none) and the hash it states (the
+   * genesis hash when none).
+   */
+  public record Result(long records, long lastSeq, String head) {}
 
   /**
    * @throws StoreUnavailableException when the database cannot be reached, or holds no trail
    * @throws UncheckedIOException      when {@code out} cannot be written
    */
   public static Result export(PostgresStoreSettings settings, Writer out) {
+    return export(settings, 0, out);
+  }
+
+  /**
+   * The records after {@code after} ({@code seq > ? ORDER BY seq}, on the primary key).
+   *
+   * @throws StoreUnavailableException when the database cannot be reached, or holds no trail
+   * @throws UncheckedIOException      when {@code out} cannot be written
+   */
+  public static Result export(PostgresStoreSettings settings, long after, Writer out) {
     Properties props = new Properties();
     settings.user().ifPresent(u -> props.setProperty("user", u));
     settings.password().ifPresent(p -> props.setProperty("password", p));
@@ -42,13 +55,17 @@ public final class PostgresTrailExport {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       long n = 0;
       String head = TrailFormat.GENESIS;
-      try (PreparedStatement ps = c.prepareStatement("SELECT line, hash FROM writ_trail ORDER BY seq")) {
+      long last = 0;
+      try (PreparedStatement ps = c.prepareStatement("SELECT line, hash, seq FROM writ_trail WHERE seq > ? "
+          + "ORDER BY seq")) {
+        ps.setLong(1, after);
         ps.setFetchSize(1000);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             out.write(r.getString(1));
             out.write('\n');
             head = r.getString(2);
+            last = r.getLong(3);
             n++;
           }
         }
@@ -61,7 +78,7 @@ public final class PostgresTrailExport {
       }
       c.commit();
       out.flush();
-      return new Result(n, head);
+      return new Result(n, last, head);
     } catch (SQLException e) {
       throw new StoreUnavailableException("cannot read the trail in " + settings.location() + ": "
           + PostgresGrantStore.rootMessage(e), e);

@@ -89,6 +89,45 @@ class PostgresGrantStoreTest {
   }
 
   @Test
+  void pagesOfTheTrailChainAndAnswersNameTheirRecords() throws Exception {
+    GrantRuntime ra = Fixture.runtime(a);
+    GrantRuntime rb = Fixture.runtime(b);
+    List<Long> seqs = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      RequestResult r = (i % 2 == 0 ? ra : rb).request(incidentRead(ALICE, METRICS, "INC-" + i));
+      seqs.add(r.seq());
+      ActionAnswer act = (i % 2 == 0 ? rb : ra).act(select(r.id(), METRICS));
+      seqs.add(act.seq());
+      assertEquals(AuditEvent.Type.ACTION, b.audit(act.seq() - 1, 1, x -> true).records().get(0).event().type());
+    }
+    assertEquals(List.of(3L, 4L, 7L, 8L, 11L, 12L, 15L, 16L, 19L, 20L, 23L, 24L), seqs);
+    assertEquals(0, ra.act(select("g-nope", METRICS)).seq(), "nothing recorded");
+    List<AuditRecord> all = a.audit(r -> true);
+    List<AuditRecord> paged = new java.util.ArrayList<>();
+    long after = 0;
+    while (true) {
+      dev.writ.engine.audit.AuditPage page = b.audit(after, 5, r -> true);
+      paged.addAll(page.records());
+      if (page.nextAfter() == after) {
+        break;
+      }
+      after = page.nextAfter();
+    }
+    assertEquals(all.stream().map(AuditRecord::line).toList(), paged.stream().map(AuditRecord::line).toList());
+    // A filter: up to `limit` matches a page, and the next page starts after the last row looked at.
+    dev.writ.engine.audit.AuditPage granted = a.audit(4, 2, r -> r.event().type() == AuditEvent.Type.GRANTED);
+    assertEquals(List.of(7L, 11L), granted.records().stream().map(AuditRecord::seq).toList());
+    assertEquals(11, granted.nextAfter());
+    assertEquals(new dev.writ.engine.audit.AuditPage(List.of(), 24), a.audit(24, 10, r -> true));
+    assertEquals(new dev.writ.engine.audit.AuditPage(List.of(), 99), a.audit(99, 10, r -> true));
+    StringWriter out = new StringWriter();
+    PostgresTrailExport.Result tail = PostgresTrailExport.export(PostgresStoreSettings.of(url), 20, out);
+    assertEquals(4, tail.records());
+    assertEquals(24, tail.lastSeq());
+    assertEquals(all.subList(20, 24).stream().map(r -> r.line() + "\n").reduce("", String::concat), out.toString());
+  }
+
+  @Test
   void anApprovalThroughOneIssuesTheRequestMadeThroughTheOther() {
     GrantRuntime ra = Fixture.runtime(a);
     GrantRuntime rb = Fixture.runtime(b);
