@@ -13,7 +13,7 @@ import dev.writ.engine.TestPolicies;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import java.util.LinkedHashMap;

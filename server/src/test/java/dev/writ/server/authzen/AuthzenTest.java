@@ -16,7 +16,7 @@ import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
-import dev.writ.engine.plan.EvaluationPlan;
+import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
