@@ -79,7 +79,7 @@ public final class ApiJson {
 
   public static ObjectNode answer(ActionAnswer a) {
     ObjectNode o = DataDocument.JSON.createObjectNode();
-    o.put("answer", a.answer());
+    o.put("answer", a.answer().json());
     o.put("drift", a.drift());
     ArrayNode reasons = o.putArray("reasons");
     a.reasons().forEach(reasons::add);

@@ -20,6 +20,8 @@ import dev.writ.engine.json.DataNode;
 import dev.writ.engine.json.DecisionJson;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
+import dev.writ.engine.request.Delegation;
+import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;
@@ -207,32 +209,10 @@ public final class Endpoints {
       throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "` delegates it", "id");
     }
     DataNode body = call.body().onlyFields(DELEGATION_FIELDS);
-    EntityUid to = body.required("to").entity();
-    Optional<List<String>> actions = Optional.empty();
-    DataNode actionsNode = body.field("actions");
-    if (!actionsNode.isMissing()) {
-      List<String> list = new ArrayList<>();
-      for (DataNode a : actionsNode.elementsOrOne()) {
-        String name = a.string();
-        if (name.isEmpty()) {
-          throw a.error("an action name cannot be empty");
-        }
-        list.add(name);
-      }
-      if (list.isEmpty()) {
-        throw actionsNode.error("name at least one action, or leave `actions` out to pass on all of the parent's");
-      }
-      actions = Optional.of(list);
-    }
-    DataNode durationNode = body.field("duration");
-    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
-    if (duration.isPresent() && duration.get() == 0) {
-      throw durationNode.error("a requested duration must be longer than `0s`");
-    }
+    Delegation asked = RequestReader.delegation(body);
     Optional<Instant> time = clientTime(body.field("time"), "time");
-    Optional<List<String>> wanted = actions;
-    RequestResult r = service.metrics().timeDecision(() -> runtime().delegate(id, to, wanted, duration, time,
-        caller.recordedOrNull()));
+    RequestResult r = service.metrics().timeDecision(() -> runtime().delegate(id, asked.to(), asked.actions(),
+        asked.durationSeconds(), time, caller.recordedOrNull()));
     service.metrics().decision("delegation", r.decision().decision());
     return Reply.ok(ApiJson.result(r, service.now()));
   }

@@ -1,6 +1,7 @@
 package dev.writ.server;
 
 import dev.writ.engine.decision.Outcome;
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.grant.GrantRuntime;
 import io.micrometer.core.instrument.Counter;
@@ -66,7 +67,7 @@ public final class ServerMetrics {
         decisions(kind, o);
       }
     }
-    for (String a : new String[] {ActionAnswer.ALLOW, ActionAnswer.DENY, ActionAnswer.REVOKE}) {
+    for (Answer a : Answer.values()) {
       actionCounter(a);
     }
   }
@@ -108,12 +109,12 @@ public final class ServerMetrics {
     actionCounter(answer.answer()).increment();
     if (answer.drift()) {
       Counter.builder("writ.drift").description("Actions outside their grant's intent envelope")
-          .tag("mode", answer.answer().equals(ActionAnswer.REVOKE) ? "revoke" : "deny").register(registry).increment();
+          .tag("mode", answer.answer() == Answer.REVOKE ? "revoke" : "deny").register(registry).increment();
     }
   }
 
-  private Counter actionCounter(String answer) {
-    return Counter.builder("writ.action.checks").description("Action facts checked, by answer").tag("answer", answer)
+  private Counter actionCounter(Answer answer) {
+    return Counter.builder("writ.action.checks").description("Action facts checked, by answer").tag("answer", answer.json())
         .register(registry);
   }
 

@@ -1,5 +1,6 @@
 package dev.writ.engine.audit;
 
+import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
@@ -75,7 +76,7 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   }
 
   /** The decision on a request, on a request decided again after an approval, or on a delegation. */
-  record Decided(Header header, String decision, Long ttlSeconds, boolean standing, List<String> forbids,
+  record Decided(Header header, Outcome decision, Long ttlSeconds, boolean standing, List<String> forbids,
                  List<PendingApproval> pending, List<String> reasons) implements AuditEvent {
     @Override
     public Type type() {
@@ -110,7 +111,7 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   }
 
   /** An action fact and its answer ({@code allow}, {@code deny} or {@code revoke}). */
-  record ActionChecked(Header header, String action, EntityUid resource, String answer, boolean drift,
+  record ActionChecked(Header header, String action, EntityUid resource, Answer answer, boolean drift,
                        List<String> reasons) implements AuditEvent {
     @Override
     public Type type() {
@@ -119,7 +120,26 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   }
 
   /** An action outside the grant's intent envelope, recorded before anything it causes. */
-  record Drift(Header header, String action, EntityUid resource, String mode) implements AuditEvent {
+  record Drift(Header header, String action, EntityUid resource, Mode mode) implements AuditEvent {
+    /** What the intent's {@code on drift} says: deny the action, or revoke the grant. */
+    public enum Mode {
+      DENY, REVOKE;
+
+      public String json() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+
+      /** The mode written as {@code s}, or null. */
+      public static Mode parse(String s) {
+        for (Mode m : values()) {
+          if (m.json().equals(s)) {
+            return m;
+          }
+        }
+        return null;
+      }
+    }
+
     @Override
     public Type type() {
       return Type.DRIFT;

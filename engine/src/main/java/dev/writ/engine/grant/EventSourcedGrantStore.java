@@ -58,7 +58,7 @@ public final class EventSourcedGrantStore implements GrantStore {
       // Durable first: if the append fails, the table is untouched and the caller gets the error.
       trail.append(change.events());
       change.events().forEach(table::apply);
-      return change.result();
+      return change.result().apply(table);
     } finally {
       lock.writeLock().unlock();
     }

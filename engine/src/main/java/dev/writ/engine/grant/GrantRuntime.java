@@ -1,5 +1,6 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.audit.AuditEvent;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.Caller;
@@ -11,6 +12,8 @@ import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import dev.writ.language.vocab.Durations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,7 +87,7 @@ public final class GrantRuntime {
   /** As {@link #request(AccessRequest)}, recording {@code caller} (null: none) on its events. */
   public RequestResult request(AccessRequest request, Caller caller) {
     if (!request.delegation().isEmpty()) {
-      throw new GrantException(GrantException.Kind.BAD_REQUEST, "delegation: a delegated grant is made from the "
+      throw GrantException.badRequest("delegation", "a delegated grant is made from the "
           + "delegator's grant (delegate it), not requested with a chain");
     }
     PolicyContext p = policy.get();
@@ -98,19 +101,10 @@ public final class GrantRuntime {
       events.add(new AuditEvent.Requested(h, timed.actions(), timed.resource(), timed.context(),
           timed.durationSeconds().orElse(null), timed.approvals()));
       events.add(decided(h, d));
-      Grant g = null;
       if (d.decision() == Outcome.PERMIT) {
-        AuditEvent.Granted granted = granted(h, timed, t, t, d);
-        events.add(granted);
-        g = grantOf(granted);
-      } else if (d.decision() == Outcome.PENDING) {
-        g = new Grant(id, null, timed.principal(), timed.delegation(),
-            timed.intent().map(i -> new Task(i.name(), i.params())).orElse(null), timed.context(), timed.actions(),
-            timed.resource(), t, timed.durationSeconds(), timed.approvals(), null, null, d.policies(), p.revision(),
-            new GrantState.Pending());
+        events.add(granted(h, timed, t, t, d));
       }
-      Grant result = g;
-      return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
+      return new GrantStore.Change<>(events, after -> new RequestResult(id, d, live(after, id)));
     });
   }
 
@@ -127,14 +121,13 @@ public final class GrantRuntime {
   public RequestResult approve(String id, EntityUid by, Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     if (p.entities().get(by) == null) {
-      throw new GrantException(GrantException.Kind.BAD_REQUEST, "by: unknown entity `" + by + "`");
+      throw GrantException.badRequest("by", "unknown entity `" + by + "`");
     }
     Instant t = now(at);
     return store.update(table -> {
       Grant g = table.get(id).orElseThrow(() -> notFound(id));
       if (!g.isPending()) {
-        throw new GrantException(GrantException.Kind.CONFLICT, "`" + id + "` is " + describe(g, t)
-            + ", not waiting for approval");
+        throw GrantException.conflict("`" + id + "` is " + describe(g, t) + ", not waiting for approval");
       }
       AccessRequest.Approval approval = new AccessRequest.Approval(by, Optional.of(t));
       boolean counted = !by.equals(g.principal()) && !g.chain().contains(by)
@@ -152,15 +145,10 @@ public final class GrantRuntime {
       AuditEvent.Header h = header(t, id, g.parent(), again, d.policies(), p.revision(), caller);
       events.add(new AuditEvent.Approved(h, by, counted));
       events.add(decided(h, d));
-      Grant issued = null;
       if (d.decision() == Outcome.PERMIT) {
-        AuditEvent.Granted granted = granted(h, again, g.requestedAt(), t, d);
-        events.add(granted);
-        issued = grantOf(granted);
+        events.add(granted(h, again, g.requestedAt(), t, d));
       }
-      Grant pendingNow = d.decision() != Outcome.PENDING ? null : counted ? g.withApproval(approval) : g;
-      Grant result = issued != null ? issued : pendingNow;
-      return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
+      return new GrantStore.Change<>(events, after -> new RequestResult(id, d, live(after, id)));
     });
   }
 
@@ -181,7 +169,7 @@ public final class GrantRuntime {
                                 Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     if (p.entities().get(to) == null) {
-      throw new GrantException(GrantException.Kind.BAD_REQUEST, "to: unknown entity `" + to + "`");
+      throw GrantException.badRequest("to", "unknown entity `" + to + "`");
     }
     Instant t = now(at);
     return store.update(table -> {
@@ -219,7 +207,7 @@ public final class GrantRuntime {
         try {
           d = p.authorizer().decide(request, p.entities(), options);
         } catch (BadRequestException e) {
-          throw new GrantException(GrantException.Kind.BAD_REQUEST, e.getMessage());
+          throw GrantException.of(e);
         }
         if (d.decision() == Outcome.PENDING) {
           d = new Decision(Outcome.DENY, Optional.empty(), false, List.of(), d.forbids(), d.pending(), List.of(),
@@ -231,15 +219,12 @@ public final class GrantRuntime {
       events.add(new AuditEvent.Requested(h, request.actions(), request.resource(), request.context(),
           request.durationSeconds().orElse(null), request.approvals()));
       events.add(decided(h, d));
-      Grant child = null;
       if (d.decision() == Outcome.PERMIT) {
         events.add(new AuditEvent.Delegated(h, to, wanted));
-        AuditEvent.Granted granted = granted(h, request, t, t, d);
-        events.add(granted);
-        child = grantOf(granted);
+        events.add(granted(h, request, t, t, d));
       }
-      Grant result = child;
-      return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
+      Decision decided = d;
+      return new GrantStore.Change<>(events, after -> new RequestResult(id, decided, live(after, id)));
     });
   }
 
@@ -258,7 +243,7 @@ public final class GrantRuntime {
       Optional<Grant> found = table.get(fact.grant());
       if (found.isEmpty()) {
         // Nothing to attribute the fact to: answered, not recorded.
-        return new GrantStore.Change<>(List.of(), new ActionAnswer(ActionAnswer.DENY, false,
+        return GrantStore.Change.of(List.of(), new ActionAnswer(Answer.DENY, false,
             List.of("unknown grant `" + fact.grant() + "`"), List.of()));
       }
       Grant g = found.get();
@@ -270,7 +255,7 @@ public final class GrantRuntime {
       AuditEvent.Header h = header(t, g.id(), g.parent(), asked, g.policies(), p.revision(), caller);
       ActionAnswer answer;
       if (!g.activeAt(t)) {
-        answer = new ActionAnswer(ActionAnswer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
+        answer = new ActionAnswer(Answer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
       } else {
         Optional<String> outside = g.task() == null || p.entities().get(fact.resource()) == null ? Optional.empty()
             : p.authorizer().outsideIntent(asked, p.entities(), t);
@@ -279,27 +264,27 @@ public final class GrantRuntime {
         }
         if (outside.isPresent()) {
           boolean revoke = p.authorizer().revokesOnDrift(g.task().intent());
-          events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? "revoke" : "deny"));
+          events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? AuditEvent.Drift.Mode.REVOKE : AuditEvent.Drift.Mode.DENY));
           List<String> revoked = new ArrayList<>();
           if (revoke) {
             revokeTree(table, g, "drift", t, p.revision(), events, revoked, caller);
           }
-          answer = new ActionAnswer(revoke ? ActionAnswer.REVOKE : ActionAnswer.DENY, true,
+          answer = new ActionAnswer(revoke ? Answer.REVOKE : Answer.DENY, true,
               List.of("drift: " + outside.get()), revoked);
         } else if (!g.actions().contains(fact.action()) || !g.resource().equals(fact.resource())) {
-          answer = new ActionAnswer(ActionAnswer.DENY, false, List.of(!g.resource().equals(fact.resource())
+          answer = new ActionAnswer(Answer.DENY, false, List.of(!g.resource().equals(fact.resource())
               ? "`" + g.id() + "` covers `" + g.resource() + "`, not `" + fact.resource() + "`"
               : "`" + g.id() + "` does not cover `" + fact.action() + "`"), List.of());
         } else {
           List<String> forbids = p.authorizer().forbidding(asked, p.entities(), t);
-          answer = forbids.isEmpty() ? new ActionAnswer(ActionAnswer.ALLOW, false, List.of(), List.of())
-              : new ActionAnswer(ActionAnswer.DENY, false,
+          answer = forbids.isEmpty() ? new ActionAnswer(Answer.ALLOW, false, List.of(), List.of())
+              : new ActionAnswer(Answer.DENY, false,
                   forbids.stream().map(f -> "forbidden now by `" + f + "`").toList(), List.of());
         }
       }
       events.add(new AuditEvent.ActionChecked(h, fact.action(), fact.resource(), answer.answer(), answer.drift(),
           answer.reasons()));
-      return new GrantStore.Change<>(events, answer);
+      return GrantStore.Change.of(events, answer);
     });
   }
 
@@ -320,7 +305,7 @@ public final class GrantRuntime {
       List<String> revoked = new ArrayList<>();
       revokeTree(table, g, reason == null || reason.isBlank() ? "manual" : reason, t, p.revision(), events, revoked,
           caller);
-      return new GrantStore.Change<>(events, revoked);
+      return GrantStore.Change.of(events, revoked);
     });
   }
 
@@ -343,7 +328,7 @@ public final class GrantRuntime {
           revoked.add(g.id());
         }
       }
-      return new GrantStore.Change<>(events, revoked);
+      return GrantStore.Change.of(events, revoked);
     });
   }
 
@@ -359,7 +344,7 @@ public final class GrantRuntime {
           expired.add(g.id());
         }
       }
-      return new GrantStore.Change<>(events, expired);
+      return GrantStore.Change.of(events, expired);
     });
   }
 
@@ -418,7 +403,7 @@ public final class GrantRuntime {
   }
 
   private static GrantException notFound(String id) {
-    return new GrantException(GrantException.Kind.NOT_FOUND, "no grant or pending request `" + id + "`");
+    return GrantException.notFound("no grant or pending request `" + id + "`");
   }
 
   private static AuditEvent.Header header(Instant t, String id, String parent, AccessRequest r, List<String> policies,
@@ -442,7 +427,7 @@ public final class GrantRuntime {
 
   private static AuditEvent.Decided decided(AuditEvent.Header h, Decision d) {
     List<PendingApproval> pending = d.pending();
-    return new AuditEvent.Decided(h, d.decision().json(), d.ttlSeconds().orElse(null), d.standing(), d.forbids(),
+    return new AuditEvent.Decided(h, d.decision(), d.ttlSeconds().orElse(null), d.standing(), d.forbids(),
         pending, d.reasons());
   }
 
@@ -453,11 +438,8 @@ public final class GrantRuntime {
         r.durationSeconds().orElse(null), r.approvals(), issued, expires);
   }
 
-  private static Grant grantOf(AuditEvent.Granted e) {
-    AuditEvent.Header h = e.header();
-    return new Grant(h.grant(), h.parent(), h.principal(), h.chain(),
-        h.intent() == null ? null : new Task(h.intent(), h.params()), e.context(), e.actions(), e.resource(),
-        e.requestedAt(), Optional.ofNullable(e.requestedDuration()), e.approvals(), e.issuedAt(), e.expiresAt(),
-        h.policies(), h.revision(), new GrantState.Active());
+  /** What a request, approval or delegation answers with: the table's grant or pending request, unless it ended. */
+  private static Optional<Grant> live(GrantTable table, String id) {
+    return table.get(id).filter(g -> !g.state().isEnded());
   }
 }

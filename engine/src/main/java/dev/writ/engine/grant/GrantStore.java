@@ -15,8 +15,21 @@ import java.util.function.Predicate;
  * implement later; the embedded default is {@link EventSourcedGrantStore}.
  */
 public interface GrantStore extends AutoCloseable {
-  /** The events an update wants recorded, and what it returns to its caller. */
-  record Change<T>(List<AuditEvent> events, T result) {}
+  /**
+   * The events an update wants recorded, and what it returns to its caller: {@code result} reads
+   * the table once the events are applied, so that a grant an operation returns is the one the
+   * trail built, never a copy made beside it.
+   */
+  record Change<T>(List<AuditEvent> events, Function<GrantTable, T> result) {
+    public Change {
+      events = List.copyOf(events);
+    }
+
+    /** A change whose answer does not depend on the table. */
+    public static <T> Change<T> of(List<AuditEvent> events, T value) {
+      return new Change<>(events, table -> value);
+    }
+  }
 
   /** Runs {@code op} on the current table under the store's lock and commits the events it returns. */
   <T> T update(Function<GrantTable, Change<T>> op);

@@ -1,6 +1,7 @@
 package dev.writ.engine.grant;
 
 import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.request.AccessRequest;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class GrantTable {
         // The request is needed only until its first decision: a pending request becomes a Grant
         // value here, a permit is followed by a complete `granted` event, a deny leaves nothing.
         AuditEvent.Requested r = requests.remove(h.grant());
-        if (d.decision().equals("pending")) {
+        if (d.decision() == Outcome.PENDING) {
           waitingFor.put(h.grant(), d.pending());
           if (existing == null) {
             if (r != null) {
@@ -74,7 +75,7 @@ public final class GrantTable {
                   null, null, h.policies(), h.revision(), new GrantState.Pending()));
             }
           }
-        } else if (d.decision().equals("deny") && existing != null && existing.isPending()) {
+        } else if (d.decision() == Outcome.DENY && existing != null && existing.isPending()) {
           grants.put(h.grant(), existing.withState(new GrantState.Denied(h.time())));
           waitingFor.remove(h.grant());
         }

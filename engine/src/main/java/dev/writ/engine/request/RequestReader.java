@@ -36,14 +36,7 @@ public final class RequestReader {
     n.requireObject().onlyFields(REQUEST_FIELDS);
     EntityUid principal = n.required("principal").entity();
     DataNode actionsNode = n.required("actions");
-    List<String> actions = new ArrayList<>();
-    for (DataNode a : actionsNode.elementsOrOne()) {
-      String name = a.string();
-      if (name.isEmpty()) {
-        throw a.error("an action name cannot be empty");
-      }
-      actions.add(name);
-    }
+    List<String> actions = actionNames(actionsNode);
     if (actions.isEmpty()) {
       throw actionsNode.error("a request needs at least one action");
     }
@@ -60,11 +53,7 @@ public final class RequestReader {
       }
       intent = Optional.of(new AccessRequest.IntentRef(name, params));
     }
-    DataNode durationNode = n.field("duration");
-    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
-    if (duration.isPresent() && duration.get() == 0) {
-      throw durationNode.error("a requested duration must be longer than `0s`");
-    }
+    Optional<Long> duration = duration(n.field("duration"));
     List<EntityUid> delegation = new ArrayList<>();
     DataNode chain = n.field("delegation");
     if (!chain.isMissing()) {
@@ -88,6 +77,49 @@ public final class RequestReader {
     Optional<Instant> time = timeNode.isMissing() ? Optional.empty() : Optional.of(timeNode.instant());
     List<Entity> overlay = new EntityReader(schema).readList(n.field("entities"));
     return new AccessRequest(principal, actions, resource, intent, duration, delegation, approvals, context, time, overlay);
+  }
+
+  /**
+   * A delegation's fields, as the HTTP API's body and a suite's {@code delegate} step give them:
+   * {@code to}, {@code actions} (one or a list; left out: all of the parent's) and
+   * {@code duration}. The caller refuses fields that are not its own (the step's {@code as}, the
+   * body's {@code time}); an error names the field at fault.
+   */
+  public static Delegation delegation(DataNode n) {
+    n.requireObject();
+    EntityUid to = n.required("to").entity();
+    Optional<List<String>> actions = Optional.empty();
+    DataNode actionsNode = n.field("actions");
+    if (!actionsNode.isMissing()) {
+      List<String> list = actionNames(actionsNode);
+      if (list.isEmpty()) {
+        throw actionsNode.error("name at least one action, or leave `actions` out to pass on all of the parent's");
+      }
+      actions = Optional.of(list);
+    }
+    return new Delegation(to, actions, duration(n.field("duration")));
+  }
+
+  /** Action names, one or a list, none of them empty. */
+  public static List<String> actionNames(DataNode actionsNode) {
+    List<String> actions = new ArrayList<>();
+    for (DataNode a : actionsNode.elementsOrOne()) {
+      String name = a.string();
+      if (name.isEmpty()) {
+        throw a.error("an action name cannot be empty");
+      }
+      actions.add(name);
+    }
+    return actions;
+  }
+
+  /** A requested duration (left out: empty), longer than zero. */
+  public static Optional<Long> duration(DataNode durationNode) {
+    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
+    if (duration.isPresent() && duration.get() == 0) {
+      throw durationNode.error("a requested duration must be longer than `0s`");
+    }
+    return duration;
   }
 
   public AccessRequest.Approval approval(DataNode a) {

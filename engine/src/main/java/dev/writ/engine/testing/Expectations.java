@@ -1,6 +1,7 @@
 package dev.writ.engine.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.EvalErrorInfo;
 import dev.writ.engine.decision.Obligation;
@@ -128,11 +129,11 @@ final class Expectations {
       }
     }
     if (answer != null) {
-      if (!Set.of("allow", "deny", "revoke").contains(answer)) {
+      if (Answer.parse(answer) == null) {
         throw expect.error("`" + answer + "` is not an answer to an action; use allow, deny or revoke");
       }
-      if (!answer.equals(actual.answer())) {
-        out.add("answer: expected " + answer + ", got " + actual.answer()
+      if (Answer.parse(answer) != actual.answer()) {
+        out.add("answer: expected " + answer + ", got " + actual.answer().json()
             + (actual.reasons().isEmpty() ? "" : " (" + String.join("; ", actual.reasons()) + ")"));
       }
     }

@@ -27,6 +27,7 @@ import dev.writ.engine.plan.CompiledRule;
 import dev.writ.engine.plan.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
+import dev.writ.engine.request.Delegation;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.Frontend;
@@ -295,17 +296,10 @@ public final class FixtureRunner {
       }
       case DELEGATE -> {
         String parent = resolve(step.value(), names);
-        EntityUid to = n.required("to").entity();
-        Optional<List<String>> actions = Optional.empty();
-        if (!n.field("actions").isMissing()) {
-          List<String> list = new ArrayList<>();
-          n.field("actions").elementsOrOne().forEach(a -> list.add(a.string()));
-          actions = Optional.of(list);
-        }
-        Optional<Long> duration = n.field("duration").isMissing() ? Optional.empty()
-            : Optional.of(n.field("duration").duration());
+        Delegation asked = RequestReader.delegation(n);
         Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
-        return decided(runtime.delegate(parent, to, actions, duration, at), n, names, expect, plan, null, runtime);
+        return decided(runtime.delegate(parent, asked.to(), asked.actions(), asked.durationSeconds(), at), n, names,
+            expect, plan, null, runtime);
       }
       case ACT -> {
         DataNode fact = step.value();
@@ -317,7 +311,7 @@ public final class FixtureRunner {
         if (expect.isMissing()) {
           return new StepOutcome(List.of(), "");
         }
-        return new StepOutcome(Expectations.action(expect, answer), "answer: " + answer.answer()
+        return new StepOutcome(Expectations.action(expect, answer), "answer: " + answer.answer().json()
             + (answer.reasons().isEmpty() ? "" : " (" + String.join("; ", answer.reasons()) + ")"));
       }
       case REVOKE -> {

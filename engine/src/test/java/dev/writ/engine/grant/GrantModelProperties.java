@@ -1,5 +1,6 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -474,31 +475,31 @@ class GrantModelProperties {
           : RESOURCES.get(Math.floorMod(a.resource(), RESOURCES.size()));
       int before = records();
       ActionAnswer answer = rt.act(new ActionFact(id, action, resource, Optional.empty()));
-      note("act " + answer.answer() + (answer.drift() ? " drift" : ""),
+      note("act " + answer.answer().json() + (answer.drift() ? " drift" : ""),
           id + " " + action + " on " + resource + ": " + answer.answer() + (answer.drift() ? " (drift)" : ""));
       if (m == null) {
-        assertEquals(ActionAnswer.DENY, answer.answer());
+        assertEquals(Answer.DENY, answer.answer());
         assertEquals(before, records(), "an action on an unknown grant wrote to the trail");
         return;
       }
       observeExpiry(m);
-      String expected;
+      Answer expected;
       boolean drift = false;
       if (!m.activeAt(now())) {
-        expected = ActionAnswer.DENY;
+        expected = Answer.DENY;
       } else if (m.intent != null && !ENVELOPES.get(m.intent).contains(action)) {
         drift = true;
-        expected = m.intent.equals("investigate_incident") ? ActionAnswer.REVOKE : ActionAnswer.DENY;
+        expected = m.intent.equals("investigate_incident") ? Answer.REVOKE : Answer.DENY;
       } else if (!m.actions.contains(action) || !m.resource.equals(resource)) {
-        expected = ActionAnswer.DENY;
+        expected = Answer.DENY;
       } else if (action.equals("db:update") && now().atZone(ZoneOffset.UTC).getHour() >= 22) {
-        expected = ActionAnswer.DENY; // no_updates_after_hours
+        expected = Answer.DENY; // no_updates_after_hours
       } else {
-        expected = ActionAnswer.ALLOW;
+        expected = Answer.ALLOW;
       }
       assertEquals(expected, answer.answer(), () -> "answer to " + action + " under " + m.kind + " " + id);
       assertEquals(drift, answer.drift());
-      if (expected.equals(ActionAnswer.REVOKE)) {
+      if (expected.equals(Answer.REVOKE)) {
         assertEquals(endTree(m, "drift"), answer.revoked());
       } else {
         assertEquals(List.of(), answer.revoked());

@@ -1,5 +1,6 @@
 package dev.writ.store.postgres;
 
+import dev.writ.engine.audit.Answer;
 import static dev.writ.store.postgres.Fixture.ALICE;
 import static dev.writ.store.postgres.Fixture.BOB;
 import static dev.writ.store.postgres.Fixture.CAROL;
@@ -68,7 +69,7 @@ class PostgresGrantStoreTest {
     RequestResult issued = ra.request(incidentRead(ALICE, METRICS, "INC-1"));
     assertEquals(Outcome.PERMIT, issued.decision().decision());
     ActionAnswer answer = rb.act(select(issued.id(), METRICS));
-    assertEquals(ActionAnswer.ALLOW, answer.answer(), answer.reasons().toString());
+    assertEquals(Answer.ALLOW, answer.answer(), answer.reasons().toString());
     assertEquals(GrantState.Kind.ACTIVE, rb.grant(issued.id()).orElseThrow().state().kind());
   }
 
@@ -77,10 +78,10 @@ class PostgresGrantStoreTest {
     GrantRuntime ra = Fixture.runtime(a);
     GrantRuntime rb = Fixture.runtime(b);
     String id = ra.request(incidentRead(ALICE, METRICS, "INC-2")).id();
-    assertEquals(ActionAnswer.ALLOW, rb.act(select(id, METRICS)).answer());
+    assertEquals(Answer.ALLOW, rb.act(select(id, METRICS)).answer());
     assertEquals(List.of(id), ra.revoke(id, "manual", Optional.empty()));
     ActionAnswer after = rb.act(select(id, METRICS));
-    assertEquals(ActionAnswer.DENY, after.answer());
+    assertEquals(Answer.DENY, after.answer());
     assertTrue(after.reasons().get(0).contains("revoked"), after.reasons().toString());
     // Revoking again through the other: nothing left to revoke, nothing recorded twice.
     assertEquals(List.of(), rb.revoke(id, "manual", Optional.empty()));
@@ -96,7 +97,7 @@ class PostgresGrantStoreTest {
     assertEquals(Outcome.PENDING, pending.decision().decision());
     RequestResult approved = rb.approve(pending.id(), CAROL, Optional.empty());
     assertEquals(Outcome.PERMIT, approved.decision().decision());
-    assertEquals(ActionAnswer.ALLOW, ra.act(select(pending.id(), ORDERS)).answer());
+    assertEquals(Answer.ALLOW, ra.act(select(pending.id(), ORDERS)).answer());
     // A second approval, through the first store, finds it issued already.
     GrantException again = assertThrows(GrantException.class,
         () -> ra.approve(pending.id(), CAROL, Optional.empty()));

@@ -151,7 +151,7 @@ public final class AgentGatewayDemo {
         ToolGateway.Outcome o = gateway.call(call);
         calls.add(o);
         out.printf("  %-12s on %-24s via %s: %-6s -> %s%s%s%n", call.tool(), call.resource(), call.grant(),
-            o.answer().answer(), o.output().orElse("refused"), o.answer().drift() ? ", DRIFT" : "",
+            o.answer().answer().json(), o.output().orElse("refused"), o.answer().drift() ? ", DRIFT" : "",
             o.answer().revoked().isEmpty() ? "" : ", revoked " + o.answer().revoked());
         o.answer().reasons().forEach(r -> out.println("               because " + r));
       }

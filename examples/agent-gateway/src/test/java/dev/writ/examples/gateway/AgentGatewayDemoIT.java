@@ -57,7 +57,7 @@ class AgentGatewayDemoIT {
     assertTrue(s.subDelegated().grant().isEmpty());
 
     // The tool calls: allow, deny (not delegated), drift -> revoke, deny (revoked), allow (sponsor).
-    List<String> answers = s.calls().stream().map(c -> c.answer().answer()).toList();
+    List<String> answers = s.calls().stream().map(c -> c.answer().answer().json()).toList();
     assertEquals(List.of("allow", "deny", "revoke", "deny", "allow"), answers);
     assertFalse(s.calls().get(1).answer().drift(), "describe is inside the intent: a plain deny, no drift");
     ActionAnswer drift = s.calls().get(2).answer();
