@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *   <li>{@code writ_action_checks_total{answer}}: action facts by answer ({@code allow}, {@code deny}, {@code revoke})</li>
  *   <li>{@code writ_drift_total{mode}}: actions outside their grant's intent, by what followed</li>
  *   <li>{@code writ_revocations_total{reason}}: revoked grants ({@code manual}, {@code drift}, {@code cascade},
- *       {@code offboarded})</li>
+ *       {@code offboarded}, {@code task-ended})</li>
  *   <li>{@code writ_expirations_total}: expiries recorded</li>
  *   <li>{@code writ_http_requests_seconds{route,method,status}}: request latency (histogram)</li>
  *   <li>{@code writ_decision_seconds}: time to evaluate one access request (histogram)</li>
@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class ServerMetrics {
-  private static final Set<String> REVOKE_REASONS = Set.of("manual", "drift", "cascade", "offboarded");
+  private static final Set<String> REVOKE_REASONS = Set.of("manual", "drift", "cascade", "offboarded", "task-ended");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer decisionTimer;

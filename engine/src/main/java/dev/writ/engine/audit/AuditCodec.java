@@ -112,8 +112,22 @@ public final class AuditCodec {
         o.put("resource", d.resource().toString());
         o.put("mode", d.mode().json());
       }
-      case REVOKED -> o.put("reason", ((AuditEvent.Revoked) e).reason());
+      case REVOKED -> {
+        AuditEvent.Revoked r = (AuditEvent.Revoked) e;
+        o.put("reason", r.reason());
+        if (r.detail() != null) { // only when given, so that other revocations keep their shape
+          o.put("detail", r.detail());
+        }
+      }
       case EXPIRED -> o.put("expires_at", ((AuditEvent.Expired) e).expiresAt().toString());
+      case NARROWED -> {
+        AuditEvent.Narrowed n = (AuditEvent.Narrowed) e;
+        o.set("actions_before", strings(n.actionsBefore()));
+        putNullable(o, "expires_at_before", n.expiresBefore() == null ? null : n.expiresBefore().toString());
+        o.set("actions", strings(n.actions()));
+        putNullable(o, "expires_at", n.expiresAt() == null ? null : n.expiresAt().toString());
+        o.put("reason", n.reason());
+      }
     }
     return o;
   }
@@ -154,8 +168,10 @@ public final class AuditCodec {
           known(Answer.parse(o.path("answer").asText()), "answer", o), o.path("drift").asBoolean(), stringList(o.path("reasons")));
       case DRIFT -> new AuditEvent.Drift(h, o.path("action").asText(), EntityUid.parse(o.path("resource").asText()),
           known(AuditEvent.Drift.Mode.parse(o.path("mode").asText()), "mode", o));
-      case REVOKED -> new AuditEvent.Revoked(h, o.path("reason").asText());
+      case REVOKED -> new AuditEvent.Revoked(h, o.path("reason").asText(), text(o, "detail"));
       case EXPIRED -> new AuditEvent.Expired(h, Instant.parse(o.path("expires_at").asText()));
+      case NARROWED -> new AuditEvent.Narrowed(h, stringList(o.path("actions_before")), instant(o, "expires_at_before"),
+          stringList(o.path("actions")), instant(o, "expires_at"), o.path("reason").asText());
     };
   }
 

@@ -12,18 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The events of the audit trail (FIXTURES.md): what was requested, decided, approved, granted,
- * delegated, done, drifted, revoked and expired. Every event carries the same header, so the
+ * The events of the audit trail: what was requested, decided, approved, granted, delegated,
+ * done, drifted, narrowed, revoked and expired. Every event carries the same header, so the
  * trail explains any action: its grant, task, principal and chain, approvers, policies and the
  * bundle revision. The trail is also the log from which grants are rebuilt after a restart, so
  * events that create state carry all of it.
  */
 public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Decided, AuditEvent.Approved,
     AuditEvent.Granted, AuditEvent.Delegated, AuditEvent.ActionChecked, AuditEvent.Drift, AuditEvent.Revoked,
-    AuditEvent.Expired {
+    AuditEvent.Expired, AuditEvent.Narrowed {
 
   enum Type {
-    REQUESTED, DECIDED, APPROVED, GRANTED, DELEGATED, ACTION, DRIFT, REVOKED, EXPIRED;
+    REQUESTED, DECIDED, APPROVED, GRANTED, DELEGATED, ACTION, DRIFT, REVOKED, EXPIRED, NARROWED;
 
     public String json() {
       return name().toLowerCase();
@@ -146,11 +146,40 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
     }
   }
 
-  /** @param reason {@code manual}, {@code drift}, {@code cascade} or {@code offboarded} */
-  record Revoked(Header header, String reason) implements AuditEvent {
+  /**
+   * @param reason {@code manual} (or the reason a caller gave), {@code drift}, {@code cascade},
+   *               {@code offboarded} or {@code task-ended}
+   * @param detail what the caller said about it (a task end's reason, such as "INC-4712 closed"); null: nothing
+   */
+  record Revoked(Header header, String reason, String detail) implements AuditEvent {
+    /** A revocation whose reason says it all. */
+    public Revoked(Header header, String reason) {
+      this(header, reason, null);
+    }
+
     @Override
     public Type type() {
       return Type.REVOKED;
+    }
+  }
+
+  /**
+   * A live grant kept fewer actions or an earlier expiry (never more, never later): what it held
+   * before and holds after, and why ({@code cascade} when an ancestor was narrowed).
+   *
+   * @param expiresBefore null: it was standing
+   * @param expiresAt     null: it is still standing
+   */
+  record Narrowed(Header header, List<String> actionsBefore, Instant expiresBefore, List<String> actions,
+                  Instant expiresAt, String reason) implements AuditEvent {
+    public Narrowed {
+      actionsBefore = List.copyOf(actionsBefore);
+      actions = List.copyOf(actions);
+    }
+
+    @Override
+    public Type type() {
+      return Type.NARROWED;
     }
   }
 

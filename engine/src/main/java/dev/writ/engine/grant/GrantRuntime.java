@@ -309,6 +309,158 @@ public final class GrantRuntime {
     });
   }
 
+  /**
+   * Narrows a live grant: it keeps {@code actions} (a subset of its own; empty: all of them) and
+   * ends at most {@code duration} seconds from now (empty: when it ended before). Asking for an
+   * action it does not hold, or for an expiry later than its own, is refused: a narrowing never
+   * widens. Every grant delegated from it is narrowed in the same change, so that no delegate
+   * holds more than its sponsor: its actions intersected with its parent's, its expiry capped by
+   * its parent's (reason {@code cascade}); a delegate that keeps no action is revoked (reason
+   * {@code cascade}). A narrowing that changes nothing records nothing.
+   *
+   * @param reason why (recorded on the grant's {@code narrowed} event); blank: {@code manual}
+   * @throws GrantException NOT_FOUND for an unknown id, CONFLICT for a grant that is not active,
+   *                        BAD_REQUEST (at {@code actions[i]} or {@code duration}) for a widening
+   */
+  public NarrowingResult narrow(String id, Optional<List<String>> actions, Optional<Long> duration, String reason,
+                                Optional<Instant> at, Caller caller) {
+    if (actions.map(List::isEmpty).orElse(true) && duration.isEmpty()) {
+      throw GrantException.badRequest("actions", "name the actions the grant keeps, a `duration`, or both");
+    }
+    if (duration.isPresent() && duration.get() <= 0) {
+      throw GrantException.badRequest("duration", "a narrowing's duration must be longer than `0s`; to end the "
+          + "grant now, revoke it");
+    }
+    PolicyContext p = policy.get();
+    Instant t = now(at);
+    String why = reason == null || reason.isBlank() ? "manual" : reason;
+    return store.update(table -> {
+      Grant g = table.get(id).orElseThrow(() -> notFound(id));
+      if (!g.activeAt(t)) {
+        throw GrantException.conflict("`" + id + "` is " + describe(g, t) + "; only an active grant can be narrowed");
+      }
+      List<String> keep = g.actions();
+      if (actions.isPresent() && !actions.get().isEmpty()) {
+        List<String> wanted = actions.get();
+        for (int i = 0; i < wanted.size(); i++) {
+          if (!g.actions().contains(wanted.get(i))) {
+            throw GrantException.badRequest("actions[" + i + "]", "`" + id + "` does not hold `" + wanted.get(i)
+                + "`; a narrowing keeps some of the grant's actions (" + String.join(", ", g.actions()) + ")");
+          }
+        }
+        keep = g.actions().stream().filter(wanted::contains).toList();
+      }
+      Instant expires = g.expiresAt();
+      if (duration.isPresent()) {
+        Instant asked = t.plusSeconds(duration.get());
+        if (expires != null && asked.isAfter(expires)) {
+          throw GrantException.badRequest("duration", "`" + Durations.format(duration.get()) + "` from now is later "
+              + "than `" + id + "` expires (" + expires + ", in " + Durations.format(g.remainingSeconds(t).orElse(0L))
+              + "); a narrowing never extends a grant");
+        }
+        expires = asked;
+      }
+      List<AuditEvent> events = new ArrayList<>();
+      List<String> narrowed = new ArrayList<>();
+      List<String> revoked = new ArrayList<>();
+      narrowOne(g, keep, expires, why, t, p.revision(), caller, events);
+      // Each descendant against its parent as this change leaves it (parents come before children).
+      Map<String, Grant> after = new java.util.HashMap<>();
+      after.put(id, g.narrowed(keep, expires));
+      for (Grant d : table.descendants(id)) {
+        Grant parent = after.get(d.parent());
+        if (parent == null || d.state().isEnded() || expireIfDue(d, t, p.revision(), events, caller)) {
+          continue; // under an ended parent, or ended itself: nothing left to narrow
+        }
+        List<String> kept = d.actions().stream().filter(parent.actions()::contains).toList();
+        if (kept.isEmpty()) {
+          events.add(new AuditEvent.Revoked(header(t, d, p.revision(), caller), "cascade"));
+          revoked.add(d.id());
+          continue;
+        }
+        Instant capped = parent.expiresAt() == null || (d.expiresAt() != null && !d.expiresAt().isAfter(parent.expiresAt()))
+            ? d.expiresAt() : parent.expiresAt();
+        if (narrowOne(d, kept, capped, "cascade", t, p.revision(), caller, events)) {
+          narrowed.add(d.id());
+        }
+        after.put(d.id(), d.narrowed(kept, capped));
+      }
+      return new GrantStore.Change<>(events,
+          table2 -> new NarrowingResult(table2.get(id).orElseThrow(), narrowed, revoked));
+    });
+  }
+
+  /** As {@link #narrow(String, Optional, Optional, String, Optional, Caller)}, with no caller recorded. */
+  public NarrowingResult narrow(String id, Optional<List<String>> actions, Optional<Long> duration, String reason,
+                                Optional<Instant> at) {
+    return narrow(id, actions, duration, reason, at, null);
+  }
+
+  /** Records a narrowing of {@code g} to these actions and expiry, when it changes anything. */
+  private boolean narrowOne(Grant g, List<String> actions, Instant expires, String reason, Instant t, String revision,
+                            Caller caller, List<AuditEvent> events) {
+    if (actions.equals(g.actions()) && java.util.Objects.equals(expires, g.expiresAt())) {
+      return false;
+    }
+    events.add(new AuditEvent.Narrowed(header(t, g, revision, caller), g.actions(), g.expiresAt(), actions, expires,
+        reason));
+    return true;
+  }
+
+  /**
+   * Ends a task: revokes every active grant and pending request whose task is {@code intent}
+   * with these parameters (each one given must be equal; parameters not given are not
+   * compared), reason {@code task-ended}, and their descendants (reason {@code cascade}). A grant
+   * whose time is up is recorded as expired instead. Ending an ended task changes nothing.
+   *
+   * @param detail what the caller says of it (such as "INC-4712 closed"), recorded on each revocation; null: nothing
+   * @return the ids revoked, in the order recorded
+   */
+  public List<String> endTask(String intent, Map<String, Value> params, String detail, Optional<Instant> at,
+                              Caller caller) {
+    if (params.isEmpty()) {
+      throw GrantException.badRequest("params", "name the task by its parameters (such as `ticket`); an intent "
+          + "alone names every task of its kind");
+    }
+    PolicyContext p = policy.get();
+    Instant t = now(at);
+    String note = detail == null || detail.isBlank() ? null : detail;
+    return store.update(table -> {
+      List<AuditEvent> events = new ArrayList<>();
+      List<String> revoked = new ArrayList<>();
+      java.util.Set<String> done = new java.util.HashSet<>(); // ended in this change: not ended twice
+      for (Grant g : table.all()) {
+        if (!servesTask(g, intent, params) || g.state().isEnded() || !done.add(g.id())) {
+          continue;
+        }
+        if (!expireIfDue(g, t, p.revision(), events, caller)) {
+          events.add(new AuditEvent.Revoked(header(t, g, p.revision(), caller), TASK_ENDED, note));
+          revoked.add(g.id());
+        }
+        for (Grant d : table.descendants(g.id())) {
+          if (!d.state().isEnded() && done.add(d.id()) && !expireIfDue(d, t, p.revision(), events, caller)) {
+            events.add(new AuditEvent.Revoked(header(t, d, p.revision(), caller), "cascade"));
+            revoked.add(d.id());
+          }
+        }
+      }
+      return GrantStore.Change.of(events, revoked);
+    });
+  }
+
+  /** As {@link #endTask(String, Map, String, Optional, Caller)}, with no caller recorded. */
+  public List<String> endTask(String intent, Map<String, Value> params, String detail, Optional<Instant> at) {
+    return endTask(intent, params, detail, at, null);
+  }
+
+  /** The revocation reason of a task end. */
+  public static final String TASK_ENDED = "task-ended";
+
+  private static boolean servesTask(Grant g, String intent, Map<String, Value> params) {
+    return g.task() != null && g.task().intent().equals(intent)
+        && params.entrySet().stream().allMatch(e -> e.getValue().equals(g.task().params().get(e.getKey())));
+  }
+
   /** Ends every grant in which the principal acts or appears in the chain, and its pending requests. */
   public List<String> offboard(EntityUid principal, Optional<Instant> at) {
     return offboard(principal, at, null);

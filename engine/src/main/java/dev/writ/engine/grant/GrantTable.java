@@ -112,6 +112,13 @@ public final class GrantTable {
           grants.put(g.id(), g.withState(new GrantState.Expired(((AuditEvent.Expired) e).expiresAt())));
         }
       }
+      case NARROWED -> {
+        AuditEvent.Narrowed n = (AuditEvent.Narrowed) e;
+        Grant g = grants.get(h.grant());
+        if (g != null && g.state().kind() == GrantState.Kind.ACTIVE) {
+          grants.put(g.id(), g.narrowed(n.actions(), n.expiresAt()));
+        }
+      }
       default -> { } // delegated, action and drift events record what happened; they change no state
     }
   }

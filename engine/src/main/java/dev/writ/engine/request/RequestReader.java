@@ -100,6 +100,68 @@ public final class RequestReader {
     return new Delegation(to, actions, duration(n.field("duration")));
   }
 
+  /**
+   * A narrowing's fields, as the HTTP API's body and a suite's {@code narrow} step give them:
+   * {@code actions} (one or a list) and {@code duration} (the most time the grant keeps, from
+   * now), at least one of them, and {@code reason}. The caller refuses fields not its own.
+   */
+  public static Narrowing narrowing(DataNode n) {
+    n.requireObject();
+    DataNode actionsNode = n.field("actions");
+    Optional<List<String>> actions = Optional.empty();
+    if (!actionsNode.isMissing()) {
+      List<String> list = actionNames(actionsNode);
+      if (list.isEmpty()) {
+        throw actionsNode.error("name at least one action the grant keeps, or leave `actions` out to keep them all");
+      }
+      actions = Optional.of(list);
+    }
+    Optional<Long> duration = duration(n.field("duration"));
+    if (actions.isEmpty() && duration.isEmpty()) {
+      throw n.error("a narrowing names the `actions` the grant keeps, a `duration` it has left at most, or both");
+    }
+    return new Narrowing(actions, duration, reason(n.field("reason")));
+  }
+
+  /**
+   * A task as a task end names it: {@code {intent, params}}, the intent's name and the parameters
+   * to match (at least one; each given one must be equal, others are not compared).
+   */
+  public static AccessRequest.IntentRef task(DataNode n) {
+    n.requireObject();
+    String intent = n.required("intent").string();
+    if (intent.isEmpty()) {
+      throw n.field("intent").error("an intent name cannot be empty");
+    }
+    DataNode paramsNode = n.required("params").requireObject();
+    Map<String, Value> params = new LinkedHashMap<>();
+    for (Map.Entry<String, DataNode> e : paramsNode.entries()) {
+      if (!e.getValue().isMissing()) {
+        params.put(e.getKey(), Values.untyped(e.getValue()));
+      }
+    }
+    if (params.isEmpty()) {
+      throw paramsNode.error("name the task by its parameters (such as `ticket`); an intent alone names every "
+          + "task of its kind");
+    }
+    return new AccessRequest.IntentRef(intent, params);
+  }
+
+  /** Most characters of a reason a caller gives (a revocation's, a narrowing's, a task end's). */
+  public static final int MAX_REASON = 500;
+
+  /** A caller's reason (left out: empty), 1 to {@link #MAX_REASON} characters once stripped. */
+  public static Optional<String> reason(DataNode r) {
+    if (r.isMissing()) {
+      return Optional.empty();
+    }
+    String reason = r.string().strip();
+    if (reason.isEmpty() || reason.length() > MAX_REASON) {
+      throw r.error("a reason is 1 to " + MAX_REASON + " characters");
+    }
+    return Optional.of(reason);
+  }
+
   /** Action names, one or a list, none of them empty. */
   public static List<String> actionNames(DataNode actionsNode) {
     List<String> actions = new ArrayList<>();
