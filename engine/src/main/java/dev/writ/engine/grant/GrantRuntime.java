@@ -369,11 +369,11 @@ public final class GrantRuntime {
       after.put(id, g.narrowed(keep, expires));
       for (Grant d : table.descendants(id)) {
         Grant parent = after.get(d.parent());
-        if (parent == null || d.state().isEnded() || expireIfDue(d, t, p.revision(), events, caller)) {
-          continue; // under an ended parent, or ended itself: nothing left to narrow
+        if (d.state().isEnded() || expireIfDue(d, t, p.revision(), events, caller)) {
+          continue; // ended: nothing left to narrow (and its descendants are ended too)
         }
-        List<String> kept = d.actions().stream().filter(parent.actions()::contains).toList();
-        if (kept.isEmpty()) {
+        List<String> kept = parent == null ? List.of() : d.actions().stream().filter(parent.actions()::contains).toList();
+        if (kept.isEmpty()) { // no action left, or its parent was revoked just now
           events.add(new AuditEvent.Revoked(header(t, d, p.revision(), caller), "cascade"));
           revoked.add(d.id());
           continue;
