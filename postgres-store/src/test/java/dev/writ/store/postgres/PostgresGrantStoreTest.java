@@ -24,6 +24,8 @@ import dev.writ.engine.grant.GrantException;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.GrantState;
 import dev.writ.engine.grant.RequestResult;
+import dev.writ.engine.request.ActionFact;
+import dev.writ.engine.value.Value;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +35,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,6 +91,38 @@ class PostgresGrantStoreTest {
     assertEquals(List.of(), rb.revoke(id, "manual", Optional.empty()));
     long revokedEvents = a.audit(r -> r.event().type() == AuditEvent.Type.REVOKED).size();
     assertEquals(1, revokedEvents);
+  }
+
+  @Test
+  void aNarrowingThroughOneIsSeenByTheNextActionCheckThroughTheOther() {
+    GrantRuntime ra = Fixture.runtime(a);
+    GrantRuntime rb = Fixture.runtime(b);
+    String id = ra.request(incidentRead(ALICE, METRICS, "INC-5")).id();
+    assertEquals(Answer.ALLOW, rb.act(select(id, METRICS)).answer());
+    // The other store's next checks must see the fewer actions and the earlier expiry.
+    Instant now = Instant.now();
+    rb.narrow(id, Optional.of(List.of("db:describe")), Optional.of(600L), "suspicious", Optional.empty());
+    ActionAnswer select = ra.act(select(id, METRICS));
+    assertEquals(Answer.DENY, select.answer(), select.reasons().toString());
+    assertEquals(Answer.ALLOW, ra.act(new ActionFact(id, "db:describe", METRICS, Optional.empty())).answer());
+    assertFalse(ra.grant(id).orElseThrow().expiresAt().isAfter(Instant.now().plusSeconds(600)));
+    assertFalse(ra.grant(id).orElseThrow().expiresAt().isBefore(now.plusSeconds(600)));
+    ActionAnswer later = ra.act(new ActionFact(id, "db:describe", METRICS, Optional.of(now.plusSeconds(700))));
+    assertEquals(Answer.DENY, later.answer(), later.reasons().toString());
+    assertEquals(1, b.audit(r -> r.event().type() == AuditEvent.Type.NARROWED).size());
+  }
+
+  @Test
+  void aTaskEndedThroughOneEndsItsGrantsForTheOther() {
+    GrantRuntime ra = Fixture.runtime(a);
+    GrantRuntime rb = Fixture.runtime(b);
+    String id = ra.request(incidentRead(ALICE, METRICS, "INC-6")).id();
+    assertEquals(Answer.ALLOW, rb.act(select(id, METRICS)).answer());
+    assertEquals(List.of(id), rb.endTask("investigate_incident", Map.of("ticket", new Value.Str("INC-6")), "closed",
+        Optional.empty()));
+    assertEquals(Answer.DENY, ra.act(select(id, METRICS)).answer());
+    assertEquals(List.of(), ra.endTask("investigate_incident", Map.of("ticket", new Value.Str("INC-6")), "closed",
+        Optional.empty()), "ended once, through either");
   }
 
   @Test
