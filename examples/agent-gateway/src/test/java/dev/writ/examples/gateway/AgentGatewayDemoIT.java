@@ -69,6 +69,9 @@ class AgentGatewayDemoIT {
         "a refused tool never runs");
     assertTrue(s.calls().stream().filter(c -> c.answer().allowed()).allMatch(c -> c.output().isPresent()));
     assertEquals(GrantState.Kind.ACTIVE, s.sponsorAfter().state().kind(), "the sponsor's grant is untouched");
+    // The ticket closes: the task ends, and with it the sponsor's grant (the agent's is revoked already).
+    assertEquals(List.of(s.approved().id()), s.taskEnded());
+    assertEquals("task-ended", ((GrantState.Revoked) s.sponsorEnded().state()).reason());
 
     // The trail tells it in order, and its hash chain holds.
     assertTrue(s.verification().ok(), s.verification().problem());
@@ -83,12 +86,17 @@ class AgentGatewayDemoIT {
         g3 + " requested", g3 + " decided",
         g2 + " action", g2 + " action",
         g2 + " drift", g2 + " revoked", g2 + " action",
-        g2 + " action", g1 + " action"), events);
+        g2 + " action", g1 + " action",
+        g1 + " revoked"), events);
     AuditRecord revoked = s.trail().stream().filter(r -> r.event().type().json().equals("revoked")).findFirst()
         .orElseThrow();
     assertEquals("drift", revoked.json().path("reason").asText());
     assertEquals(s.revision(), revoked.json().path("revision").asText(), "each record names the bundle revision");
     assertEquals("Employee::alice", revoked.json().path("chain").path(0).asText(), "and the human sponsor");
+    AuditRecord ended = s.trail().get(s.trail().size() - 1);
+    assertEquals("task-ended", ended.json().path("reason").asText());
+    assertEquals("INC-4712 resolved", ended.json().path("detail").asText());
+    assertEquals("INC-4712", ended.json().path("params").path("ticket").asText(), "the task it served");
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("trail verified: " + s.trail().size() + " records"), printed);
