@@ -6,6 +6,7 @@ import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.grant.Grant;
 import dev.writ.engine.grant.GrantState;
+import dev.writ.engine.grant.NarrowingResult;
 import dev.writ.engine.grant.RequestResult;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DecisionJson;
@@ -92,13 +93,24 @@ public final class ApiJson {
 
   public static ObjectNode answer(ActionAnswer a) {
     ObjectNode o = DataDocument.JSON.createObjectNode();
-    o.put("answer", a.answer());
+    o.put("answer", a.answer().json());
     o.put("drift", a.drift());
     ArrayNode reasons = o.putArray("reasons");
     a.reasons().forEach(reasons::add);
     ArrayNode revoked = o.putArray("revoked");
     a.revoked().forEach(revoked::add);
     putSeq(o, a.seq());
+    return o;
+  }
+
+  /** The answer to a narrowing: {@code {grant, narrowed: [...], revoked: [...]}} (the descendants narrowed or ended with it). */
+  public static ObjectNode narrowed(NarrowingResult r, Instant now) {
+    ObjectNode o = DataDocument.JSON.createObjectNode();
+    o.set("grant", grant(r.grant(), now));
+    ArrayNode narrowed = o.putArray("narrowed");
+    r.narrowed().forEach(narrowed::add);
+    ArrayNode revoked = o.putArray("revoked");
+    r.revoked().forEach(revoked::add);
     return o;
   }
 

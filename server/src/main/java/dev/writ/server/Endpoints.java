@@ -16,12 +16,16 @@ import dev.writ.engine.grant.Grant;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.engine.grant.GrantState;
+import dev.writ.engine.grant.NarrowingResult;
 import dev.writ.engine.grant.RequestResult;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataNode;
 import dev.writ.engine.json.DecisionJson;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
+import dev.writ.engine.request.Delegation;
+import dev.writ.engine.request.Narrowing;
+import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;
@@ -57,7 +61,8 @@ public final class Endpoints {
   private static final Set<String> DELEGATION_FIELDS = Set.of("to", "actions", "duration", "time");
   private static final Set<String> APPROVAL_FIELDS = Set.of("by", "at");
   private static final Set<String> REVOKE_FIELDS = Set.of("reason");
-  private static final int MAX_REASON = 500;
+  private static final Set<String> NARROWING_FIELDS = Set.of("actions", "duration", "reason");
+  private static final Set<String> TASK_END_FIELDS = Set.of("intent", "params", "reason");
   /** Most bytes of JSON a request's context, or its intent parameters, may take in the trail. */
   static final int MAX_RECORDED_BYTES = 64 * 1024;
 
@@ -82,6 +87,8 @@ public final class Endpoints {
         .add("DELETE", "/v1/grants/{id}", requester, this::revoke)
         .add("POST", "/v1/grants/{id}/approvals", Access.of(Role.APPROVER), this::approve)
         .add("POST", "/v1/grants/{id}/delegations", requester, this::delegate)
+        .add("POST", "/v1/grants/{id}/narrowing", requester, this::narrow)
+        .add("POST", "/v1/tasks/end", enforcer, this::endTask)
         .add("POST", "/v1/actions", enforcer, this::act)
         .add("POST", "/v1/principals/{uid}/offboard", Access.of(Role.ADMIN), this::offboard)
         .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event", "after", "limit", "follow",
@@ -261,32 +268,10 @@ public final class Endpoints {
       throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "` delegates it", "id");
     }
     DataNode body = call.body().onlyFields(DELEGATION_FIELDS);
-    EntityUid to = body.required("to").entity();
-    Optional<List<String>> actions = Optional.empty();
-    DataNode actionsNode = body.field("actions");
-    if (!actionsNode.isMissing()) {
-      List<String> list = new ArrayList<>();
-      for (DataNode a : actionsNode.elementsOrOne()) {
-        String name = a.string();
-        if (name.isEmpty()) {
-          throw a.error("an action name cannot be empty");
-        }
-        list.add(name);
-      }
-      if (list.isEmpty()) {
-        throw actionsNode.error("name at least one action, or leave `actions` out to pass on all of the parent's");
-      }
-      actions = Optional.of(list);
-    }
-    DataNode durationNode = body.field("duration");
-    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
-    if (duration.isPresent() && duration.get() == 0) {
-      throw durationNode.error("a requested duration must be longer than `0s`");
-    }
+    Delegation asked = RequestReader.delegation(body);
     Optional<Instant> time = clientTime(body.field("time"), "time");
-    Optional<List<String>> wanted = actions;
-    RequestResult r = service.metrics().timeDecision(() -> runtime().delegate(id, to, wanted, duration, time,
-        caller.recordedOrNull()));
+    RequestResult r = service.metrics().timeDecision(() -> runtime().delegate(id, asked.to(), asked.actions(),
+        asked.durationSeconds(), time, caller.recordedOrNull()));
     service.metrics().decision("delegation", r.decision().decision());
     return Reply.ok(ApiJson.result(r, service.now()));
   }
@@ -300,19 +285,47 @@ public final class Endpoints {
       throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "`, a sponsor in its "
           + "chain, or an admin revokes it", "id");
     }
-    String reason = "manual";
-    Optional<DataNode> body = call.optionalBody();
-    if (body.isPresent()) {
-      DataNode b = body.get().onlyFields(REVOKE_FIELDS);
-      DataNode r = b.field("reason");
-      if (!r.isMissing()) {
-        reason = r.string().strip();
-        if (reason.isEmpty() || reason.length() > MAX_REASON) {
-          throw r.error("a reason is 1 to " + MAX_REASON + " characters");
-        }
-      }
-    }
+    String reason = call.optionalBody().flatMap(b -> RequestReader.reason(b.onlyFields(REVOKE_FIELDS).field("reason")))
+        .orElse("manual");
     List<String> revoked = runtime().revoke(id, reason, Optional.empty(), caller.recordedOrNull());
+    countRevocations(revoked);
+    return Reply.ok(ApiJson.revoked(revoked));
+  }
+
+  /**
+   * {@code {actions?, duration?, reason}}: the grant keeps a subset of its actions and/or ends
+   * sooner, and so does every grant delegated from it. Who may: the holder, a sponsor in its
+   * chain, an admin (checked before the body is read, so a 403 says nothing of the grant's state).
+   */
+  Reply narrow(Call call) {
+    String id = call.param("id");
+    Grant g = existing(id);
+    Identity caller = call.caller();
+    if (!caller.has(Role.ADMIN) && !holdsOrDelegated(caller, g)) {
+      throw AuthFailure.forbidden(AuthFailure.Reason.NOT_OWN, "only the holder of `" + id + "`, a sponsor in its "
+          + "chain, or an admin narrows it", "id");
+    }
+    DataNode body = call.body().onlyFields(NARROWING_FIELDS);
+    body.required("reason");
+    Narrowing asked = RequestReader.narrowing(body);
+    NarrowingResult r = runtime().narrow(id, asked.actions(), asked.durationSeconds(), asked.reason().orElseThrow(),
+        Optional.empty(), caller.recordedOrNull());
+    countRevocations(r.revoked());
+    return Reply.ok(ApiJson.narrowed(r, service.now()));
+  }
+
+  /**
+   * {@code {intent, params, reason}}: revokes every active grant and pending request of that task
+   * (reason {@code task-ended}), their descendants by cascade. For an admin, or an enforcer such
+   * as a ticketing system's webhook when the ticket closes.
+   */
+  Reply endTask(Call call) {
+    DataNode body = call.body().onlyFields(TASK_END_FIELDS);
+    AccessRequest.IntentRef task = RequestReader.task(body);
+    recordedSize(body.field("params"), "params");
+    String reason = RequestReader.reason(body.required("reason")).orElseThrow();
+    List<String> revoked = runtime().endTask(task.name(), task.params(), reason, Optional.empty(),
+        call.caller().recordedOrNull());
     countRevocations(revoked);
     return Reply.ok(ApiJson.revoked(revoked));
   }

@@ -1,6 +1,7 @@
 package dev.writ.server;
 
 import dev.writ.engine.decision.Outcome;
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.grant.GrantRuntime;
 import io.micrometer.core.instrument.Counter;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  *   <li>{@code writ_action_checks_total{answer}}: action facts by answer ({@code allow}, {@code deny}, {@code revoke})</li>
  *   <li>{@code writ_drift_total{mode}}: actions outside their grant's intent, by what followed</li>
  *   <li>{@code writ_revocations_total{reason}}: revoked grants ({@code manual}, {@code drift}, {@code cascade},
- *       {@code offboarded})</li>
+ *       {@code offboarded}, {@code task-ended})</li>
  *   <li>{@code writ_expirations_total}: expiries recorded</li>
  *   <li>{@code writ_http_requests_seconds{route,method,status}}: request latency (histogram)</li>
  *   <li>{@code writ_decision_seconds}: time to evaluate one access request (histogram)</li>
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class ServerMetrics {
-  private static final Set<String> REVOKE_REASONS = Set.of("manual", "drift", "cascade", "offboarded");
+  private static final Set<String> REVOKE_REASONS = Set.of("manual", "drift", "cascade", "offboarded", "task-ended");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer decisionTimer;
@@ -66,7 +67,7 @@ public final class ServerMetrics {
         decisions(kind, o);
       }
     }
-    for (String a : new String[] {ActionAnswer.ALLOW, ActionAnswer.DENY, ActionAnswer.REVOKE}) {
+    for (Answer a : Answer.values()) {
       actionCounter(a);
     }
   }
@@ -108,12 +109,12 @@ public final class ServerMetrics {
     actionCounter(answer.answer()).increment();
     if (answer.drift()) {
       Counter.builder("writ.drift").description("Actions outside their grant's intent envelope")
-          .tag("mode", answer.answer().equals(ActionAnswer.REVOKE) ? "revoke" : "deny").register(registry).increment();
+          .tag("mode", answer.answer() == Answer.REVOKE ? "revoke" : "deny").register(registry).increment();
     }
   }
 
-  private Counter actionCounter(String answer) {
-    return Counter.builder("writ.action.checks").description("Action facts checked, by answer").tag("answer", answer)
+  private Counter actionCounter(Answer answer) {
+    return Counter.builder("writ.action.checks").description("Action facts checked, by answer").tag("answer", answer.json())
         .register(registry);
   }
 

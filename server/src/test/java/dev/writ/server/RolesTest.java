@@ -80,6 +80,10 @@ class RolesTest {
         row("POST /v1/grants/{another's}/delegations", Set.of("enforcer", "admin"),
             (t, g, p) -> a.post("/v1/grants/" + g + "/delegations", "{\"to\":\"Assistant::triage-bot\"}", t)),
         row("DELETE /v1/grants/{another's}", Set.of("admin"), (t, g, p) -> a.call("DELETE", "/v1/grants/" + g, null, t)),
+        row("POST /v1/grants/{another's}/narrowing", Set.of("admin"), (t, g, p) -> a.post("/v1/grants/" + g
+            + "/narrowing", "{\"actions\":[\"db:select\"],\"reason\":\"suspicious\"}", t)),
+        row("POST /v1/tasks/end", Set.of("enforcer", "admin"), (t, g, p) -> a.post("/v1/tasks/end",
+            "{\"intent\":\"investigate_incident\",\"params\":{\"ticket\":\"INC-4711\"},\"reason\":\"closed\"}", t)),
         row("POST /v1/principals/{uid}/offboard", Set.of("admin"),
             (t, g, p) -> a.post("/v1/principals/Employee::bob/offboard", null, t)),
         row("GET /v1/audit", Set.of("auditor", "admin"), (t, g, p) -> a.get("/v1/audit", t)),
@@ -115,7 +119,7 @@ class RolesTest {
         }
       }
     }
-    assertEquals(18 * 5, checked);
+    assertEquals(20 * 5, checked);
     assertTrue(failures.isEmpty(), "role table mismatches: " + failures);
     assertTrue(a.authFailures("role") > 0 && a.authFailures("not_own") > 0);
   }

@@ -136,7 +136,7 @@ class StoreAvailabilityTest {
     assertEquals("the grant store is unavailable: cannot read the grants", s.path("error").asText());
     assertTrue(down.path("grants_active").isNull() && down.path("audit_head").isNull(), down.toString());
     assertFalse(down.toString().contains("jdbc:"), "the database's address is not shown");
-    assertThrows(StoreUnavailableException.class, () -> metered.update(t -> new GrantStore.Change<>(List.of(), 1)));
+    assertThrows(StoreUnavailableException.class, () -> metered.update(t -> GrantStore.Change.of(List.of(), 1)));
     assertFalse(metered.up());
 
     var registry = metrics.registry();
@@ -148,7 +148,7 @@ class StoreAvailabilityTest {
     assertEquals(2, registry.get("writ.store").tag("operation", "read").tag("outcome", "ok").timer().count());
 
     store.down.set(false);
-    assertEquals(1, (int) metered.update(t -> new GrantStore.Change<>(List.of(), 1)));
+    assertEquals(1, (int) metered.update(t -> GrantStore.Change.of(List.of(), 1)));
     assertTrue(metered.up());
     assertEquals(1.0, registry.get("writ.store.up").gauge().value());
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataNode;
@@ -62,7 +63,7 @@ public final class AuditCodec {
       }
       case DECIDED -> {
         AuditEvent.Decided d = (AuditEvent.Decided) e;
-        o.put("decision", d.decision());
+        o.put("decision", d.decision().json());
         putDuration(o, "ttl", d.ttlSeconds());
         o.put("standing", d.standing());
         o.set("forbids", strings(d.forbids()));
@@ -101,7 +102,7 @@ public final class AuditCodec {
         AuditEvent.ActionChecked a = (AuditEvent.ActionChecked) e;
         o.put("action", a.action());
         o.put("resource", a.resource().toString());
-        o.put("answer", a.answer());
+        o.put("answer", a.answer().json());
         o.put("drift", a.drift());
         o.set("reasons", strings(a.reasons()));
       }
@@ -109,10 +110,24 @@ public final class AuditCodec {
         AuditEvent.Drift d = (AuditEvent.Drift) e;
         o.put("action", d.action());
         o.put("resource", d.resource().toString());
-        o.put("mode", d.mode());
+        o.put("mode", d.mode().json());
       }
-      case REVOKED -> o.put("reason", ((AuditEvent.Revoked) e).reason());
+      case REVOKED -> {
+        AuditEvent.Revoked r = (AuditEvent.Revoked) e;
+        o.put("reason", r.reason());
+        if (r.detail() != null) { // only when given, so that other revocations keep their shape
+          o.put("detail", r.detail());
+        }
+      }
       case EXPIRED -> o.put("expires_at", ((AuditEvent.Expired) e).expiresAt().toString());
+      case NARROWED -> {
+        AuditEvent.Narrowed n = (AuditEvent.Narrowed) e;
+        o.set("actions_before", strings(n.actionsBefore()));
+        putNullable(o, "expires_at_before", n.expiresBefore() == null ? null : n.expiresBefore().toString());
+        o.set("actions", strings(n.actions()));
+        putNullable(o, "expires_at", n.expiresAt() == null ? null : n.expiresAt().toString());
+        o.put("reason", n.reason());
+      }
     }
     return o;
   }
@@ -140,7 +155,7 @@ public final class AuditCodec {
           pending.add(new PendingApproval(p.path("policy").asText(), EntityUid.parse(p.path("from").asText()),
               p.path("required").asLong(), p.path("missing").asLong()));
         }
-        yield new AuditEvent.Decided(h, o.path("decision").asText(), duration(o, "ttl"), o.path("standing").asBoolean(),
+        yield new AuditEvent.Decided(h, known(Outcome.parse(o.path("decision").asText()), "decision", o), duration(o, "ttl"), o.path("standing").asBoolean(),
             stringList(o.path("forbids")), pending, stringList(o.path("reasons")));
       }
       case APPROVED -> new AuditEvent.Approved(h, EntityUid.parse(o.path("by").asText()), o.path("counted").asBoolean());
@@ -150,12 +165,21 @@ public final class AuditCodec {
           text(o, "expires_at") == null ? null : Instant.parse(o.path("expires_at").asText()));
       case DELEGATED -> new AuditEvent.Delegated(h, EntityUid.parse(o.path("to").asText()), stringList(o.path("actions")));
       case ACTION -> new AuditEvent.ActionChecked(h, o.path("action").asText(), EntityUid.parse(o.path("resource").asText()),
-          o.path("answer").asText(), o.path("drift").asBoolean(), stringList(o.path("reasons")));
+          known(Answer.parse(o.path("answer").asText()), "answer", o), o.path("drift").asBoolean(), stringList(o.path("reasons")));
       case DRIFT -> new AuditEvent.Drift(h, o.path("action").asText(), EntityUid.parse(o.path("resource").asText()),
-          o.path("mode").asText());
-      case REVOKED -> new AuditEvent.Revoked(h, o.path("reason").asText());
+          known(AuditEvent.Drift.Mode.parse(o.path("mode").asText()), "mode", o));
+      case REVOKED -> new AuditEvent.Revoked(h, o.path("reason").asText(), text(o, "detail"));
       case EXPIRED -> new AuditEvent.Expired(h, Instant.parse(o.path("expires_at").asText()));
+      case NARROWED -> new AuditEvent.Narrowed(h, stringList(o.path("actions_before")), instant(o, "expires_at_before"),
+          stringList(o.path("actions")), instant(o, "expires_at"), o.path("reason").asText());
     };
+  }
+
+  private static <E> E known(E value, String field, JsonNode o) {
+    if (value == null) {
+      throw new IllegalArgumentException("unknown " + field + " `" + o.path(field).asText() + "`");
+    }
+    return value;
   }
 
   private static ObjectNode caller(Caller c) {
@@ -216,6 +240,11 @@ public final class AuditCodec {
   private static String text(JsonNode o, String name) {
     JsonNode v = o.get(name);
     return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static Instant instant(JsonNode o, String name) {
+    String t = text(o, name);
+    return t == null ? null : Instant.parse(t);
   }
 
   private static Long duration(JsonNode o, String name) {

@@ -1,5 +1,6 @@
 package dev.writ.engine.audit;
 
+import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
@@ -11,18 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The events of the audit trail (docs/suites.md, "audit"): what was requested, decided, approved, granted,
- * delegated, done, drifted, revoked and expired. Every event carries the same header, so the
+ * The events of the audit trail (docs/suites.md, "audit"): what was requested, decided, approved,
+ * granted, delegated, done, drifted, narrowed, revoked and expired. Every event carries the same header, so the
  * trail explains any action: its grant, task, principal and chain, approvers, policies and the
  * bundle revision. The trail is also the log from which grants are rebuilt after a restart, so
  * events that create state carry all of it.
  */
 public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Decided, AuditEvent.Approved,
     AuditEvent.Granted, AuditEvent.Delegated, AuditEvent.ActionChecked, AuditEvent.Drift, AuditEvent.Revoked,
-    AuditEvent.Expired {
+    AuditEvent.Expired, AuditEvent.Narrowed {
 
   enum Type {
-    REQUESTED, DECIDED, APPROVED, GRANTED, DELEGATED, ACTION, DRIFT, REVOKED, EXPIRED;
+    REQUESTED, DECIDED, APPROVED, GRANTED, DELEGATED, ACTION, DRIFT, REVOKED, EXPIRED, NARROWED;
 
     public String json() {
       return name().toLowerCase();
@@ -75,7 +76,7 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   }
 
   /** The decision on a request, on a request decided again after an approval, or on a delegation. */
-  record Decided(Header header, String decision, Long ttlSeconds, boolean standing, List<String> forbids,
+  record Decided(Header header, Outcome decision, Long ttlSeconds, boolean standing, List<String> forbids,
                  List<PendingApproval> pending, List<String> reasons) implements AuditEvent {
     @Override
     public Type type() {
@@ -110,7 +111,7 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   }
 
   /** An action fact and its answer ({@code allow}, {@code deny} or {@code revoke}). */
-  record ActionChecked(Header header, String action, EntityUid resource, String answer, boolean drift,
+  record ActionChecked(Header header, String action, EntityUid resource, Answer answer, boolean drift,
                        List<String> reasons) implements AuditEvent {
     @Override
     public Type type() {
@@ -119,18 +120,66 @@ public sealed interface AuditEvent permits AuditEvent.Requested, AuditEvent.Deci
   }
 
   /** An action outside the grant's intent envelope, recorded before anything it causes. */
-  record Drift(Header header, String action, EntityUid resource, String mode) implements AuditEvent {
+  record Drift(Header header, String action, EntityUid resource, Mode mode) implements AuditEvent {
+    /** What the intent's {@code on drift} says: deny the action, or revoke the grant. */
+    public enum Mode {
+      DENY, REVOKE;
+
+      public String json() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+
+      /** The mode written as {@code s}, or null. */
+      public static Mode parse(String s) {
+        for (Mode m : values()) {
+          if (m.json().equals(s)) {
+            return m;
+          }
+        }
+        return null;
+      }
+    }
+
     @Override
     public Type type() {
       return Type.DRIFT;
     }
   }
 
-  /** @param reason {@code manual}, {@code drift}, {@code cascade} or {@code offboarded} */
-  record Revoked(Header header, String reason) implements AuditEvent {
+  /**
+   * @param reason {@code manual} (or the reason a caller gave), {@code drift}, {@code cascade},
+   *               {@code offboarded} or {@code task-ended}
+   * @param detail what the caller said about it (a task end's reason, such as "INC-4712 closed"); null: nothing
+   */
+  record Revoked(Header header, String reason, String detail) implements AuditEvent {
+    /** A revocation whose reason says it all. */
+    public Revoked(Header header, String reason) {
+      this(header, reason, null);
+    }
+
     @Override
     public Type type() {
       return Type.REVOKED;
+    }
+  }
+
+  /**
+   * A live grant kept fewer actions or an earlier expiry (never more, never later): what it held
+   * before and holds after, and why ({@code cascade} when an ancestor was narrowed).
+   *
+   * @param expiresBefore null: it was standing
+   * @param expiresAt     null: it is still standing
+   */
+  record Narrowed(Header header, List<String> actionsBefore, Instant expiresBefore, List<String> actions,
+                  Instant expiresAt, String reason) implements AuditEvent {
+    public Narrowed {
+      actionsBefore = List.copyOf(actionsBefore);
+      actions = List.copyOf(actions);
+    }
+
+    @Override
+    public Type type() {
+      return Type.NARROWED;
     }
   }
 

@@ -146,7 +146,7 @@ public final class EntityReader {
       try {
         attrs.put(e.getKey(), Values.typed(e.getValue(), a.type()));
       } catch (DataException ex) {
-        throw new DataException(ex.location(), "`" + uid + "`: " + ex.getMessage());
+        throw ex.prefixed("`" + uid + "`: ");
       }
     }
     return attrs;

@@ -1,18 +1,24 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import java.util.List;
 
 /**
  * The answer to an action fact (docs/language.md §8).
  *
- * @param answer  {@code allow}, {@code deny} or {@code revoke}
+ * @param answer  allow, deny or revoke
  * @param drift   whether the action was outside the grant's intent envelope
  * @param revoked the grants revoked because of it (the grant and its descendants, on revoke)
  * @param seq     the seq of the audit record of the check (its {@code action} event); 0 when nothing
  *                was recorded (an unknown grant)
  */
-public record ActionAnswer(String answer, boolean drift, List<String> reasons, List<String> revoked, long seq) {
-  public ActionAnswer(String answer, boolean drift, List<String> reasons, List<String> revoked) {
+public record ActionAnswer(Answer answer, boolean drift, List<String> reasons, List<String> revoked, long seq) {
+  public ActionAnswer {
+    reasons = List.copyOf(reasons);
+    revoked = List.copyOf(revoked);
+  }
+
+  public ActionAnswer(Answer answer, boolean drift, List<String> reasons, List<String> revoked) {
     this(answer, drift, reasons, revoked, 0);
   }
 
@@ -21,11 +27,7 @@ public record ActionAnswer(String answer, boolean drift, List<String> reasons, L
     return new ActionAnswer(answer, drift, reasons, revoked, s);
   }
 
-  public static final String ALLOW = "allow";
-  public static final String DENY = "deny";
-  public static final String REVOKE = "revoke";
-
   public boolean allowed() {
-    return answer.equals(ALLOW);
+    return answer == Answer.ALLOW;
   }
 }

@@ -123,7 +123,7 @@ public final class EventSourcedGrantStore implements GrantStore {
       // Written first: if the write fails, the table is untouched and the caller gets the error.
       seq = trail.write(change.events());
       change.events().forEach(table::apply);
-      result = change.result();
+      result = change.result().apply(table);
       recorded = !change.events().isEmpty();
     } finally {
       lock.writeLock().unlock();

@@ -73,6 +73,12 @@ public record Grant(String id, String parent, EntityUid principal, List<EntityUi
         approvals, issuedAt, expiresAt, policies, revision, s);
   }
 
+  /** The same grant holding {@code fewer} actions until {@code earlier} (null: standing). */
+  public Grant narrowed(List<String> fewer, Instant earlier) {
+    return new Grant(id, parent, principal, chain, task, context, fewer, resource, requestedAt, requestedDuration,
+        approvals, issuedAt, earlier, policies, revision, state);
+  }
+
   public Grant withApproval(AccessRequest.Approval a) {
     List<AccessRequest.Approval> all = new ArrayList<>(approvals);
     all.add(a);

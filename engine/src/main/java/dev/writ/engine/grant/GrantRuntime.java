@@ -1,5 +1,6 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.audit.AuditEvent;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.Caller;
@@ -12,6 +13,8 @@ import dev.writ.engine.eval.CompiledRule;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
+import dev.writ.language.vocab.Durations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +88,7 @@ public final class GrantRuntime {
   /** As {@link #request(AccessRequest)}, recording {@code caller} (null: none) on its events. */
   public RequestResult request(AccessRequest request, Caller caller) {
     if (!request.delegation().isEmpty()) {
-      throw new GrantException(GrantException.Kind.BAD_REQUEST, "delegation: a delegated grant is made from the "
+      throw GrantException.badRequest("delegation", "a delegated grant is made from the "
           + "delegator's grant (delegate it), not requested with a chain");
     }
     PolicyContext p = policy.get();
@@ -99,19 +102,10 @@ public final class GrantRuntime {
       events.add(new AuditEvent.Requested(h, timed.actions(), timed.resource(), timed.context(),
           timed.durationSeconds().orElse(null), timed.approvals()));
       events.add(decided(h, d));
-      Grant g = null;
       if (d.decision() == Outcome.PERMIT) {
-        AuditEvent.Granted granted = granted(h, timed, t, t, d);
-        events.add(granted);
-        g = grantOf(granted);
-      } else if (d.decision() == Outcome.PENDING) {
-        g = new Grant(id, null, timed.principal(), timed.delegation(),
-            timed.intent().map(i -> new Task(i.name(), i.params())).orElse(null), timed.context(), timed.actions(),
-            timed.resource(), t, timed.durationSeconds(), timed.approvals(), null, null, d.policies(), p.revision(),
-            new GrantState.Pending());
+        events.add(granted(h, timed, t, t, d));
       }
-      Grant result = g;
-      return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
+      return new GrantStore.Change<>(events, after -> new RequestResult(id, d, live(after, id)));
     });
     return c.result().withSeq(c.seq());
   }
@@ -129,14 +123,13 @@ public final class GrantRuntime {
   public RequestResult approve(String id, EntityUid by, Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     if (p.entities().get(by) == null) {
-      throw new GrantException(GrantException.Kind.BAD_REQUEST, "by: unknown entity `" + by + "`");
+      throw GrantException.badRequest("by", "unknown entity `" + by + "`");
     }
     Instant t = now(at);
     GrantStore.Committed<RequestResult> c = store.commit(table -> {
       Grant g = table.get(id).orElseThrow(() -> notFound(id));
       if (!g.isPending()) {
-        throw new GrantException(GrantException.Kind.CONFLICT, "`" + id + "` is " + describe(g, t)
-            + ", not waiting for approval");
+        throw GrantException.conflict("`" + id + "` is " + describe(g, t) + ", not waiting for approval");
       }
       AccessRequest.Approval approval = new AccessRequest.Approval(by, Optional.of(t));
       boolean counted = !by.equals(g.principal()) && !g.chain().contains(by)
@@ -154,15 +147,10 @@ public final class GrantRuntime {
       AuditEvent.Header h = header(t, id, g.parent(), again, d.policies(), p.revision(), caller);
       events.add(new AuditEvent.Approved(h, by, counted));
       events.add(decided(h, d));
-      Grant issued = null;
       if (d.decision() == Outcome.PERMIT) {
-        AuditEvent.Granted granted = granted(h, again, g.requestedAt(), t, d);
-        events.add(granted);
-        issued = grantOf(granted);
+        events.add(granted(h, again, g.requestedAt(), t, d));
       }
-      Grant pendingNow = d.decision() != Outcome.PENDING ? null : counted ? g.withApproval(approval) : g;
-      Grant result = issued != null ? issued : pendingNow;
-      return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
+      return new GrantStore.Change<>(events, after -> new RequestResult(id, d, live(after, id)));
     });
     return c.result().withSeq(c.seq());
   }
@@ -184,7 +172,7 @@ public final class GrantRuntime {
                                 Optional<Instant> at, Caller caller) {
     PolicyContext p = policy.get();
     if (p.entities().get(to) == null) {
-      throw new GrantException(GrantException.Kind.BAD_REQUEST, "to: unknown entity `" + to + "`");
+      throw GrantException.badRequest("to", "unknown entity `" + to + "`");
     }
     Instant t = now(at);
     GrantStore.Committed<RequestResult> c = store.commit(table -> {
@@ -222,7 +210,7 @@ public final class GrantRuntime {
         try {
           d = p.authorizer().decide(request, p.entities(), options);
         } catch (BadRequestException e) {
-          throw new GrantException(GrantException.Kind.BAD_REQUEST, e.getMessage());
+          throw GrantException.of(e);
         }
         if (d.decision() == Outcome.PENDING) {
           d = new Decision(Outcome.DENY, Optional.empty(), false, List.of(), d.forbids(), d.pending(), List.of(),
@@ -234,15 +222,12 @@ public final class GrantRuntime {
       events.add(new AuditEvent.Requested(h, request.actions(), request.resource(), request.context(),
           request.durationSeconds().orElse(null), request.approvals()));
       events.add(decided(h, d));
-      Grant child = null;
       if (d.decision() == Outcome.PERMIT) {
         events.add(new AuditEvent.Delegated(h, to, wanted));
-        AuditEvent.Granted granted = granted(h, request, t, t, d);
-        events.add(granted);
-        child = grantOf(granted);
+        events.add(granted(h, request, t, t, d));
       }
-      Grant result = child;
-      return new GrantStore.Change<>(events, new RequestResult(id, d, Optional.ofNullable(result)));
+      Decision decided = d;
+      return new GrantStore.Change<>(events, after -> new RequestResult(id, decided, live(after, id)));
     });
     return c.result().withSeq(c.seq());
   }
@@ -262,7 +247,7 @@ public final class GrantRuntime {
       Optional<Grant> found = table.get(fact.grant());
       if (found.isEmpty()) {
         // Nothing to attribute the fact to: answered, not recorded.
-        return new GrantStore.Change<>(List.of(), new ActionAnswer(ActionAnswer.DENY, false,
+        return GrantStore.Change.of(List.of(), new ActionAnswer(Answer.DENY, false,
             List.of("unknown grant `" + fact.grant() + "`"), List.of()));
       }
       Grant g = found.get();
@@ -274,7 +259,7 @@ public final class GrantRuntime {
       AuditEvent.Header h = header(t, g.id(), g.parent(), asked, g.policies(), p.revision(), caller);
       ActionAnswer answer;
       if (!g.activeAt(t)) {
-        answer = new ActionAnswer(ActionAnswer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
+        answer = new ActionAnswer(Answer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
       } else {
         Optional<String> outside = g.task() == null || p.entities().get(fact.resource()) == null ? Optional.empty()
             : p.authorizer().outsideIntent(asked, p.entities(), t);
@@ -283,28 +268,28 @@ public final class GrantRuntime {
         }
         if (outside.isPresent()) {
           boolean revoke = p.authorizer().revokesOnDrift(g.task().intent());
-          events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? "revoke" : "deny"));
+          events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? AuditEvent.Drift.Mode.REVOKE : AuditEvent.Drift.Mode.DENY));
           List<String> revoked = new ArrayList<>();
           if (revoke) {
             revokeTree(table, g, "drift", t, p.revision(), events, revoked, caller);
           }
-          answer = new ActionAnswer(revoke ? ActionAnswer.REVOKE : ActionAnswer.DENY, true,
+          answer = new ActionAnswer(revoke ? Answer.REVOKE : Answer.DENY, true,
               List.of("drift: " + outside.get()), revoked);
         } else if (!g.actions().contains(fact.action()) || !g.resource().equals(fact.resource())) {
-          answer = new ActionAnswer(ActionAnswer.DENY, false, List.of(!g.resource().equals(fact.resource())
+          answer = new ActionAnswer(Answer.DENY, false, List.of(!g.resource().equals(fact.resource())
               ? "`" + g.id() + "` covers `" + g.resource() + "`, not `" + fact.resource() + "`"
               : "`" + g.id() + "` does not cover `" + fact.action() + "`"), List.of());
         } else {
           List<CompiledRule> forbids = p.authorizer().forbidding(asked, p.entities(), t);
           // The forbid's own `reason`, as a decision gives it: it is what the user wrote for this moment.
-          answer = forbids.isEmpty() ? new ActionAnswer(ActionAnswer.ALLOW, false, List.of(), List.of())
-              : new ActionAnswer(ActionAnswer.DENY, false, forbids.stream().map(f -> "forbidden now by `" + f.name + "`"
+          answer = forbids.isEmpty() ? new ActionAnswer(Answer.ALLOW, false, List.of(), List.of())
+              : new ActionAnswer(Answer.DENY, false, forbids.stream().map(f -> "forbidden now by `" + f.name + "`"
                   + (f.data.meta().reason() == null ? "" : ": " + f.data.meta().reason())).toList(), List.of());
         }
       }
       events.add(new AuditEvent.ActionChecked(h, fact.action(), fact.resource(), answer.answer(), answer.drift(),
           answer.reasons()));
-      return new GrantStore.Change<>(events, answer);
+      return GrantStore.Change.of(events, answer);
     });
     return c.result().withSeq(c.seq());
   }
@@ -326,8 +311,160 @@ public final class GrantRuntime {
       List<String> revoked = new ArrayList<>();
       revokeTree(table, g, reason == null || reason.isBlank() ? "manual" : reason, t, p.revision(), events, revoked,
           caller);
-      return new GrantStore.Change<>(events, revoked);
+      return GrantStore.Change.of(events, revoked);
     });
+  }
+
+  /**
+   * Narrows a live grant: it keeps {@code actions} (a subset of its own; empty: all of them) and
+   * ends at most {@code duration} seconds from now (empty: when it ended before). Asking for an
+   * action it does not hold, or for an expiry later than its own, is refused: a narrowing never
+   * widens. Every grant delegated from it is narrowed in the same change, so that no delegate
+   * holds more than its sponsor: its actions intersected with its parent's, its expiry capped by
+   * its parent's (reason {@code cascade}); a delegate that keeps no action is revoked (reason
+   * {@code cascade}). A narrowing that changes nothing records nothing.
+   *
+   * @param reason why (recorded on the grant's {@code narrowed} event); blank: {@code manual}
+   * @throws GrantException NOT_FOUND for an unknown id, CONFLICT for a grant that is not active,
+   *                        BAD_REQUEST (at {@code actions[i]} or {@code duration}) for a widening
+   */
+  public NarrowingResult narrow(String id, Optional<List<String>> actions, Optional<Long> duration, String reason,
+                                Optional<Instant> at, Caller caller) {
+    if (actions.map(List::isEmpty).orElse(true) && duration.isEmpty()) {
+      throw GrantException.badRequest("actions", "name the actions the grant keeps, a `duration`, or both");
+    }
+    if (duration.isPresent() && duration.get() <= 0) {
+      throw GrantException.badRequest("duration", "a narrowing's duration must be longer than `0s`; to end the "
+          + "grant now, revoke it");
+    }
+    PolicyContext p = policy.get();
+    Instant t = now(at);
+    String why = reason == null || reason.isBlank() ? "manual" : reason;
+    return store.update(table -> {
+      Grant g = table.get(id).orElseThrow(() -> notFound(id));
+      if (!g.activeAt(t)) {
+        throw GrantException.conflict("`" + id + "` is " + describe(g, t) + "; only an active grant can be narrowed");
+      }
+      List<String> keep = g.actions();
+      if (actions.isPresent() && !actions.get().isEmpty()) {
+        List<String> wanted = actions.get();
+        for (int i = 0; i < wanted.size(); i++) {
+          if (!g.actions().contains(wanted.get(i))) {
+            throw GrantException.badRequest("actions[" + i + "]", "`" + id + "` does not hold `" + wanted.get(i)
+                + "`; a narrowing keeps some of the grant's actions (" + String.join(", ", g.actions()) + ")");
+          }
+        }
+        keep = g.actions().stream().filter(wanted::contains).toList();
+      }
+      Instant expires = g.expiresAt();
+      if (duration.isPresent()) {
+        Instant asked = t.plusSeconds(duration.get());
+        if (expires != null && asked.isAfter(expires)) {
+          throw GrantException.badRequest("duration", "`" + Durations.format(duration.get()) + "` from now is later "
+              + "than `" + id + "` expires (" + expires + ", in " + Durations.format(g.remainingSeconds(t).orElse(0L))
+              + "); a narrowing never extends a grant");
+        }
+        expires = asked;
+      }
+      List<AuditEvent> events = new ArrayList<>();
+      List<String> narrowed = new ArrayList<>();
+      List<String> revoked = new ArrayList<>();
+      narrowOne(g, keep, expires, why, t, p.revision(), caller, events);
+      // Each descendant against its parent as this change leaves it (parents come before children).
+      Map<String, Grant> after = new java.util.HashMap<>();
+      after.put(id, g.narrowed(keep, expires));
+      for (Grant d : table.descendants(id)) {
+        Grant parent = after.get(d.parent());
+        if (d.state().isEnded() || expireIfDue(d, t, p.revision(), events, caller)) {
+          continue; // ended: nothing left to narrow (and its descendants are ended too)
+        }
+        List<String> kept = parent == null ? List.of() : d.actions().stream().filter(parent.actions()::contains).toList();
+        if (kept.isEmpty()) { // no action left, or its parent was revoked just now
+          events.add(new AuditEvent.Revoked(header(t, d, p.revision(), caller), "cascade"));
+          revoked.add(d.id());
+          continue;
+        }
+        Instant capped = parent.expiresAt() == null || (d.expiresAt() != null && !d.expiresAt().isAfter(parent.expiresAt()))
+            ? d.expiresAt() : parent.expiresAt();
+        if (narrowOne(d, kept, capped, "cascade", t, p.revision(), caller, events)) {
+          narrowed.add(d.id());
+        }
+        after.put(d.id(), d.narrowed(kept, capped));
+      }
+      return new GrantStore.Change<>(events,
+          table2 -> new NarrowingResult(table2.get(id).orElseThrow(), narrowed, revoked));
+    });
+  }
+
+  /** As {@link #narrow(String, Optional, Optional, String, Optional, Caller)}, with no caller recorded. */
+  public NarrowingResult narrow(String id, Optional<List<String>> actions, Optional<Long> duration, String reason,
+                                Optional<Instant> at) {
+    return narrow(id, actions, duration, reason, at, null);
+  }
+
+  /** Records a narrowing of {@code g} to these actions and expiry, when it changes anything. */
+  private boolean narrowOne(Grant g, List<String> actions, Instant expires, String reason, Instant t, String revision,
+                            Caller caller, List<AuditEvent> events) {
+    if (actions.equals(g.actions()) && java.util.Objects.equals(expires, g.expiresAt())) {
+      return false;
+    }
+    events.add(new AuditEvent.Narrowed(header(t, g, revision, caller), g.actions(), g.expiresAt(), actions, expires,
+        reason));
+    return true;
+  }
+
+  /**
+   * Ends a task: revokes every active grant and pending request whose task is {@code intent}
+   * with these parameters (each one given must be equal; parameters not given are not
+   * compared), reason {@code task-ended}, and their descendants (reason {@code cascade}). A grant
+   * whose time is up is recorded as expired instead. Ending an ended task changes nothing.
+   *
+   * @param detail what the caller says of it (such as "INC-4712 closed"), recorded on each revocation; null: nothing
+   * @return the ids revoked, in the order recorded
+   */
+  public List<String> endTask(String intent, Map<String, Value> params, String detail, Optional<Instant> at,
+                              Caller caller) {
+    if (params.isEmpty()) {
+      throw GrantException.badRequest("params", "name the task by its parameters (such as `ticket`); an intent "
+          + "alone names every task of its kind");
+    }
+    PolicyContext p = policy.get();
+    Instant t = now(at);
+    String note = detail == null || detail.isBlank() ? null : detail;
+    return store.update(table -> {
+      List<AuditEvent> events = new ArrayList<>();
+      List<String> revoked = new ArrayList<>();
+      java.util.Set<String> done = new java.util.HashSet<>(); // ended in this change: not ended twice
+      for (Grant g : table.all()) {
+        if (!servesTask(g, intent, params) || g.state().isEnded() || !done.add(g.id())) {
+          continue;
+        }
+        if (!expireIfDue(g, t, p.revision(), events, caller)) {
+          events.add(new AuditEvent.Revoked(header(t, g, p.revision(), caller), TASK_ENDED, note));
+          revoked.add(g.id());
+        }
+        for (Grant d : table.descendants(g.id())) {
+          if (!d.state().isEnded() && done.add(d.id()) && !expireIfDue(d, t, p.revision(), events, caller)) {
+            events.add(new AuditEvent.Revoked(header(t, d, p.revision(), caller), "cascade"));
+            revoked.add(d.id());
+          }
+        }
+      }
+      return GrantStore.Change.of(events, revoked);
+    });
+  }
+
+  /** As {@link #endTask(String, Map, String, Optional, Caller)}, with no caller recorded. */
+  public List<String> endTask(String intent, Map<String, Value> params, String detail, Optional<Instant> at) {
+    return endTask(intent, params, detail, at, null);
+  }
+
+  /** The revocation reason of a task end. */
+  public static final String TASK_ENDED = "task-ended";
+
+  private static boolean servesTask(Grant g, String intent, Map<String, Value> params) {
+    return g.task() != null && g.task().intent().equals(intent)
+        && params.entrySet().stream().allMatch(e -> e.getValue().equals(g.task().params().get(e.getKey())));
   }
 
   /** Ends every grant in which the principal acts or appears in the chain, and its pending requests. */
@@ -349,7 +486,7 @@ public final class GrantRuntime {
           revoked.add(g.id());
         }
       }
-      return new GrantStore.Change<>(events, revoked);
+      return GrantStore.Change.of(events, revoked);
     });
   }
 
@@ -365,7 +502,7 @@ public final class GrantRuntime {
           expired.add(g.id());
         }
       }
-      return new GrantStore.Change<>(events, expired);
+      return GrantStore.Change.of(events, expired);
     });
   }
 
@@ -424,7 +561,7 @@ public final class GrantRuntime {
   }
 
   private static GrantException notFound(String id) {
-    return new GrantException(GrantException.Kind.NOT_FOUND, "no grant or pending request `" + id + "`");
+    return GrantException.notFound("no grant or pending request `" + id + "`");
   }
 
   private static AuditEvent.Header header(Instant t, String id, String parent, AccessRequest r, List<String> policies,
@@ -448,7 +585,7 @@ public final class GrantRuntime {
 
   private static AuditEvent.Decided decided(AuditEvent.Header h, Decision d) {
     List<PendingApproval> pending = d.pending();
-    return new AuditEvent.Decided(h, d.decision().json(), d.ttlSeconds().orElse(null), d.standing(), d.forbids(),
+    return new AuditEvent.Decided(h, d.decision(), d.ttlSeconds().orElse(null), d.standing(), d.forbids(),
         pending, d.reasons());
   }
 
@@ -459,11 +596,8 @@ public final class GrantRuntime {
         r.durationSeconds().orElse(null), r.approvals(), issued, expires);
   }
 
-  private static Grant grantOf(AuditEvent.Granted e) {
-    AuditEvent.Header h = e.header();
-    return new Grant(h.grant(), h.parent(), h.principal(), h.chain(),
-        h.intent() == null ? null : new Task(h.intent(), h.params()), e.context(), e.actions(), e.resource(),
-        e.requestedAt(), Optional.ofNullable(e.requestedDuration()), e.approvals(), e.issuedAt(), e.expiresAt(),
-        h.policies(), h.revision(), new GrantState.Active());
+  /** What a request, approval or delegation answers with: the table's grant or pending request, unless it ended. */
+  private static Optional<Grant> live(GrantTable table, String id) {
+    return table.get(id).filter(g -> !g.state().isEnded());
   }
 }

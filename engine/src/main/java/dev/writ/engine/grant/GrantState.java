@@ -35,7 +35,10 @@ public sealed interface GrantState permits GrantState.Pending, GrantState.Active
     }
   }
 
-  /** @param reason {@code manual}, {@code drift}, {@code cascade} or {@code offboarded} */
+  /**
+   * @param reason {@code manual} (or the reason a caller gave), {@code drift}, {@code cascade},
+   *               {@code offboarded} or {@code task-ended}
+   */
   record Revoked(Instant at, String reason) implements GrantState {
     @Override
     public Kind kind() {

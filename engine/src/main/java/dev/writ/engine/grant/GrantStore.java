@@ -17,8 +17,21 @@ import java.util.function.Predicate;
  * implement later; the embedded default is {@link EventSourcedGrantStore}.
  */
 public interface GrantStore extends AutoCloseable {
-  /** The events an update wants recorded, and what it returns to its caller. */
-  record Change<T>(List<AuditEvent> events, T result) {}
+  /**
+   * The events an update wants recorded, and what it returns to its caller: {@code result} reads
+   * the table once the events are applied, so that a grant an operation returns is the one the
+   * trail built, never a copy made beside it.
+   */
+  record Change<T>(List<AuditEvent> events, Function<GrantTable, T> result) {
+    public Change {
+      events = List.copyOf(events);
+    }
+
+    /** A change whose answer does not depend on the table. */
+    public static <T> Change<T> of(List<AuditEvent> events, T value) {
+      return new Change<>(events, table -> value);
+    }
+  }
 
   /**
    * What a committed change returned, and the seq of the last audit record it committed (0 when

@@ -1,6 +1,7 @@
 package dev.writ.engine.grant;
 
 import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.request.AccessRequest;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class GrantTable {
         // The request is needed only until its first decision: a pending request becomes a Grant
         // value here, a permit is followed by a complete `granted` event, a deny leaves nothing.
         AuditEvent.Requested r = requests.remove(h.grant());
-        if (d.decision().equals("pending")) {
+        if (d.decision() == Outcome.PENDING) {
           waitingFor.put(h.grant(), d.pending());
           if (existing == null) {
             if (r != null) {
@@ -74,7 +75,7 @@ public final class GrantTable {
                   null, null, h.policies(), h.revision(), new GrantState.Pending()));
             }
           }
-        } else if (d.decision().equals("deny") && existing != null && existing.isPending()) {
+        } else if (d.decision() == Outcome.DENY && existing != null && existing.isPending()) {
           grants.put(h.grant(), existing.withState(new GrantState.Denied(h.time())));
           waitingFor.remove(h.grant());
         }
@@ -111,6 +112,13 @@ public final class GrantTable {
           grants.put(g.id(), g.withState(new GrantState.Expired(((AuditEvent.Expired) e).expiresAt())));
         }
       }
+      case NARROWED -> {
+        AuditEvent.Narrowed n = (AuditEvent.Narrowed) e;
+        Grant g = grants.get(h.grant());
+        if (g != null && g.state().kind() == GrantState.Kind.ACTIVE) {
+          grants.put(g.id(), g.narrowed(n.actions(), n.expiresAt()));
+        }
+      }
       default -> { } // delegated, action and drift events record what happened; they change no state
     }
   }
@@ -145,14 +153,14 @@ public final class GrantTable {
         out.add(new AuditEvent.Requested(h, g.actions(), g.resource(), g.context(), g.requestedDuration().orElse(null),
             g.approvals()));
         List<PendingApproval> waiting = waitingFor.getOrDefault(g.id(), List.of());
-        out.add(new AuditEvent.Decided(h, "pending", null, false, List.of(), waiting, List.of()));
+        out.add(new AuditEvent.Decided(h, Outcome.PENDING, null, false, List.of(), waiting, List.of()));
       }
       if (g.state() instanceof GrantState.Expired x) {
         out.add(new AuditEvent.Expired(header(g, x.at()), x.at()));
       } else if (g.state() instanceof GrantState.Revoked x) {
         out.add(new AuditEvent.Revoked(header(g, x.at()), x.reason()));
       } else if (g.state() instanceof GrantState.Denied x) {
-        out.add(new AuditEvent.Decided(header(g, x.at()), "deny", null, false, List.of(), List.of(), List.of()));
+        out.add(new AuditEvent.Decided(header(g, x.at()), Outcome.DENY, null, false, List.of(), List.of(), List.of()));
       }
     }
     return new Snapshot(out, lastId);

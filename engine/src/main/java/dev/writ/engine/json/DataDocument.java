@@ -110,7 +110,7 @@ public final class DataDocument {
         // Jackson refuses a lone surrogate in a JSON field name itself: say so as for any other string.
         JsonStreamContext object = p.getParsingContext().getParent();
         String path = object == null ? "" : fieldPath(object.pathAsPointer().toString());
-        throw new DataException(where, (path.isEmpty() ? "" : path + ": ") + "a field name is "
+        throw new DataException(where, path, (path.isEmpty() ? "" : path + ": ") + "a field name is "
             + UnicodeText.NOT_VALID + ": it holds a lone surrogate; " + UnicodeText.HINT);
       }
       throw new DataException(where, "malformed " + format + ": " + firstLine(m));
@@ -213,8 +213,14 @@ public final class DataDocument {
     }
   }
 
+  /** A problem with the value at {@code pointer}, which is the field it is about. */
   public DataException error(String pointer, String message) {
-    return new DataException(at(pointer), message);
+    return new DataException(at(pointer), fieldPath(pointer), message);
+  }
+
+  /** A problem at {@code pointer} about {@code field} (a missing field is about the field, found at its parent). */
+  public DataException error(String pointer, String field, String message) {
+    return new DataException(at(pointer), field, message);
   }
 
   private static String firstLine(String s) {

@@ -49,7 +49,8 @@ public record DataNode(DataDocument doc, JsonNode node, String pointer) {
   public DataNode required(String name) {
     DataNode f = field(name);
     if (f.isMissing()) {
-      throw doc.error(pointer, (pointer.isEmpty() ? "" : path() + ": ") + "missing field `" + name + "`");
+      throw doc.error(pointer, pointer.isEmpty() ? name : path() + "." + name,
+          (pointer.isEmpty() ? "" : path() + ": ") + "missing field `" + name + "`");
     }
     return f;
   }

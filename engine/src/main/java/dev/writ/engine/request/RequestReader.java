@@ -36,14 +36,7 @@ public final class RequestReader {
     n.requireObject().onlyFields(REQUEST_FIELDS);
     EntityUid principal = n.required("principal").entity();
     DataNode actionsNode = n.required("actions");
-    List<String> actions = new ArrayList<>();
-    for (DataNode a : actionsNode.elementsOrOne()) {
-      String name = a.string();
-      if (name.isEmpty()) {
-        throw a.error("an action name cannot be empty");
-      }
-      actions.add(name);
-    }
+    List<String> actions = actionNames(actionsNode);
     if (actions.isEmpty()) {
       throw actionsNode.error("a request needs at least one action");
     }
@@ -51,11 +44,7 @@ public final class RequestReader {
     DataNode intentNode = n.field("intent");
     Optional<AccessRequest.IntentRef> intent = intentNode.isMissing() ? Optional.empty()
         : Optional.of(intent(intentNode));
-    DataNode durationNode = n.field("duration");
-    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
-    if (duration.isPresent() && duration.get() == 0) {
-      throw durationNode.error("a requested duration must be longer than `0s`");
-    }
+    Optional<Long> duration = duration(n.field("duration"));
     List<EntityUid> delegation = new ArrayList<>();
     DataNode chain = n.field("delegation");
     if (!chain.isMissing()) {
@@ -91,6 +80,111 @@ public final class RequestReader {
       }
     }
     return new AccessRequest.IntentRef(name, params);
+  }
+
+  /**
+   * A delegation's fields, as the HTTP API's body and a suite's {@code delegate} step give them:
+   * {@code to}, {@code actions} (one or a list; left out: all of the parent's) and
+   * {@code duration}. The caller refuses fields that are not its own (the step's {@code as}, the
+   * body's {@code time}); an error names the field at fault.
+   */
+  public static Delegation delegation(DataNode n) {
+    n.requireObject();
+    EntityUid to = n.required("to").entity();
+    Optional<List<String>> actions = Optional.empty();
+    DataNode actionsNode = n.field("actions");
+    if (!actionsNode.isMissing()) {
+      List<String> list = actionNames(actionsNode);
+      if (list.isEmpty()) {
+        throw actionsNode.error("name at least one action, or leave `actions` out to pass on all of the parent's");
+      }
+      actions = Optional.of(list);
+    }
+    return new Delegation(to, actions, duration(n.field("duration")));
+  }
+
+  /**
+   * A narrowing's fields, as the HTTP API's body and a suite's {@code narrow} step give them:
+   * {@code actions} (one or a list) and {@code duration} (the most time the grant keeps, from
+   * now), at least one of them, and {@code reason}. The caller refuses fields not its own.
+   */
+  public static Narrowing narrowing(DataNode n) {
+    n.requireObject();
+    DataNode actionsNode = n.field("actions");
+    Optional<List<String>> actions = Optional.empty();
+    if (!actionsNode.isMissing()) {
+      List<String> list = actionNames(actionsNode);
+      if (list.isEmpty()) {
+        throw actionsNode.error("name at least one action the grant keeps, or leave `actions` out to keep them all");
+      }
+      actions = Optional.of(list);
+    }
+    Optional<Long> duration = duration(n.field("duration"));
+    if (actions.isEmpty() && duration.isEmpty()) {
+      throw n.error("a narrowing names the `actions` the grant keeps, a `duration` it has left at most, or both");
+    }
+    return new Narrowing(actions, duration, reason(n.field("reason")));
+  }
+
+  /**
+   * A task as a task end names it: {@code {intent, params}}, the intent's name and the parameters
+   * to match (at least one; each given one must be equal, others are not compared).
+   */
+  public static AccessRequest.IntentRef task(DataNode n) {
+    n.requireObject();
+    String intent = n.required("intent").string();
+    if (intent.isEmpty()) {
+      throw n.field("intent").error("an intent name cannot be empty");
+    }
+    DataNode paramsNode = n.required("params").requireObject();
+    Map<String, Value> params = new LinkedHashMap<>();
+    for (Map.Entry<String, DataNode> e : paramsNode.entries()) {
+      if (!e.getValue().isMissing()) {
+        params.put(e.getKey(), Values.untyped(e.getValue()));
+      }
+    }
+    if (params.isEmpty()) {
+      throw paramsNode.error("name the task by its parameters (such as `ticket`); an intent alone names every "
+          + "task of its kind");
+    }
+    return new AccessRequest.IntentRef(intent, params);
+  }
+
+  /** Most characters of a reason a caller gives (a revocation's, a narrowing's, a task end's). */
+  public static final int MAX_REASON = 500;
+
+  /** A caller's reason (left out: empty), 1 to {@link #MAX_REASON} characters once stripped. */
+  public static Optional<String> reason(DataNode r) {
+    if (r.isMissing()) {
+      return Optional.empty();
+    }
+    String reason = r.string().strip();
+    if (reason.isEmpty() || reason.length() > MAX_REASON) {
+      throw r.error("a reason is 1 to " + MAX_REASON + " characters");
+    }
+    return Optional.of(reason);
+  }
+
+  /** Action names, one or a list, none of them empty. */
+  public static List<String> actionNames(DataNode actionsNode) {
+    List<String> actions = new ArrayList<>();
+    for (DataNode a : actionsNode.elementsOrOne()) {
+      String name = a.string();
+      if (name.isEmpty()) {
+        throw a.error("an action name cannot be empty");
+      }
+      actions.add(name);
+    }
+    return actions;
+  }
+
+  /** A requested duration (left out: empty), longer than zero. */
+  public static Optional<Long> duration(DataNode durationNode) {
+    Optional<Long> duration = durationNode.isMissing() ? Optional.empty() : Optional.of(durationNode.duration());
+    if (duration.isPresent() && duration.get() == 0) {
+      throw durationNode.error("a requested duration must be longer than `0s`");
+    }
+    return duration;
   }
 
   public AccessRequest.Approval approval(DataNode a) {

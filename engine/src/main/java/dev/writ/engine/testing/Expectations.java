@@ -1,18 +1,22 @@
 package dev.writ.engine.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.EvalErrorInfo;
 import dev.writ.engine.decision.Obligation;
 import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.grant.ActionAnswer;
+import dev.writ.engine.grant.NarrowingResult;
 import dev.writ.engine.json.DataNode;
 import dev.writ.language.vocab.Durations;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -26,6 +30,7 @@ final class Expectations {
   private static final Set<String> DECISION_FIELDS = Set.of("decision", "ttl", "standing", "policies", "forbids",
       "pending", "obligations", "actions", "reasons", "errors");
   private static final Set<String> ACT_FIELDS = Set.of("answer", "drift", "reasons");
+  private static final Set<String> NARROW_FIELDS = Set.of("actions", "ttl", "narrowed", "revoked");
 
   private Expectations() {}
 
@@ -136,15 +141,53 @@ final class Expectations {
       }
     }
     if (answer != null) {
-      if (!Set.of("allow", "deny", "revoke").contains(answer)) {
+      if (Answer.parse(answer) == null) {
         throw expect.error("`" + answer + "` is not an answer to an action; use allow, deny or revoke");
       }
-      if (!answer.equals(actual.answer())) {
-        out.add("answer: expected " + answer + ", got " + actual.answer()
+      if (Answer.parse(answer) != actual.answer()) {
+        out.add("answer: expected " + answer + ", got " + actual.answer().json()
             + (actual.reasons().isEmpty() ? "" : " (" + String.join("; ", actual.reasons()) + ")"));
       }
     }
     return out;
+  }
+
+  /**
+   * A narrowing: the grant's {@code actions} now (a set), its {@code ttl} (time left at
+   * {@code now}; null: standing), the descendants {@code narrowed} with it and those
+   * {@code revoked} (sets of names or ids; {@code names} maps the names bound with {@code as}).
+   */
+  static List<String> narrowing(DataNode expect, NarrowingResult actual, Map<String, String> names, Instant now) {
+    expect.requireObject().onlyFields(NARROW_FIELDS);
+    List<String> out = new ArrayList<>();
+    compareSet(out, "actions", expect.field("actions"), actual.grant().actions());
+    DataNode ttl = expect.field("ttl");
+    if (!ttl.node().isMissingNode()) {
+      Optional<Long> left = actual.grant().remainingSeconds(now);
+      String got = left.map(Durations::format).orElse("null");
+      if (ttl.isMissing() ? left.isPresent() : left.isEmpty() || left.get() != ttl.duration()) {
+        out.add("ttl: expected " + (ttl.isMissing() ? "null" : Durations.format(ttl.duration())) + ", got " + got);
+      }
+    }
+    compareIds(out, "narrowed", expect.field("narrowed"), actual.narrowed(), names, false);
+    compareIds(out, "revoked", expect.field("revoked"), actual.revoked(), names, false);
+    return out;
+  }
+
+  /** A set of grants named by {@code as} names or ids; a field not written is not compared, unless {@code absentIsNone}. */
+  static void compareIds(List<String> out, String field, DataNode expect, List<String> actual,
+                         Map<String, String> names, boolean absentIsNone) {
+    if (expect.node().isMissingNode() && !absentIsNone) {
+      return;
+    }
+    Set<String> want = new TreeSet<>();
+    if (!expect.isMissing()) {
+      expect.elementsOrOne().forEach(e -> want.add(names.getOrDefault(e.scalarText(), e.scalarText())));
+    }
+    Set<String> got = new TreeSet<>(actual);
+    if (!want.equals(got)) {
+      out.add(field + ": expected " + want + ", got " + got);
+    }
   }
 
   private static void compareSet(List<String> out, String field, DataNode expect, List<String> actual) {

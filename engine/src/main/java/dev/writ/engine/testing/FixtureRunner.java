@@ -18,6 +18,7 @@ import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.GrantException;
 import dev.writ.engine.grant.GrantIds;
 import dev.writ.engine.grant.GrantRuntime;
+import dev.writ.engine.grant.NarrowingResult;
 import dev.writ.engine.grant.PolicyContext;
 import dev.writ.engine.grant.RequestResult;
 import dev.writ.engine.json.DataDocument;
@@ -27,6 +28,8 @@ import dev.writ.engine.eval.CompiledRule;
 import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
+import dev.writ.engine.request.Delegation;
+import dev.writ.engine.request.Narrowing;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.diag.DiagnosticRenderer;
@@ -297,17 +300,10 @@ public final class FixtureRunner {
       }
       case DELEGATE -> {
         String parent = resolve(step.value(), names);
-        EntityUid to = n.required("to").entity();
-        Optional<List<String>> actions = Optional.empty();
-        if (!n.field("actions").isMissing()) {
-          List<String> list = new ArrayList<>();
-          n.field("actions").elementsOrOne().forEach(a -> list.add(a.string()));
-          actions = Optional.of(list);
-        }
-        Optional<Long> duration = n.field("duration").isMissing() ? Optional.empty()
-            : Optional.of(n.field("duration").duration());
+        Delegation asked = RequestReader.delegation(n);
         Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
-        return decided(runtime.delegate(parent, to, actions, duration, at), n, names, expect, plan, null, runtime);
+        return decided(runtime.delegate(parent, asked.to(), asked.actions(), asked.durationSeconds(), at), n, names,
+            expect, plan, null, runtime);
       }
       case ACT -> {
         DataNode fact = step.value();
@@ -319,7 +315,7 @@ public final class FixtureRunner {
         if (expect.isMissing()) {
           return new StepOutcome(List.of(), "");
         }
-        return new StepOutcome(Expectations.action(expect, answer), "answer: " + answer.answer()
+        return new StepOutcome(Expectations.action(expect, answer), "answer: " + answer.answer().json()
             + (answer.reasons().isEmpty() ? "" : " (" + String.join("; ", answer.reasons()) + ")"));
       }
       case REVOKE -> {
@@ -342,6 +338,27 @@ public final class FixtureRunner {
         time.advance(step.value().duration());
         return new StepOutcome(List.of(), "");
       }
+      case NARROW -> {
+        String id = resolve(step.value(), names);
+        Narrowing asked = RequestReader.narrowing(n);
+        Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
+        NarrowingResult r = runtime.narrow(id, asked.actions(), asked.durationSeconds(), asked.reason().orElse(null), at);
+        if (expect.isMissing()) {
+          return new StepOutcome(List.of(), "");
+        }
+        return new StepOutcome(Expectations.narrowing(expect, r, names, at.orElseGet(time::instant)),
+            "narrowed: " + r.grant().id() + " keeps " + r.grant().actions() + " until " + r.grant().expiresAt()
+                + "; descendants narrowed " + r.narrowed() + ", revoked " + r.revoked());
+      }
+      case END_TASK -> {
+        DataNode task = step.value();
+        task.requireObject().onlyFields(Set.of("intent", "params"));
+        AccessRequest.IntentRef ref = RequestReader.task(task);
+        Optional<Instant> at = n.field("at").isMissing() ? Optional.empty() : Optional.of(n.field("at").instant());
+        List<String> revoked = runtime.endTask(ref.name(), ref.params(),
+            RequestReader.reason(n.field("reason")).orElse(null), at);
+        return revokedOutcome(expect, revoked, names);
+      }
       default -> throw new IllegalStateException("internal invariant violated: step " + step.kind());
     }
   }
@@ -352,11 +369,10 @@ public final class FixtureRunner {
       return new StepOutcome(List.of(), "");
     }
     expect.requireObject().onlyFields(Set.of("revoked"));
-    Set<String> want = new HashSet<>();
-    expect.field("revoked").elementsOrOne().forEach(e -> want.add(names.getOrDefault(e.scalarText(), e.scalarText())));
-    Set<String> got = new HashSet<>(revoked);
-    return new StepOutcome(want.equals(got) ? List.of()
-        : List.of("revoked: expected " + new java.util.TreeSet<>(want) + ", got " + new java.util.TreeSet<>(got)), "");
+    List<String> failures = new ArrayList<>();
+    // `expect: {}` says nothing was revoked, as `revoked: []` does.
+    Expectations.compareIds(failures, "revoked", expect.field("revoked"), revoked, names, true);
+    return new StepOutcome(failures, "");
   }
 
   private StepOutcome decided(RequestResult r, DataNode step, Map<String, String> names, DataNode expect,

@@ -20,7 +20,7 @@ public record FixtureSuite(Path file, String name, Optional<Instant> now, Path p
 
   public enum StepKind {
     REQUEST("request"), APPROVE("approve"), DELEGATE("delegate"), ACT("act"), REVOKE("revoke"), OFFBOARD("offboard"),
-    ADVANCE("advance");
+    ADVANCE("advance"), NARROW("narrow"), END_TASK("end_task");
 
     private final String key;
 

@@ -20,14 +20,16 @@ public final class SuiteReader {
       "description");
   private static final Set<String> CASE = Set.of("name", "request", "expect", "description");
   private static final Set<String> SCENARIO = Set.of("name", "steps", "audit", "description");
-  private static final Map<FixtureSuite.StepKind, Set<String>> STEP_FIELDS = Map.of(
-      FixtureSuite.StepKind.REQUEST, Set.of("request", "as", "expect"),
-      FixtureSuite.StepKind.APPROVE, Set.of("approve", "by", "at", "expect"),
-      FixtureSuite.StepKind.DELEGATE, Set.of("delegate", "to", "actions", "duration", "as", "at", "expect"),
-      FixtureSuite.StepKind.ACT, Set.of("act", "expect"),
-      FixtureSuite.StepKind.REVOKE, Set.of("revoke", "reason", "at", "expect"),
-      FixtureSuite.StepKind.OFFBOARD, Set.of("offboard", "at", "expect"),
-      FixtureSuite.StepKind.ADVANCE, Set.of("advance"));
+  private static final Map<FixtureSuite.StepKind, Set<String>> STEP_FIELDS = Map.ofEntries(
+      Map.entry(FixtureSuite.StepKind.NARROW, Set.of("narrow", "actions", "duration", "reason", "at", "expect")),
+      Map.entry(FixtureSuite.StepKind.END_TASK, Set.of("end_task", "reason", "at", "expect")),
+      Map.entry(FixtureSuite.StepKind.REQUEST, Set.of("request", "as", "expect")),
+      Map.entry(FixtureSuite.StepKind.APPROVE, Set.of("approve", "by", "at", "expect")),
+      Map.entry(FixtureSuite.StepKind.DELEGATE, Set.of("delegate", "to", "actions", "duration", "as", "at", "expect")),
+      Map.entry(FixtureSuite.StepKind.ACT, Set.of("act", "expect")),
+      Map.entry(FixtureSuite.StepKind.REVOKE, Set.of("revoke", "reason", "at", "expect")),
+      Map.entry(FixtureSuite.StepKind.OFFBOARD, Set.of("offboard", "at", "expect")),
+      Map.entry(FixtureSuite.StepKind.ADVANCE, Set.of("advance")));
 
   private SuiteReader() {}
 

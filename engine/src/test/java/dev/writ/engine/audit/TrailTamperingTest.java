@@ -40,7 +40,7 @@ class TrailTamperingTest {
         Map.of("ticket", new Value.Str("INC-" + i)), EntityUid.parse("Employee::alice"),
         List.of(), List.of(EntityUid.parse("Employee::carol")), List.of("gov.incident_read"), "rev-1");
     return i % 2 == 0 ? new AuditEvent.Revoked(h, "manual")
-        : new AuditEvent.Drift(h, "db:delete", EntityUid.parse("Database::orders"), "revoke");
+        : new AuditEvent.Drift(h, "db:delete", EntityUid.parse("Database::orders"), AuditEvent.Drift.Mode.REVOKE);
   }
 
   @BeforeEach

@@ -1,5 +1,6 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -155,7 +156,7 @@ class ConcurrencyTest {
     for (AuditRecord r : records) {
       AuditEvent e = r.event();
       Instant t = e.header().time();
-      if (e instanceof AuditEvent.ActionChecked a && a.answer().equals(ActionAnswer.ALLOW)) {
+      if (e instanceof AuditEvent.ActionChecked a && a.answer().equals(Answer.ALLOW)) {
         for (Grant g = table.get(a.header().grant()).orElseThrow(); g != null;
              g = g.parent() == null ? null : table.get(g.parent()).orElseThrow()) {
           assertTrue(g.activeAt(t), "record " + r.seq() + " allowed an action under " + g.state() + " " + g.id());

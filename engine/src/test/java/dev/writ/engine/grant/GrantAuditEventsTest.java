@@ -68,6 +68,7 @@ class GrantAuditEventsTest {
     grandchild = rt.delegate(child, SUB, Optional.empty(), Optional.of(minutes(5)), Optional.empty()).id();
     rt.act(fact(child, "db:select", ORDERS));
     rt.act(fact(child, "db:delete", ORDERS));                             // drift: revokes child and grandchild
+    rt.narrow(parent, Optional.of(List.of("db:select")), Optional.empty(), "after the drift", Optional.empty());
     clock.advance(hours(3));
     rt.expireDue(Optional.empty());                                       // parent expires
   }
@@ -109,6 +110,17 @@ class GrantAuditEventsTest {
     Set<AuditEvent.Type> seen = EnumSet.noneOf(AuditEvent.Type.class);
     trail().forEach(r -> seen.add(r.event().type()));
     assertEquals(EnumSet.allOf(AuditEvent.Type.class), seen);
+  }
+
+  @Test
+  void narrowedSaysWhatTheGrantHeldAndHoldsAndWhy() {
+    JsonNode n = only("narrowed", parent);
+    header(n, parent, null, "Employee::bob", List.of(), List.of("Employee::carol", "Employee::dave"),
+        List.of("gov.incident_read"), "rev-2");
+    assertEquals(List.of("db:select", "db:describe"), texts(n.path("actions_before")));
+    assertEquals(List.of("db:select"), texts(n.path("actions")));
+    assertEquals(n.path("expires_at_before"), n.path("expires_at"), "no duration: the expiry stays");
+    assertEquals("after the drift", n.path("reason").asText());
   }
 
   @Test

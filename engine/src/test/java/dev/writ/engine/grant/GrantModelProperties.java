@@ -1,5 +1,6 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.testing.MutableClock;
 import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,12 +42,13 @@ import org.quicktheories.generators.Generate;
 
 /**
  * Model-based state-machine properties of the governance runtime. Random sequences of requests,
- * approvals, delegations, action facts, revocations, offboardings, clock advances, expiry sweeps
- * and restarts run against a durable store; after every command:
+ * approvals, delegations, action facts, narrowings, task ends, revocations, offboardings, clock
+ * advances, expiry sweeps and restarts run against a durable store; after every command:
  *
  * <ol type="a">
  *   <li>no grant is active while an ancestor is not, and none stays in force under a revoked ancestor;
- *   <li>no child holds an action, a resource, a task or a later expiry its parent lacks;
+ *   <li>no child holds a resource or a task its parent lacks, and no live child an action or a later
+ *       expiry (a narrowing of the parent narrows its live descendants with it);
  *   <li>the audit trail on disk verifies, and its head is the store's;
  *   <li>a restart (close, reopen from the same directory) gives exactly the state before it, and
  *       so does each other way the table can be rebuilt: from the snapshot alone (a clean stop
@@ -55,7 +58,9 @@ import org.quicktheories.generators.Generate;
  * </ol>
  *
  * A small model predicts every lifecycle state (pending, active, expired, revoked with reason,
- * denied), every action answer and every revoked/expired id list; the runtime must agree with it.
+ * denied), every grant's actions and expiry, every action answer and every revoked/expired/narrowed
+ * id list; the runtime must agree with it. A narrowing never widens a grant, and a task end
+ * revokes exactly the grants of that task (and their descendants).
  * Decisions on requests come from the policy and are taken as given.
  *
  * <p>Trails live on {@code /dev/shm} when there is one: the properties are about replay, not
@@ -75,6 +80,7 @@ class GrantModelProperties {
   static final List<EntityUid> RESOURCES = List.of(Gov.ORDERS, Gov.METRICS, Gov.STAGING, Gov.PAYROLL);
   static final List<String> ACTIONS = List.of("db:select", "db:describe", "db:update", "db:delete", "db:insert");
   static final List<Long> DURATIONS = List.of(-1L, 600L, 3600L, 3 * 3600L, 9 * 3600L);
+  static final List<Long> NARROW_TO = List.of(-1L, 300L, 1800L, 3 * 3600L, 9 * 3600L);
   static final List<Long> ADVANCES = List.of(60L, 600L, 600L, 1800L, 3600L, 7200L, 7 * 3600L);
   /** What each intent's envelope allows (any Database): see intents.policy. */
   static final Map<String, Set<String>> ENVELOPES = Map.of(
@@ -106,7 +112,14 @@ class GrantModelProperties {
 
   // ---- commands ----------------------------------------------------------------------
 
-  sealed interface Cmd permits Request, Approve, Delegate, Act, Revoke, Offboard, Advance, Restart, ExpireDue {}
+  sealed interface Cmd permits Request, Approve, Delegate, Act, Revoke, Offboard, Advance, Restart, ExpireDue, Narrow,
+      EndTask {}
+
+  /** @param actions none named, a subset of the grant's, or any mask; @param duration an index in {@code NARROW_TO} */
+  record Narrow(int target, int actions, int duration) implements Cmd {}
+
+  /** @param task mostly the task of a grant the model holds, sometimes one no grant serves */
+  record EndTask(int task) implements Cmd {}
 
   /** @param template what kind of request: mostly ones the policy can permit, some it cannot (see {@code request}) */
   record Request(int template, int who, int resource, int actions, int duration) implements Cmd {}
@@ -148,10 +161,12 @@ class GrantModelProperties {
     Gen<Cmd> revoke = n.map(Revoke::new);
     Gen<Cmd> offboard = n.map(Offboard::new);
     Gen<Cmd> advance = Generate.range(0, ADVANCES.size() - 1).map(Advance::new);
+    Gen<Cmd> narrow = n.zip(n, n, Narrow::new);
+    Gen<Cmd> endTask = n.map(EndTask::new);
     return Generate.frequency(List.of(
         Pair.of(7, request), Pair.of(5, approve), Pair.of(6, delegate), Pair.of(8, act), Pair.of(2, revoke),
         Pair.of(1, offboard), Pair.of(4, advance), Pair.of(2, Generate.constant(new Restart())),
-        Pair.of(1, Generate.constant(new ExpireDue()))));
+        Pair.of(1, Generate.constant(new ExpireDue())), Pair.of(4, narrow), Pair.of(2, endTask)));
   }
 
   @Test
@@ -175,6 +190,7 @@ class GrantModelProperties {
     final EntityUid principal;
     final List<EntityUid> chain;
     final String intent;
+    final Map<String, Value> params;
     List<String> actions;
     EntityUid resource;
     Instant expires;
@@ -187,6 +203,7 @@ class GrantModelProperties {
       principal = g.principal();
       chain = g.chain();
       intent = g.task() == null ? null : g.task().intent();
+      params = g.task() == null ? Map.of() : g.task().params();
       actions = g.actions();
       resource = g.resource();
       expires = g.expiresAt();
@@ -324,6 +341,10 @@ class GrantModelProperties {
         checkRestart();
       } else if (c instanceof ExpireDue) {
         expireDue();
+      } else if (c instanceof Narrow nw) {
+        narrow(nw);
+      } else if (c instanceof EndTask e) {
+        endTask(e);
       }
     }
 
@@ -480,31 +501,31 @@ class GrantModelProperties {
           : RESOURCES.get(Math.floorMod(a.resource(), RESOURCES.size()));
       int before = records();
       ActionAnswer answer = rt.act(new ActionFact(id, action, resource, Optional.empty()));
-      note("act " + answer.answer() + (answer.drift() ? " drift" : ""),
+      note("act " + answer.answer().json() + (answer.drift() ? " drift" : ""),
           id + " " + action + " on " + resource + ": " + answer.answer() + (answer.drift() ? " (drift)" : ""));
       if (m == null) {
-        assertEquals(ActionAnswer.DENY, answer.answer());
+        assertEquals(Answer.DENY, answer.answer());
         assertEquals(before, records(), "an action on an unknown grant wrote to the trail");
         return;
       }
       observeExpiry(m);
-      String expected;
+      Answer expected;
       boolean drift = false;
       if (!m.activeAt(now())) {
-        expected = ActionAnswer.DENY;
+        expected = Answer.DENY;
       } else if (m.intent != null && !ENVELOPES.get(m.intent).contains(action)) {
         drift = true;
-        expected = m.intent.equals("investigate_incident") ? ActionAnswer.REVOKE : ActionAnswer.DENY;
+        expected = m.intent.equals("investigate_incident") ? Answer.REVOKE : Answer.DENY;
       } else if (!m.actions.contains(action) || !m.resource.equals(resource)) {
-        expected = ActionAnswer.DENY;
+        expected = Answer.DENY;
       } else if (action.equals("db:update") && now().atZone(ZoneOffset.UTC).getHour() >= 22) {
-        expected = ActionAnswer.DENY; // no_updates_after_hours
+        expected = Answer.DENY; // no_updates_after_hours
       } else {
-        expected = ActionAnswer.ALLOW;
+        expected = Answer.ALLOW;
       }
       assertEquals(expected, answer.answer(), () -> "answer to " + action + " under " + m.kind + " " + id);
       assertEquals(drift, answer.drift());
-      if (expected.equals(ActionAnswer.REVOKE)) {
+      if (expected.equals(Answer.REVOKE)) {
         assertEquals(endTree(m, "drift"), answer.revoked());
       } else {
         assertEquals(List.of(), answer.revoked());
@@ -525,6 +546,148 @@ class GrantModelProperties {
         assertEquals(before, records());
         assertEquals(GrantException.Kind.NOT_FOUND, e.kind());
         assertTrue(m == null, "refused to revoke a known grant");
+      }
+    }
+
+    void narrow(Narrow nw) {
+      List<String> active = new ArrayList<>(withKind(GrantState.Kind.ACTIVE));
+      Set<String> sponsors = new HashSet<>();
+      model.values().forEach(x -> sponsors.add(x.parent));
+      active.addAll(active.stream().filter(sponsors::contains).toList()); // sponsors more often: cascades
+      active.addAll(active.stream().filter(sponsors::contains).toList());
+      String id = pick(nw.target(), active);
+      M m = model.get(id);
+      List<String> wanted = new ArrayList<>();
+      int way = Math.floorMod(nw.actions(), 4);
+      if (way == 1 || m == null) {
+        wanted = mask(Math.floorMod(nw.actions() / 4, 32));        // anything, maybe more than it holds
+      } else if (way >= 2) {
+        for (int i = 0; i < m.actions.size(); i++) {                // a subset of its own
+          if (((nw.actions() / 4) & (1 << i)) != 0) {
+            wanted.add(m.actions.get(i));
+          }
+        }
+      }
+      long d = of(NARROW_TO, nw.duration());
+      Optional<Long> duration = d < 0 ? Optional.empty() : Optional.of(d);
+      Map<String, List<String>> actionsBefore = new HashMap<>();
+      Map<String, Instant> expiresBefore = new HashMap<>();
+      model.values().forEach(x -> {
+        actionsBefore.put(x.id, x.actions);
+        expiresBefore.put(x.id, x.expires);
+      });
+      int before = records();
+      try {
+        NarrowingResult r = rt.narrow(id, wanted.isEmpty() ? Optional.empty() : Optional.of(wanted), duration, null,
+            Optional.empty());
+        note(r.narrowed().isEmpty() && r.revoked().isEmpty() ? "narrow alone" : "narrow cascade",
+            id + " to " + wanted + " " + duration.orElse(null) + ": narrowed " + r.narrowed() + ", revoked " + r.revoked());
+        assertNotNull(m, "narrowed an id the model does not hold");
+        assertTrue(m.activeAt(now()), "narrowed a grant that is not active");
+        assertFalse(wanted.isEmpty() && duration.isEmpty(), "an empty narrowing was accepted");
+        assertTrue(m.actions.containsAll(wanted), "a narrowing added actions");
+        Instant expires = duration.map(now()::plusSeconds).orElse(m.expires);
+        assertFalse(m.expires != null && expires.isAfter(m.expires), "a narrowing extended the grant");
+        m.actions = wanted.isEmpty() ? m.actions : m.actions.stream().filter(wanted::contains).toList();
+        m.expires = expires;
+        List<String> narrowed = new ArrayList<>();
+        List<String> revoked = new ArrayList<>();
+        Map<String, M> after = new HashMap<>(Map.of(id, m));
+        List<M> todo = new ArrayList<>(List.of(m));
+        for (int i = 0; i < todo.size(); i++) {
+          M x = todo.get(i);
+          for (M c : model.values()) {
+            if (x.id.equals(c.parent)) {
+              todo.add(c);
+            }
+          }
+          if (i == 0 || x.ended() || observeExpiry(x)) {
+            continue;
+          }
+          M parent = after.get(x.parent);
+          List<String> kept = parent == null ? List.of() : x.actions.stream().filter(parent.actions::contains).toList();
+          if (kept.isEmpty()) {
+            x.kind = GrantState.Kind.REVOKED;
+            x.reason = "cascade";
+            revoked.add(x.id);
+            continue;
+          }
+          Instant capped = parent.expires == null || (x.expires != null && !x.expires.isAfter(parent.expires))
+              ? x.expires : parent.expires;
+          if (!kept.equals(x.actions) || !java.util.Objects.equals(capped, x.expires)) {
+            narrowed.add(x.id);
+          }
+          x.actions = kept;
+          x.expires = capped;
+          after.put(x.id, x);
+        }
+        assertEquals(narrowed, r.narrowed(), "narrowed descendants");
+        assertEquals(revoked, r.revoked(), "descendants revoked for keeping no action");
+        assertEquals(m.actions, r.grant().actions());
+        assertEquals(m.expires, r.grant().expiresAt());
+      } catch (GrantException e) {
+        note("narrow " + e.kind(), id + " to " + wanted + " " + duration.orElse(null) + ": " + e.getMessage());
+        assertEquals(before, records(), "a refused narrowing wrote to the trail");
+        if (wanted.isEmpty() && duration.isEmpty()) {
+          assertEquals(GrantException.Kind.BAD_REQUEST, e.kind(), e::getMessage);
+        } else if (m == null) {
+          assertEquals(GrantException.Kind.NOT_FOUND, e.kind(), e::getMessage);
+        } else if (!m.activeAt(now())) {
+          assertEquals(GrantException.Kind.CONFLICT, e.kind(), e::getMessage);
+        } else {
+          assertEquals(GrantException.Kind.BAD_REQUEST, e.kind(), e::getMessage);
+          boolean widens = !m.actions.containsAll(wanted)
+              || (m.expires != null && duration.isPresent() && now().plusSeconds(duration.get()).isAfter(m.expires));
+          assertTrue(widens || (wanted.isEmpty() && duration.isEmpty()), "refused a narrowing: " + e.getMessage());
+        }
+      }
+      // Never wider: every grant holds at most what it held, until no later than it did.
+      for (M x : model.values()) {
+        assertTrue(actionsBefore.get(x.id).containsAll(x.actions), () -> x.id + " was widened");
+        Instant was = expiresBefore.get(x.id);
+        assertFalse(was != null && (x.expires == null || x.expires.isAfter(was)), () -> x.id + " was extended");
+      }
+    }
+
+    void endTask(EndTask e) {
+      List<M> withTask = model.values().stream().filter(x -> x.intent != null).toList();
+      String intent;
+      Map<String, Value> params;
+      if (withTask.isEmpty() || Math.floorMod(e.task(), 5) == 0) {
+        intent = "investigate_incident";
+        params = Map.of("ticket", new Value.Str("INC-none"));
+      } else {
+        M x = of(withTask, e.task() / 5);
+        intent = x.intent;
+        params = x.params;
+      }
+      List<String> revoked = rt.endTask(intent, params, "closed", Optional.empty());
+      note(revoked.isEmpty() ? "endTask nothing" : "endTask some", intent + " " + params + ": " + revoked);
+      List<String> expected = new ArrayList<>();
+      for (M m : model.values()) {
+        if (!intent.equals(m.intent) || !m.params.equals(params) || m.ended()) {
+          continue;
+        }
+        List<M> todo = new ArrayList<>(List.of(m));
+        for (int i = 0; i < todo.size(); i++) {
+          M x = todo.get(i);
+          for (M c : model.values()) {
+            if (x.id.equals(c.parent)) {
+              todo.add(c);
+            }
+          }
+          if (!x.ended() && !observeExpiry(x)) {
+            x.kind = GrantState.Kind.REVOKED;
+            x.reason = i == 0 ? GrantRuntime.TASK_ENDED : "cascade";
+            expected.add(x.id);
+          }
+        }
+      }
+      assertEquals(expected, revoked, "a task end revokes exactly the grants of that task");
+      for (M m : model.values()) {
+        if (intent.equals(m.intent) && m.params.equals(params)) {
+          assertTrue(m.ended(), m.id + " of the ended task is still live");
+        }
       }
     }
 
@@ -601,6 +764,10 @@ class GrantModelProperties {
       for (Grant g : all.values()) {
         M m = model.get(g.id());
         assertEquals(m.kind, g.state().kind(), () -> "state of " + g.id());
+        assertEquals(m.actions, g.actions(), () -> "actions of " + g.id());
+        if (g.issuedAt() != null) {
+          assertEquals(m.expires, g.expiresAt(), () -> "expiry of " + g.id());
+        }
         if (g.state() instanceof GrantState.Revoked rv) {
           assertEquals(m.reason, rv.reason(), () -> "revocation reason of " + g.id());
         }
@@ -610,14 +777,15 @@ class GrantModelProperties {
         }
         Grant p = all.get(g.parent());
         assertNotNull(p, () -> g.id() + " has no parent " + g.parent());
-        // (b) attenuation
-        assertTrue(p.actions().containsAll(g.actions()), () -> g.id() + " holds actions its parent lacks");
+        // (b) attenuation (of live grants: a narrowing of the parent leaves an ended child as it ended)
+        boolean live = !g.state().isEnded();
+        assertTrue(!live || p.actions().containsAll(g.actions()), () -> g.id() + " holds actions its parent lacks");
         assertEquals(p.resource(), g.resource());
         assertEquals(p.task(), g.task());
         List<EntityUid> chain = new ArrayList<>(p.chain());
         chain.add(p.principal());
         assertEquals(chain, g.chain());
-        if (p.expiresAt() != null) {
+        if (live && p.expiresAt() != null) {
           assertNotNull(g.expiresAt(), () -> g.id() + " is standing under a bounded parent");
           assertFalse(g.expiresAt().isAfter(p.expiresAt()), () -> g.id() + " outlives its parent");
         }

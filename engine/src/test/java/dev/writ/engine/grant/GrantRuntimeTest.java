@@ -1,5 +1,6 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.Answer;
 import static dev.writ.engine.grant.Gov.ALICE;
 import static dev.writ.engine.grant.Gov.BOB;
 import static dev.writ.engine.grant.Gov.BOT;
@@ -403,7 +404,7 @@ class GrantRuntimeTest {
       assertEquals("cascade", revokedReason(g3));
       assertEquals("cascade", revokedReason(other));
       for (String id : revoked) {
-        assertEquals(ActionAnswer.DENY, act(id, "db:select", METRICS).answer());
+        assertEquals(Answer.DENY, act(id, "db:select", METRICS).answer());
       }
     }
 
@@ -455,7 +456,7 @@ class GrantRuntimeTest {
       assertEquals(GrantState.Kind.ACTIVE, state(alices));
       assertEquals(GrantState.Kind.ACTIVE, state(alicesBot), "the bot acts for alice too, and keeps that grant");
       assertThrows(GrantException.class, () -> rt.approve(pending.id(), CAROL, Optional.empty()));
-      assertEquals(ActionAnswer.DENY, act(g3, "db:select", METRICS).answer());
+      assertEquals(Answer.DENY, act(g3, "db:select", METRICS).answer());
 
       RequestResult later = ask(BOB, List.of("db:select"), METRICS);
       assertEquals(Outcome.PERMIT, later.decision().decision(), "later requests are decided by policy as usual");
@@ -476,14 +477,14 @@ class GrantRuntimeTest {
       String g = issue(BOB, List.of("db:select"), METRICS);
       Instant expiry = grant(g).expiresAt();
       clock.set(expiry.minusSeconds(1));
-      assertEquals(ActionAnswer.ALLOW, act(g, "db:select", METRICS).answer(), "one second before: still active");
+      assertEquals(Answer.ALLOW, act(g, "db:select", METRICS).answer(), "one second before: still active");
       assertEquals(List.of(), rt.expireDue(Optional.empty()));
       clock.set(expiry.minusNanos(1));
       assertTrue(grant(g).activeAt(clock.instant()));
       clock.set(expiry);
       assertFalse(grant(g).activeAt(expiry), "expired from the instant time >= expiry");
       ActionAnswer at = act(g, "db:select", METRICS);
-      assertEquals(ActionAnswer.DENY, at.answer());
+      assertEquals(Answer.DENY, at.answer());
       assertTrue(at.reasons().get(0).contains("expired"), at.reasons()::toString);
       assertEquals(GrantState.Kind.EXPIRED, state(g));
       assertEquals(new GrantState.Expired(expiry), grant(g).state());
@@ -514,7 +515,7 @@ class GrantRuntimeTest {
       String s = rt.request(request(FRANK, List.of("db:select"), STAGING, null, null)).id();
       clock.advance(hours(24 * 365));
       assertEquals(List.of(), rt.expireDue(Optional.empty()));
-      assertEquals(ActionAnswer.ALLOW, act(s, "db:select", STAGING).answer());
+      assertEquals(Answer.ALLOW, act(s, "db:select", STAGING).answer());
     }
   }
 
@@ -526,7 +527,7 @@ class GrantRuntimeTest {
     void unknownGrantIsDeniedAndNotRecorded() {
       int before = rt.audit(r -> true).size();
       ActionAnswer a = act("g-000404", "db:select", METRICS);
-      assertEquals(ActionAnswer.DENY, a.answer());
+      assertEquals(Answer.DENY, a.answer());
       assertFalse(a.drift());
       assertEquals(before, rt.audit(r -> true).size());
     }
@@ -536,7 +537,7 @@ class GrantRuntimeTest {
       String g = issue(BOB, List.of("db:select"), METRICS);
       rt.revoke(g, null, Optional.empty());
       ActionAnswer a = act(g, "db:delete", METRICS); // outside the envelope, but the grant is gone
-      assertEquals(ActionAnswer.DENY, a.answer());
+      assertEquals(Answer.DENY, a.answer());
       assertFalse(a.drift());
       assertEquals(0, events("drift", g).size());
     }
@@ -546,7 +547,7 @@ class GrantRuntimeTest {
       String g = issue(BOB, List.of("db:select"), METRICS);
       clock.advance(hours(2));
       ActionAnswer a = act(g, "db:delete", METRICS);
-      assertEquals(ActionAnswer.DENY, a.answer());
+      assertEquals(Answer.DENY, a.answer());
       assertFalse(a.drift());
       assertEquals(GrantState.Kind.EXPIRED, state(g));
     }
@@ -554,7 +555,7 @@ class GrantRuntimeTest {
     @Test
     void aPendingRequestCannotBeActedOn() {
       RequestResult r = ask(BOB, List.of("db:select"), ORDERS);
-      assertEquals(ActionAnswer.DENY, act(r.id(), "db:select", ORDERS).answer());
+      assertEquals(Answer.DENY, act(r.id(), "db:select", ORDERS).answer());
     }
 
     @Test
@@ -562,16 +563,16 @@ class GrantRuntimeTest {
       String g1 = issue(BOB, List.of("db:select"), METRICS);
       String g2 = delegated(g1, BOT, null);
       String g3 = delegated(g2, SUB, null);
-      assertEquals(ActionAnswer.ALLOW, act(g2, "db:select", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g2, "db:select", METRICS).answer());
       clock.advance(minutes(10));
       ActionAnswer a = act(g2, "db:update", METRICS); // the rule would allow it; the intent does not
-      assertEquals(ActionAnswer.REVOKE, a.answer());
+      assertEquals(Answer.REVOKE, a.answer());
       assertTrue(a.drift());
       assertEquals(List.of(g2, g3), a.revoked());
       assertEquals("drift", revokedReason(g2));
       assertEquals("cascade", revokedReason(g3));
-      assertEquals(ActionAnswer.DENY, act(g2, "db:select", METRICS).answer());
-      assertEquals(ActionAnswer.ALLOW, act(g1, "db:select", METRICS).answer(), "the parent is untouched");
+      assertEquals(Answer.DENY, act(g2, "db:select", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g1, "db:select", METRICS).answer(), "the parent is untouched");
 
       // Drift is recorded before what it causes, and the action itself after.
       List<String> order = rt.audit(r -> r.seq() > 0).stream()
@@ -589,12 +590,12 @@ class GrantRuntimeTest {
     void driftWithDenyRefusesTheActionAndKeepsTheGrant() {
       String g = rt.request(request(FRANK, List.of("db:select", "db:update"), METRICS, maintenance("CHG-3"), null)).id();
       ActionAnswer a = act(g, "db:delete", METRICS);
-      assertEquals(ActionAnswer.DENY, a.answer());
+      assertEquals(Answer.DENY, a.answer());
       assertTrue(a.drift());
       assertEquals(List.of(), a.revoked());
       assertEquals(GrantState.Kind.ACTIVE, state(g));
       assertEquals("deny", events("drift", g).get(0).json().path("mode").asText());
-      assertEquals(ActionAnswer.ALLOW, act(g, "db:update", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g, "db:update", METRICS).answer());
     }
 
     @Test
@@ -603,30 +604,30 @@ class GrantRuntimeTest {
       String g = issue(BOB, List.of("db:select"), METRICS);
       ActionAnswer a = act(g, "db:delete", METRICS);
       assertTrue(a.drift());
-      assertEquals(ActionAnswer.REVOKE, a.answer());
+      assertEquals(Answer.REVOKE, a.answer());
       // Another resource, with an action outside the envelope: drift as well.
       String h = issue(BOB, List.of("db:select"), METRICS);
-      assertEquals(ActionAnswer.REVOKE, act(h, "db:insert", STAGING).answer());
+      assertEquals(Answer.REVOKE, act(h, "db:insert", STAGING).answer());
     }
 
     @Test
     void scopeIsCheckedAfterDriftAndKeepsTheGrant() {
       String g = issue(BOB, List.of("db:select"), METRICS);
       ActionAnswer other = act(g, "db:describe", METRICS); // inside the envelope, not in the grant
-      assertEquals(ActionAnswer.DENY, other.answer());
+      assertEquals(Answer.DENY, other.answer());
       assertFalse(other.drift());
       ActionAnswer elsewhere = act(g, "db:select", STAGING); // inside the envelope, another resource
-      assertEquals(ActionAnswer.DENY, elsewhere.answer());
+      assertEquals(Answer.DENY, elsewhere.answer());
       assertFalse(elsewhere.drift());
       assertEquals(GrantState.Kind.ACTIVE, state(g));
-      assertEquals(ActionAnswer.ALLOW, act(g, "db:select", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g, "db:select", METRICS).answer());
     }
 
     @Test
     void aGrantWithoutAnIntentSkipsTheDriftCheck() {
       String s = rt.request(request(FRANK, List.of("db:select"), STAGING, null, null)).id();
       ActionAnswer a = act(s, "db:delete", STAGING);
-      assertEquals(ActionAnswer.DENY, a.answer());
+      assertEquals(Answer.DENY, a.answer());
       assertFalse(a.drift());
       assertEquals(GrantState.Kind.ACTIVE, state(s));
     }
@@ -634,32 +635,32 @@ class GrantRuntimeTest {
     @Test
     void forbidsAreEvaluatedAgainNowWithCurrentData() {
       String g = issue(BOB, List.of("db:select"), METRICS);
-      assertEquals(ActionAnswer.ALLOW, act(g, "db:select", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g, "db:select", METRICS).answer());
       rt.swap(Gov.context("- { uid: Database::metrics, attrs: { env: prod, classification: internal, "
           + "tags: [legal-hold] } }", "rev-2"));
       ActionAnswer held = act(g, "db:select", METRICS);
-      assertEquals(ActionAnswer.DENY, held.answer());
+      assertEquals(Answer.DENY, held.answer());
       assertFalse(held.drift());
       assertEquals(List.of("forbidden now by `gov.legal_hold`: Nothing touches a database under legal hold"),
           held.reasons(), "the forbid's reason, as a decision gives it");
       assertEquals(GrantState.Kind.ACTIVE, state(g), "a forbid refuses the action, the grant stays");
       assertEquals("rev-2", events("action", g).get(1).json().path("revision").asText());
       rt.swap(Gov.context());
-      assertEquals(ActionAnswer.ALLOW, act(g, "db:select", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g, "db:select", METRICS).answer());
     }
 
     @Test
     void forbidsAreEvaluatedAtTheFactsTime() {
       clock.set(Instant.parse("2026-06-15T17:00:00Z"));
       String g = rt.request(request(FRANK, List.of("db:update"), METRICS, maintenance("CHG-4"), null)).id();
-      assertEquals(ActionAnswer.ALLOW, act(g, "db:update", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g, "db:update", METRICS).answer());
       clock.set(Instant.parse("2026-06-15T22:30:00Z"));
       ActionAnswer late = act(g, "db:update", METRICS);
-      assertEquals(ActionAnswer.DENY, late.answer());
+      assertEquals(Answer.DENY, late.answer());
       assertTrue(late.reasons().get(0).contains("gov.no_updates_after_hours"), late.reasons()::toString);
       ActionAnswer early = rt.act(new ActionFact(g, "db:update", METRICS,
           Optional.of(Instant.parse("2026-06-15T21:59:59Z"))));
-      assertEquals(ActionAnswer.ALLOW, early.answer());
+      assertEquals(Answer.ALLOW, early.answer());
     }
 
     @Test
@@ -669,14 +670,14 @@ class GrantRuntimeTest {
           + "tags: [legal-hold] } }", "rev-2"));
       ActionAnswer a = act(g, "db:delete", METRICS);
       assertTrue(a.drift());
-      assertEquals(ActionAnswer.REVOKE, a.answer());
+      assertEquals(Answer.REVOKE, a.answer());
     }
 
     @Test
     void forbidsApplyToTheChainToo() {
       String g1 = issue(BOB, List.of("db:select"), METRICS);
       String g2 = delegated(g1, BOT, null);
-      assertEquals(ActionAnswer.ALLOW, act(g2, "db:select", METRICS).answer());
+      assertEquals(Answer.ALLOW, act(g2, "db:select", METRICS).answer());
     }
 
     @Test

@@ -80,6 +80,56 @@ class FixtureRunnerTest {
     assertTrue(failure.contains("prod_test.yaml:") && failure.contains("invalid duration `10 minutes`"), failure);
   }
 
+  /** The spec's example scenario with {@code steps} instead of its offboarding. */
+  private static String withSteps(String steps, String audit) {
+    String suite = TestPolicies.resource("/spec/prod_test.yaml");
+    int from = suite.indexOf("      - offboard: Employee::alice");
+    return suite.substring(0, from) + steps + "    audit:\n" + audit;
+  }
+
+  @Test
+  void narrowAndEndTaskStepsRunAndTheirExpectationsAreChecked() throws IOException {
+    String steps = """
+              - narrow: g1
+                duration: 30m
+                reason: suspicious
+                expect: { actions: ["db:select"], ttl: 30m, narrowed: [], revoked: [] }
+              - end_task: { intent: investigate_incident, params: { ticket: INC-4711 } }
+                reason: closed
+                expect: { revoked: [g1] }
+              - act: { grant: g1, action: "db:select", resource: Database::orders }
+                expect: deny
+        """;
+    String audit = """
+              - { event: narrowed, grant: g1, reason: suspicious }
+              - { event: revoked, grant: g1, reason: task-ended, detail: closed }
+        """;
+    TestRun ok = run(withSteps(steps, audit), "*drifting*");
+    assertTrue(ok.ok(), ConsoleReport.render(ok, null));
+    TestRun wrong = run(withSteps(steps.replace("ttl: 30m", "ttl: 1h").replace("revoked: [g1]", "revoked: []"),
+        audit), "*drifting*");
+    assertEquals(1, wrong.failed());
+    String report = ConsoleReport.render(wrong, null);
+    assertTrue(report.contains("ttl: expected 1h, got 30m"), report);
+  }
+
+  @Test
+  void aNarrowingThatWidensOrABadStepIsReportedWithItsPlace() throws IOException {
+    TestRun wider = run(withSteps("""
+              - narrow: g1
+                actions: ["db:select", "db:delete"]
+        """, "      - { event: granted, grant: g1 }\n"), "*drifting*");
+    assertEquals(1, wider.errors());
+    String failure = wider.suites().get(0).cases().get(0).failures().get(0);
+    assertTrue(failure.contains("(narrow, ") && failure.contains("actions[1]") && failure.contains("db:delete"),
+        failure);
+    TestRun typo = run(withSteps("""
+              - end_task: { intent: investigate_incident, parms: { ticket: INC-4711 } }
+        """, "      - { event: granted, grant: g1 }\n"), "*drifting*");
+    String error = typo.suites().get(0).cases().get(0).failures().get(0);
+    assertTrue(error.contains("prod_test.yaml:") && error.contains("unknown field `parms`"), error);
+  }
+
   @Test
   void aBadAdvanceSaysWhereOnceAndShowsTheUnits() throws IOException {
     TestRun run = run(TestPolicies.resource("/spec/prod_test.yaml").replace("advance: 10m", "advance: 15min"), null);

@@ -222,14 +222,30 @@ public final class PostgresGrantStore implements GrantStore {
       }
     }
 
+    /**
+     * Reads the answer from the table once this change's events are applied (and before the next
+     * change of the group runs), so that it is what the trail built; kept only if the group commits.
+     */
+    void answerFrom(GrantTable table) {
+      if (change == null) {
+        return;
+      }
+      try {
+        result = change.result().apply(table);
+      } catch (RuntimeException e) {
+        failure = e;
+        change = null;
+      } catch (Error e) {
+        error = e;
+        change = null;
+      }
+    }
+
     List<AuditEvent> events() {
       return change == null ? List.of() : change.events();
     }
 
     void succeed() {
-      if (change != null) {
-        result = change.result();
-      }
       done = true;
     }
 
@@ -239,6 +255,7 @@ public final class PostgresGrantStore implements GrantStore {
       if (failure == null && error == null) {
         failure = e;
         change = null;
+        result = null;
       }
       done = true;
     }
@@ -310,6 +327,7 @@ public final class PostgresGrantStore implements GrantStore {
           applied = true;
           events.forEach(table::apply);
         }
+        p.answerFrom(table);
       }
       if (seqs.isEmpty()) {
         c.rollback();

@@ -1,5 +1,6 @@
 package dev.writ.store.postgres;
 
+import dev.writ.engine.audit.Answer;
 import static dev.writ.store.postgres.Fixture.ALICE;
 import static dev.writ.store.postgres.Fixture.METRICS;
 import static dev.writ.store.postgres.Fixture.incidentRead;
@@ -55,12 +56,12 @@ class GroupCommitTest {
             for (int i = 0; i < 15; i++) {
               String id = ra.request(incidentRead(ALICE, METRICS, "INC-" + (thread * 100 + i))).id();
               assertTrue(issued.add(id));
-              assertEquals(ActionAnswer.ALLOW, ra.act(select(id, METRICS)).answer());
+              assertEquals(Answer.ALLOW, ra.act(select(id, METRICS)).answer());
               // An operation that fails (an unknown id) fails alone, whatever it was grouped with.
               assertEquals(GrantException.Kind.NOT_FOUND, assertThrows(GrantException.class,
                   () -> ra.revoke("g-unknown" + thread, null, Optional.empty())).kind());
               assertEquals(List.of(id), ra.revoke(id, "manual", Optional.empty()));
-              assertEquals(ActionAnswer.DENY, ra.act(select(id, METRICS)).answer());
+              assertEquals(Answer.DENY, ra.act(select(id, METRICS)).answer());
             }
             return null;
           }));
@@ -104,11 +105,11 @@ class GroupCommitTest {
 
       // The revocation was applied to the table before the commit; it must not survive there.
       assertEquals(GrantState.Kind.ACTIVE, ra.grant(kept).orElseThrow().state().kind());
-      assertEquals(ActionAnswer.ALLOW, ra.act(select(kept, METRICS)).answer());
+      assertEquals(Answer.ALLOW, ra.act(select(kept, METRICS)).answer());
       assertEquals(before + 1, b.lastSeq(), "only the action check since");
       assertEquals(0, b.audit(r -> r.event().type() == AuditEvent.Type.REVOKED).size());
       assertEquals(List.of(kept), ra.revoke(kept, "manual", Optional.empty()));
-      assertEquals(ActionAnswer.DENY, Fixture.runtime(b).act(select(kept, METRICS)).answer());
+      assertEquals(Answer.DENY, Fixture.runtime(b).act(select(kept, METRICS)).answer());
     }
   }
 

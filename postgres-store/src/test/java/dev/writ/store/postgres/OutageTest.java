@@ -1,5 +1,6 @@
 package dev.writ.store.postgres;
 
+import dev.writ.engine.audit.Answer;
 import static dev.writ.store.postgres.Fixture.ALICE;
 import static dev.writ.store.postgres.Fixture.METRICS;
 import static dev.writ.store.postgres.Fixture.incidentRead;
@@ -56,10 +57,10 @@ class OutageTest {
       try {
         // The pool reconnects on its own; the first calls after the restart may still fail.
         ActionAnswer answer = poll(() -> rb.act(select(id, METRICS)), Duration.ofSeconds(30));
-        assertEquals(ActionAnswer.ALLOW, answer.answer(), "the grant survived and was not revoked");
+        assertEquals(Answer.ALLOW, answer.answer(), "the grant survived and was not revoked");
         assertEquals(before + 1, a.lastSeq(), "nothing from the outage was recorded; one action check since");
         ra.revoke(id, "manual", Optional.empty());
-        assertEquals(ActionAnswer.DENY, rb.act(select(id, METRICS)).answer());
+        assertEquals(Answer.DENY, rb.act(select(id, METRICS)).answer());
       } finally {
         again.close();
       }

@@ -1,5 +1,6 @@
 package dev.writ.store.postgres;
 
+import dev.writ.engine.audit.Answer;
 import static dev.writ.store.postgres.Fixture.ALICE;
 import static dev.writ.store.postgres.Fixture.BOB;
 import static dev.writ.store.postgres.Fixture.CAROL;
@@ -23,6 +24,8 @@ import dev.writ.engine.grant.GrantException;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.GrantState;
 import dev.writ.engine.grant.RequestResult;
+import dev.writ.engine.request.ActionFact;
+import dev.writ.engine.value.Value;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +35,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +73,7 @@ class PostgresGrantStoreTest {
     RequestResult issued = ra.request(incidentRead(ALICE, METRICS, "INC-1"));
     assertEquals(Outcome.PERMIT, issued.decision().decision());
     ActionAnswer answer = rb.act(select(issued.id(), METRICS));
-    assertEquals(ActionAnswer.ALLOW, answer.answer(), answer.reasons().toString());
+    assertEquals(Answer.ALLOW, answer.answer(), answer.reasons().toString());
     assertEquals(GrantState.Kind.ACTIVE, rb.grant(issued.id()).orElseThrow().state().kind());
   }
 
@@ -77,10 +82,10 @@ class PostgresGrantStoreTest {
     GrantRuntime ra = Fixture.runtime(a);
     GrantRuntime rb = Fixture.runtime(b);
     String id = ra.request(incidentRead(ALICE, METRICS, "INC-2")).id();
-    assertEquals(ActionAnswer.ALLOW, rb.act(select(id, METRICS)).answer());
+    assertEquals(Answer.ALLOW, rb.act(select(id, METRICS)).answer());
     assertEquals(List.of(id), ra.revoke(id, "manual", Optional.empty()));
     ActionAnswer after = rb.act(select(id, METRICS));
-    assertEquals(ActionAnswer.DENY, after.answer());
+    assertEquals(Answer.DENY, after.answer());
     assertTrue(after.reasons().get(0).contains("revoked"), after.reasons().toString());
     // Revoking again through the other: nothing left to revoke, nothing recorded twice.
     assertEquals(List.of(), rb.revoke(id, "manual", Optional.empty()));
@@ -128,6 +133,38 @@ class PostgresGrantStoreTest {
   }
 
   @Test
+  void aNarrowingThroughOneIsSeenByTheNextActionCheckThroughTheOther() {
+    GrantRuntime ra = Fixture.runtime(a);
+    GrantRuntime rb = Fixture.runtime(b);
+    String id = ra.request(incidentRead(ALICE, METRICS, "INC-5")).id();
+    assertEquals(Answer.ALLOW, rb.act(select(id, METRICS)).answer());
+    // The other store's next checks must see the fewer actions and the earlier expiry.
+    Instant now = Instant.now();
+    rb.narrow(id, Optional.of(List.of("db:describe")), Optional.of(600L), "suspicious", Optional.empty());
+    ActionAnswer select = ra.act(select(id, METRICS));
+    assertEquals(Answer.DENY, select.answer(), select.reasons().toString());
+    assertEquals(Answer.ALLOW, ra.act(new ActionFact(id, "db:describe", METRICS, Optional.empty())).answer());
+    assertFalse(ra.grant(id).orElseThrow().expiresAt().isAfter(Instant.now().plusSeconds(600)));
+    assertFalse(ra.grant(id).orElseThrow().expiresAt().isBefore(now.plusSeconds(600)));
+    ActionAnswer later = ra.act(new ActionFact(id, "db:describe", METRICS, Optional.of(now.plusSeconds(700))));
+    assertEquals(Answer.DENY, later.answer(), later.reasons().toString());
+    assertEquals(1, b.audit(r -> r.event().type() == AuditEvent.Type.NARROWED).size());
+  }
+
+  @Test
+  void aTaskEndedThroughOneEndsItsGrantsForTheOther() {
+    GrantRuntime ra = Fixture.runtime(a);
+    GrantRuntime rb = Fixture.runtime(b);
+    String id = ra.request(incidentRead(ALICE, METRICS, "INC-6")).id();
+    assertEquals(Answer.ALLOW, rb.act(select(id, METRICS)).answer());
+    assertEquals(List.of(id), rb.endTask("investigate_incident", Map.of("ticket", new Value.Str("INC-6")), "closed",
+        Optional.empty()));
+    assertEquals(Answer.DENY, ra.act(select(id, METRICS)).answer());
+    assertEquals(List.of(), ra.endTask("investigate_incident", Map.of("ticket", new Value.Str("INC-6")), "closed",
+        Optional.empty()), "ended once, through either");
+  }
+
+  @Test
   void anApprovalThroughOneIssuesTheRequestMadeThroughTheOther() {
     GrantRuntime ra = Fixture.runtime(a);
     GrantRuntime rb = Fixture.runtime(b);
@@ -135,7 +172,7 @@ class PostgresGrantStoreTest {
     assertEquals(Outcome.PENDING, pending.decision().decision());
     RequestResult approved = rb.approve(pending.id(), CAROL, Optional.empty());
     assertEquals(Outcome.PERMIT, approved.decision().decision());
-    assertEquals(ActionAnswer.ALLOW, ra.act(select(pending.id(), ORDERS)).answer());
+    assertEquals(Answer.ALLOW, ra.act(select(pending.id(), ORDERS)).answer());
     // A second approval, through the first store, finds it issued already.
     GrantException again = assertThrows(GrantException.class,
         () -> ra.approve(pending.id(), CAROL, Optional.empty()));

@@ -1,5 +1,6 @@
 package dev.writ.store.postgres;
 
+import dev.writ.engine.audit.Answer;
 import static dev.writ.store.postgres.Fixture.ALICE;
 import static dev.writ.store.postgres.Fixture.BOB;
 import static dev.writ.store.postgres.Fixture.CAROL;
@@ -121,7 +122,7 @@ class ReplicaConcurrencyTest {
         for (int i = 0; i < 30; i++) {
           long start = System.nanoTime();
           ActionAnswer answer = rb.act(select(id, METRICS));
-          seen.add(new long[] {start, answer.answer().equals(ActionAnswer.ALLOW) ? 1 : 0});
+          seen.add(new long[] {start, answer.answer().equals(Answer.ALLOW) ? 1 : 0});
         }
         return seen;
       });
@@ -138,7 +139,7 @@ class ReplicaConcurrencyTest {
       for (AuditRecord r : a.audit(r -> id.equals(r.grant()))) {
         revoked |= r.event().type() == AuditEvent.Type.REVOKED;
         if (revoked && r.event() instanceof AuditEvent.ActionChecked ac) {
-          assertEquals(ActionAnswer.DENY, ac.answer(), "round " + round + ": allowed after the revocation, seq "
+          assertEquals(Answer.DENY, ac.answer(), "round " + round + ": allowed after the revocation, seq "
               + r.seq());
         }
       }
@@ -166,7 +167,7 @@ class ReplicaConcurrencyTest {
       }
       String id = Fixture.runtime(stores.get(0)).request(incidentRead(ALICE, METRICS, "INC-9")).id();
       for (PostgresGrantStore s : stores) {
-        assertEquals(ActionAnswer.ALLOW, Fixture.runtime(s).act(select(id, METRICS)).answer());
+        assertEquals(Answer.ALLOW, Fixture.runtime(s).act(select(id, METRICS)).answer());
         s.close();
       }
     } finally {

@@ -11,6 +11,7 @@ import dev.writ.engine.grant.EventSourcedGrantStore;
 import dev.writ.engine.grant.Grant;
 import dev.writ.engine.grant.GrantIds;
 import dev.writ.engine.grant.GrantRuntime;
+import dev.writ.engine.grant.GrantState;
 import dev.writ.engine.grant.PolicyContext;
 import dev.writ.engine.grant.RequestResult;
 import dev.writ.engine.json.DataDocument;
@@ -18,6 +19,7 @@ import dev.writ.engine.json.DataNode;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.testing.MutableClock;
 import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +68,8 @@ public final class AgentGatewayDemo {
   /** What happened, step by step; the tests read this. */
   public record Story(String revision, RequestResult requested, RequestResult approved, RequestResult delegated,
                       RequestResult subDelegated, List<ToolGateway.Outcome> calls, Grant sponsorAfter,
-                      List<AuditRecord> trail, TrailVerifier.Result verification) {}
+                      List<String> taskEnded, Grant sponsorEnded, List<AuditRecord> trail,
+                      TrailVerifier.Result verification) {}
 
   public static void main(String[] args) throws IOException {
     Path data = Files.createTempDirectory("writ-agent-gateway");
@@ -150,7 +153,7 @@ public final class AgentGatewayDemo {
         ToolGateway.Outcome o = gateway.call(call);
         calls.add(o);
         out.printf("  %-12s on %-24s via %s: %-6s -> %s%s%s%n", call.tool(), call.resource(), call.grant(),
-            o.answer().answer(), o.output().orElse("refused"), o.answer().drift() ? ", DRIFT" : "",
+            o.answer().answer().json(), o.output().orElse("refused"), o.answer().drift() ? ", DRIFT" : "",
             o.answer().revoked().isEmpty() ? "" : ", revoked " + o.answer().revoked());
         o.answer().reasons().forEach(r -> out.println("               because " + r));
       }
@@ -158,9 +161,20 @@ public final class AgentGatewayDemo {
       out.println("  Alice's own grant " + sponsorAfter.id() + " is still "
           + sponsorAfter.state().kind().name().toLowerCase(Locale.ROOT));
 
-      // 5. The trail ties every action to its task, chain, approvers, rules and bundle revision,
+      // 5. Access ends with the task: when the incident's ticket is closed, the ticketing system
+      //    ends the task (as its webhook would call POST /v1/tasks/end), and every grant still
+      //    serving INC-4712 is revoked, whoever holds it; nobody has to know the grants' ids.
+      out.println("== 5. The incident is resolved: its ticket closes and ends the task");
+      clock.advance(600);
+      List<String> taskEnded = writ.endTask("investigate_db_incident", Map.of("ticket", new Value.Str("INC-4712")),
+          "INC-4712 resolved", Optional.empty());
+      Grant sponsorEnded = writ.grant(approved.id()).orElseThrow();
+      out.println("  task investigate_db_incident {ticket: INC-4712} ended: revoked " + taskEnded
+          + (sponsorEnded.state() instanceof GrantState.Revoked r ? " (" + r.reason() + ")" : ""));
+
+      // 6. The trail ties every action to its task, chain, approvers, rules and bundle revision,
       //    and its hash chain shows whether anyone rewrote it.
-      out.println("== 5. The audit trail");
+      out.println("== 6. The audit trail");
       List<AuditRecord> trail = writ.audit(r -> true);
       for (AuditRecord r : trail) {
         Map<?, ?> e = DataDocument.JSON.convertValue(r.json(), Map.class);
@@ -170,8 +184,8 @@ public final class AgentGatewayDemo {
       TrailVerifier.Result verification = TrailVerifier.verify(dataDir.resolve("audit.jsonl"));
       out.println(verification.ok() ? "  trail verified: " + verification.records() + " records, head "
           + verification.headHash().substring(0, 16) + "..." : "  TRAIL DAMAGED: " + verification.problem());
-      return new Story(revision, requested, approved, delegated, subDelegated, calls, sponsorAfter, trail,
-          verification);
+      return new Story(revision, requested, approved, delegated, subDelegated, calls, sponsorAfter, taskEnded,
+          sponsorEnded, trail, verification);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.writ.examples.gateway;
 
+import dev.writ.engine.audit.Answer;
 import dev.writ.engine.grant.ActionAnswer;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.request.ActionFact;
@@ -36,7 +37,7 @@ public final class ToolGateway {
   public Outcome call(ToolCall call) {
     String action = TOOL_ACTIONS.get(call.tool());
     if (action == null) {
-      return new Outcome(call, new ActionAnswer(ActionAnswer.DENY, false, List.of("unknown tool " + call.tool()),
+      return new Outcome(call, new ActionAnswer(Answer.DENY, false, List.of("unknown tool " + call.tool()),
           List.of()), Optional.empty());
     }
     // Time is the gateway's clock: the runtime fills it in.

@@ -60,7 +60,7 @@ class AgentGatewayDemoIT {
         s.subDelegated().decision().reasons(), "the denial says which rule stopped the chain, and why");
 
     // The tool calls: allow, deny (not delegated), drift -> revoke, deny (revoked), allow (sponsor).
-    List<String> answers = s.calls().stream().map(c -> c.answer().answer()).toList();
+    List<String> answers = s.calls().stream().map(c -> c.answer().answer().json()).toList();
     assertEquals(List.of("allow", "deny", "revoke", "deny", "allow"), answers);
     assertFalse(s.calls().get(1).answer().drift(), "describe is inside the intent: a plain deny, no drift");
     ActionAnswer drift = s.calls().get(2).answer();
@@ -72,6 +72,9 @@ class AgentGatewayDemoIT {
         "a refused tool never runs");
     assertTrue(s.calls().stream().filter(c -> c.answer().allowed()).allMatch(c -> c.output().isPresent()));
     assertEquals(GrantState.Kind.ACTIVE, s.sponsorAfter().state().kind(), "the sponsor's grant is untouched");
+    // The ticket closes: the task ends, and with it the sponsor's grant (the agent's is revoked already).
+    assertEquals(List.of(s.approved().id()), s.taskEnded());
+    assertEquals("task-ended", ((GrantState.Revoked) s.sponsorEnded().state()).reason());
 
     // The trail tells it in order, and its hash chain holds.
     assertTrue(s.verification().ok(), s.verification().problem());
@@ -86,12 +89,17 @@ class AgentGatewayDemoIT {
         g3 + " requested", g3 + " decided",
         g2 + " action", g2 + " action",
         g2 + " drift", g2 + " revoked", g2 + " action",
-        g2 + " action", g1 + " action"), events);
+        g2 + " action", g1 + " action",
+        g1 + " revoked"), events);
     AuditRecord revoked = s.trail().stream().filter(r -> r.event().type().json().equals("revoked")).findFirst()
         .orElseThrow();
     assertEquals("drift", revoked.json().path("reason").asText());
     assertEquals(s.revision(), revoked.json().path("revision").asText(), "each record names the bundle revision");
     assertEquals("Employee::alice", revoked.json().path("chain").path(0).asText(), "and the human sponsor");
+    AuditRecord ended = s.trail().get(s.trail().size() - 1);
+    assertEquals("task-ended", ended.json().path("reason").asText());
+    assertEquals("INC-4712 resolved", ended.json().path("detail").asText());
+    assertEquals("INC-4712", ended.json().path("params").path("ticket").asText(), "the task it served");
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("trail verified: " + s.trail().size() + " records"), printed);
