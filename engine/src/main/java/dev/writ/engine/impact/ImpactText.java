@@ -64,6 +64,38 @@ public final class ImpactText {
     return out.toString().replace(System.lineSeparator(), "\n");
   }
 
+  /**
+   * The report as Markdown, for a CI job to post on the pull request: the summary, a table of
+   * the changed requests and of the grants that would be revoked, and the full text report.
+   */
+  public static String markdown(ImpactReport r) {
+    StringBuilder out = new StringBuilder("### Policy impact\n\n");
+    String text = render(r);
+    out.append("**").append(text.substring(0, text.indexOf('\n'))).append("**\n");
+    if (!r.changes().isEmpty()) {
+      out.append("\n| direction | request | what changed | rules |\n|---|---|---|---|\n");
+      for (RequestChange c : r.changes()) {
+        List<String> diffs = new ArrayList<>();
+        c.differences().forEach(d -> diffs.add(difference(d)));
+        out.append("| ").append(label(c).toLowerCase(Locale.ROOT)).append(" | `").append(cell(describe(c.request())))
+            .append("`<br>").append(cell(c.where())).append(" | ").append(cell(String.join("; ", diffs))).append(" | ")
+            .append(cell(rules(c))).append(" |\n");
+      }
+    }
+    if (!r.revoked().isEmpty()) {
+      out.append("\n**Would be revoked by this change:** ");
+      List<String> ids = new ArrayList<>();
+      r.revoked().forEach(g -> ids.add("`" + g.grant() + "` (" + g.principal() + ")"));
+      out.append(cell(String.join(", ", ids))).append("\n");
+    }
+    out.append("\n<details><summary>Full report</summary>\n\n```\n").append(text).append("```\n\n</details>\n");
+    return out.toString();
+  }
+
+  private static String cell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+
   private static String label(RequestChange c) {
     List<String> parts = new ArrayList<>();
     c.directions().forEach(d -> parts.add(d.name()));
