@@ -139,7 +139,7 @@ public class ImpactMojo extends AbstractPolicyMojo {
   @Override
   protected void doExecute() throws MojoExecutionException, MojoFailureException {
     Path policies = shown(policyDirectory);
-    if (!PolicySourceDirectory.hasPolicies(getLog(), policies, "impact")) {
+    if (!PolicySourceDirectory.hasPolicies(getLog(), policies, "compare")) {
       return;
     }
     if (baseline == null || baseline.isBlank()) {
