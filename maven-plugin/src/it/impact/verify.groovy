@@ -1,7 +1,7 @@
 import groovy.json.JsonSlurper
 
 def runs = new File(basedir, 'build.log').text.split(java.util.regex.Pattern.quote('[INFO] Scanning for projects...')).toList().drop(1)
-assert runs.size() == 4 : "expected 4 Maven runs in build.log, found ${runs.size()}"
+assert runs.size() == 5 : "expected 5 Maven runs in build.log, found ${runs.size()}"
 
 // 1: the baseline bundle is installed, so that it resolves by its coordinates
 def run = runs[0]
@@ -41,4 +41,10 @@ run = runs[3]
 assert run.contains('Cannot resolve the baseline bundle it.writ:impact:wbundle:0.9 from the project\'s repositories')
 assert run.contains('BUILD FAILURE')
 assert !run.contains('\tat ') : 'no stack trace'
+
+// 5: a bundle file as the baseline; without failOn a widening is reported and the build passes
+run = runs[4]
+assert run.contains('[INFO] Baseline: target/impact-1.0.wbundle')
+assert run.contains('[INFO] WIDENED  access_test.yaml: sales cannot read prod')
+assert run.contains('BUILD SUCCESS')
 return true
