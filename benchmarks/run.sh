@@ -64,6 +64,8 @@ elif [[ $mode == smoke ]]; then
   # 3. The heap and CPU tools run.
   java -XX:+UseSerialGC -Xmx2g -cp "$jar" dev.writ.bench.HeapPerRule --repeat 1 --json "$out/heap.json" 100
   "${java_bench[@]}" dev.writ.bench.CpuProbe --rounds 1 --warmup 1000 --decisions 2000 --json "$out/cpu.json" 10
+  # 4. writ impact's replay runs and its two paths (in memory, from a trail file) agree.
+  "${java_bench[@]}" dev.writ.bench.ImpactReplay --rules 100 --requests 2000 --rounds 1 | tee "$out/impact.txt"
 else
   "${java_bench[@]}" dev.writ.bench.CrossCheck | tee "$out/crosscheck.txt"
   # Iteration counts come from the annotations on each benchmark class (2 forks for the latency
@@ -75,6 +77,8 @@ else
   # The language server while typing, on 1,000 rules (docs/performance.md, "Language server").
   "${java_bench[@]}" dev.writ.bench.LspLatency --rules 1000 --per-file 25 | tee "$out/lsp.txt"
   "${java_bench[@]}" dev.writ.bench.LspLatency --rules 1000 --per-file 1000 | tee -a "$out/lsp.txt"
+  # writ impact: 100,000 requests against two 10,000-rule bundles, in memory and from a trail file
+  "${java_bench[@]}" dev.writ.bench.ImpactReplay --rules 10000 --requests 100000 --rounds 5 | tee "$out/impact.txt"
   # HTTP: writ serve under wrk on loopback, when wrk is installed (apt-get install wrk).
   if command -v wrk > /dev/null; then
     for n in 100 10000; do

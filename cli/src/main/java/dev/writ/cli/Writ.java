@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "writ", mixinStandardHelpOptions = true, versionProvider = Writ.Version.class,
     description = "Policy-as-code for runtime access governance: task-bound, just-in-time, delegated access.",
     subcommands = {CheckCommand.class, FmtCommand.class, TestCommand.class, BundleCommand.class, EvalCommand.class,
-        ServeCommand.class, AuditCommand.class, KeygenCommand.class, TokenCommand.class, LspCommand.class,
-        CommandLine.HelpCommand.class})
+        ServeCommand.class, AuditCommand.class, ImpactCommand.class, InventoryCommand.class, KeygenCommand.class,
+        TokenCommand.class, LspCommand.class, CommandLine.HelpCommand.class})
 public final class Writ implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURES = 1;
@@ -32,7 +32,7 @@ public final class Writ implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, fmt, test, bundle, "
-        + "eval, serve, audit, keygen, token, lsp); see `writ --help`");
+        + "eval, serve, audit, impact, inventory, keygen, token, lsp); see `writ --help`");
   }
 
   public static void main(String[] args) {

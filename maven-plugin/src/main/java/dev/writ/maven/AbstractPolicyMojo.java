@@ -34,7 +34,7 @@ public abstract class AbstractPolicyMojo extends AbstractMojo {
   protected File policyDirectory;
 
   /**
-   * Skips every {@code policy:*} goal ({@code validate}, {@code test} and {@code bundle}).
+   * Skips every {@code policy:*} goal ({@code validate}, {@code test}, {@code bundle} and {@code impact}).
    *
    * <p>Default: {@code false}. Example: {@code mvn verify -Dpolicy.skip}, or
    * <pre>{@code <skip>true</skip>}</pre>

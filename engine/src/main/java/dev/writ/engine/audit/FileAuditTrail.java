@@ -147,6 +147,52 @@ public final class FileAuditTrail implements AuditTrail {
     return new FileAuditTrail(file, TrailVerifier.DEFAULT_BUFFER, resume, replay);
   }
 
+  /**
+   * Reads a trail file without opening it as a store: no lock is taken and nothing is written,
+   * so it works on a copy, an export ({@code writ audit export}) or the trail of a running
+   * service. The records are those a restart would keep: a torn tail is left out (not cut).
+   *
+   * @throws AuditException when the trail is damaged or cannot be read
+   */
+  public static List<AuditRecord> read(Path file) {
+    List<AuditRecord> out = new ArrayList<>();
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      readAll(file, in, TrailVerifier.DEFAULT_BUFFER, out);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new AuditException("cannot read the audit trail " + file + ": no such file", e);
+    } catch (IOException e) {
+      throw new AuditException("cannot read the audit trail " + file + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /**
+   * Reads every record through the one reader of trail files into {@code records}, without
+   * the records of a torn tail's unfinished commit (half a commit is no commit).
+   */
+  private static TrailVerifier.Result readAll(Path file, FileChannel in, int bufferSize, List<AuditRecord> records)
+      throws IOException {
+    TrailVerifier.Result r = TrailVerifier.read(file, in, bufferSize, TrailVerifier.Start.BEGINNING, (p, line, start) -> {
+      AuditEvent event;
+      try {
+        event = AuditCodec.read(p.json());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      ObjectNode body = p.json().deepCopy();
+      body.remove(TrailFormat.FRAMING);
+      records.add(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line));
+    });
+    if (r.damaged()) {
+      throw new AuditException("the audit trail " + file + " is damaged at line " + r.firstBadLine() + ": "
+          + r.problem() + "; refusing to use it. Run `writ audit verify " + file + "` for details");
+    }
+    if (r.tornTail() != null) {
+      records.subList(records.size() - (int) r.tornTail().records(), records.size()).clear();
+    }
+    return r;
+  }
+
   /** With a read buffer of {@code bufferSize} bytes (tests: lines longer than the buffer). */
   static FileAuditTrail open(Path file, int bufferSize) {
     return new FileAuditTrail(file, bufferSize, null, s -> e -> { });

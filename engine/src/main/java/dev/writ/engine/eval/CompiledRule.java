@@ -59,6 +59,34 @@ public final class CompiledRule {
     }
   }
 
+  // ---- scope, one clause at a time (tools: the standing-privilege inventory) ------------
+
+  /** Whether the action clause admits {@code action} (no clause: any). */
+  public boolean actionMatches(String action) {
+    return actions == null || actions.matches(action);
+  }
+
+  /**
+   * The positions of the principal clause's alternatives that admit {@code uid}; empty when
+   * none does; null when the rule has no principal clause (any principal).
+   */
+  public List<Integer> principalAlternatives(dev.writ.engine.entity.EntityStore store, EntityUid uid) {
+    if (principal == null) {
+      return null;
+    }
+    dev.writ.engine.entity.EntityStore.Resolved r = store.resolve(uid);
+    return principal.matching(uid, r.entity(), r.ancestors());
+  }
+
+  /** Whether the resource clause admits {@code uid} (no clause: any). */
+  public boolean resourceMatches(dev.writ.engine.entity.EntityStore store, EntityUid uid) {
+    if (resource == null) {
+      return true;
+    }
+    dev.writ.engine.entity.EntityStore.Resolved r = store.resolve(uid);
+    return resource.matches(uid, r.entity(), r.ancestors());
+  }
+
   public boolean scopeMatches(EvalState s) {
     return (actions == null || actions.matches(s.action.value()))
         && (principal == null || principal.matches(s.principalUid, s.principal, s.principalAncestors))

@@ -35,16 +35,31 @@ public final class SelectorMatcher {
    */
   public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
     for (Alt a : alts) {
-      boolean target = switch (a.target) {
-        case ANY -> true;
-        case KIND -> entity != null && entity.kind() == a.kind;
-        case TYPE -> uid.type().equals(a.type);
-        case ENTITY -> uid.equals(a.uid);
-      };
-      if (target && (a.in == null || ancestors.contains(a.in))) {
+      if (matches(a, uid, entity, ancestors)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The positions of the alternatives that match, in selector order (tools: which alternative admits an entity). */
+  public List<Integer> matching(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (int i = 0; i < alts.length; i++) {
+      if (matches(alts[i], uid, entity, ancestors)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private static boolean matches(Alt a, EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
+    boolean target = switch (a.target) {
+      case ANY -> true;
+      case KIND -> entity != null && entity.kind() == a.kind;
+      case TYPE -> uid.type().equals(a.type);
+      case ENTITY -> uid.equals(a.uid);
+    };
+    return target && (a.in == null || ancestors.contains(a.in));
   }
 }

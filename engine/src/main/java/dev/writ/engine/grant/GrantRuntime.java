@@ -212,11 +212,7 @@ public final class GrantRuntime {
         } catch (BadRequestException e) {
           throw GrantException.of(e);
         }
-        if (d.decision() == Outcome.PENDING) {
-          d = new Decision(Outcome.DENY, Optional.empty(), false, List.of(), d.forbids(), d.pending(), List.of(),
-              d.actions(), List.of("a delegated grant cannot wait for approval; the parent's approvals did not "
-              + "satisfy the policy"), d.errors(), d.explanation());
-        }
+        d = asDelegation(d);
       }
       AuditEvent.Header h = header(t, id, parentId, request, d.policies(), p.revision(), caller);
       events.add(new AuditEvent.Requested(h, request.actions(), request.resource(), request.context(),
@@ -230,6 +226,19 @@ public final class GrantRuntime {
       return new GrantStore.Change<>(events, after -> new RequestResult(id, decided, live(after, id)));
     });
     return c.result().withSeq(c.seq());
+  }
+
+  /**
+   * The policy's answer to a delegated request as the runtime gives it: a delegated grant cannot
+   * wait for approval (it carries its parent's approvals), so a pending answer is a deny.
+   */
+  public static Decision asDelegation(Decision d) {
+    if (d.decision() != Outcome.PENDING) {
+      return d;
+    }
+    return new Decision(Outcome.DENY, Optional.empty(), false, List.of(), d.forbids(), d.pending(), List.of(),
+        d.actions(), List.of("a delegated grant cannot wait for approval; the parent's approvals did not "
+        + "satisfy the policy"), d.errors(), d.explanation());
   }
 
   // ---- action facts ------------------------------------------------------------------

@@ -9,6 +9,7 @@ import dev.writ.engine.decision.RuleTrace;
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.EntityDataException;
 import dev.writ.engine.entity.EntityReader;
+import dev.writ.language.vocab.Schema;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.eval.BadRequestException;
@@ -126,7 +127,7 @@ public final class FixtureRunner {
     EvaluationPlan plan = (EvaluationPlan) loaded;
     EntityStore store;
     try {
-      store = entities(suite, plan);
+      store = entities(suite, plan.schema());
     } catch (DataException e) {
       return new SuiteResult(file, suite.name(), List.of(), Optional.of(e.describe()), seconds(start));
     } catch (EntityDataException e) {
@@ -146,8 +147,15 @@ public final class FixtureRunner {
     return new SuiteResult(file, suite.name(), results, Optional.empty(), seconds(start));
   }
 
-  private EntityStore entities(FixtureSuite suite, EvaluationPlan plan) {
-    EntityReader reader = new EntityReader(plan.schema());
+  /**
+   * A suite's entities (inline, or the files it names, relative to the suite), read against
+   * {@code schema}.
+   *
+   * @throws DataException when a file is missing or unreadable
+   * @throws EntityDataException when the data is wrong for the schema
+   */
+  public static EntityStore entities(FixtureSuite suite, Schema schema) {
+    EntityReader reader = new EntityReader(schema);
     DataNode n = suite.entities();
     if (n.isMissing()) {
       return EntityStore.empty();

@@ -87,6 +87,20 @@ public final class PolicyGen {
     return new PolicyGen(r, m).bundle(size);
   }
 
+  /**
+   * One more rule for a bundle generated from {@code m} (in a file without a package): a grant
+   * or a forbid over the same schema and intents, named {@code name}.
+   */
+  public static String extraRule(Rand r, SchemaModel m, String name, boolean grant) {
+    synchronized (m) {
+      int rules = m.rules.size();
+      String text = new PolicyGen(r, m).rule(name, name, grant);
+      // The model describes the generated bundle (pooled, shared by tests): the extra rule is not part of it.
+      m.rules.subList(rules, m.rules.size()).clear();
+      return text;
+    }
+  }
+
   private Generated bundle(int size) {
     List<Chunk> chunks = new ArrayList<>();
     m.declarations().forEach(d -> chunks.add(new Chunk(d, null)));
