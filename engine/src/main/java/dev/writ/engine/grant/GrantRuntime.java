@@ -273,12 +273,12 @@ public final class GrantRuntime {
         answer = new ActionAnswer(ActionAnswer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
       } else {
         Optional<String> outside = g.task() == null || p.entities().get(fact.resource()) == null ? Optional.empty()
-            : p.authorizer().outsideIntent(asked, p.entities(), t);
+            : p.authorizer().actionCheck().outsideIntent(asked, p.entities(), t);
         if (g.task() != null && p.entities().get(fact.resource()) == null) {
           outside = Optional.of("`" + fact.resource() + "` is not a known entity, so it is outside any envelope");
         }
         if (outside.isPresent()) {
-          boolean revoke = p.authorizer().revokesOnDrift(g.task().intent());
+          boolean revoke = p.authorizer().actionCheck().revokesOnDrift(g.task().intent());
           events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? "revoke" : "deny"));
           List<String> revoked = new ArrayList<>();
           if (revoke) {
@@ -291,7 +291,7 @@ public final class GrantRuntime {
               ? "`" + g.id() + "` covers `" + g.resource() + "`, not `" + fact.resource() + "`"
               : "`" + g.id() + "` does not cover `" + fact.action() + "`"), List.of());
         } else {
-          List<String> forbids = p.authorizer().forbidding(asked, p.entities(), t);
+          List<String> forbids = p.authorizer().actionCheck().forbidding(asked, p.entities(), t);
           answer = forbids.isEmpty() ? new ActionAnswer(ActionAnswer.ALLOW, false, List.of(), List.of())
               : new ActionAnswer(ActionAnswer.DENY, false,
                   forbids.stream().map(f -> "forbidden now by `" + f + "`").toList(), List.of());
