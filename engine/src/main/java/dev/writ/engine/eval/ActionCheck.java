@@ -73,7 +73,7 @@ public final class ActionCheck {
 
   private EvalScope scope(AccessRequest request, EntityStore entities, String intentName, Map<String, Value> params,
                           Instant time) {
-    return EvalScope.of(entities.overlay(request.entities()), plan.attributes(), request, null, null, intentName, params,
+    return EvalScope.of(entities.overlay(request.entities()), plan, request, null, null, intentName, params,
         time);
   }
 }

@@ -69,7 +69,7 @@ public final class Authorizer implements Decider {
         return DecisionAssembler.denyAll(request, reasons);
       }
     }
-    EvalScope scope = EvalScope.of(valid.store(), plan.attributes(), request, valid.principal(), valid.resource(),
+    EvalScope scope = EvalScope.of(valid.store(), plan, request, valid.principal(), valid.resource(),
         intentName, params, request.time().orElse(options.defaultTime()));
     EvaluationLog log = new EvaluationLog(options.explain());
     RuleIndex.Candidates candidates = CANDIDATES.get();
@@ -112,7 +112,7 @@ public final class Authorizer implements Decider {
       return;
     }
     EvalState s = at.acting();
-    plan.grantIndex().candidates(at.action(), s, s.resourceAncestors, candidates);
+    plan.grantIndex().candidates(at.action(), s, candidates);
     boolean unbounded = false;
     long longest = 0;
     // Nothing in this loop looks rules up again, so the buffer stays as the index left it.
@@ -163,7 +163,7 @@ public final class Authorizer implements Decider {
       if (i < at.depth() && s.principal == null) {
         continue;
       }
-      plan.forbidIndex().candidates(at.action(), s, s.resourceAncestors, candidates);
+      plan.forbidIndex().candidates(at.action(), s, candidates);
       for (int c = 0; c < candidates.size(); c++) {
         CompiledRule rule = plan.rule(candidates.get(c));
         if (applies(rule, s, log, true) && !out.contains(rule)) {

@@ -1,6 +1,7 @@
 package dev.writ.engine.eval;
 
 import dev.writ.engine.entity.AttributeTable;
+import dev.writ.engine.entity.UidTable;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
@@ -22,6 +23,8 @@ import java.util.Map;
 final class EvalScope {
   final EntityStore store;
   final AttributeTable table;
+  final UidTable uids;
+  final UidTable.Numbers resourceNumbers;
   final EntityUid resourceUid;
   final EntityStore.Resolved resource;
   final Value.EntityV resourceValue;
@@ -41,17 +44,19 @@ final class EvalScope {
    * @param principal the principal already resolved, or null to resolve it here
    * @param resource  the resource already resolved, or null to resolve it here
    */
-  EvalScope(EntityStore store, AttributeTable table, EntityUid principalUid, EntityStore.Resolved principal,
+  EvalScope(EntityStore store, EvaluationPlan plan, EntityUid principalUid, EntityStore.Resolved principal,
             List<EntityUid> chain, EntityUid resourceUid, EntityStore.Resolved resource, Value.RecordV context,
             String intentName, Map<String, Value> intentParams, Long durationSeconds, Instant time) {
     this.store = store;
-    this.table = table;
+    this.table = plan.attributes();
+    this.uids = plan.uids();
     this.principalUid = principalUid;
     this.principal = principal != null ? principal : store.resolve(principalUid);
     this.chain = chain;
     this.resourceUid = resourceUid;
     this.resource = resource != null ? resource : store.resolve(resourceUid);
     this.resourceValue = new Value.EntityV(resourceUid);
+    this.resourceNumbers = this.resource.numbers(uids);
     this.context = context;
     this.intentName = intentName;
     this.intentParams = intentParams;
@@ -60,9 +65,9 @@ final class EvalScope {
   }
 
   /** The scope of a request, with its principal and delegation chain. */
-  static EvalScope of(EntityStore store, AttributeTable table, AccessRequest request, EntityStore.Resolved principal,
+  static EvalScope of(EntityStore store, EvaluationPlan plan, AccessRequest request, EntityStore.Resolved principal,
                       EntityStore.Resolved resource, String intentName, Map<String, Value> intentParams, Instant time) {
-    return new EvalScope(store, table, request.principal(), principal, request.delegation(), request.resource(), resource,
+    return new EvalScope(store, plan, request.principal(), principal, request.delegation(), request.resource(), resource,
         request.context(), intentName, intentParams, request.durationSeconds().orElse(null), time);
   }
 

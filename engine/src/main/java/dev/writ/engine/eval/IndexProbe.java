@@ -23,17 +23,17 @@ public final class IndexProbe {
   /** The candidate rule names for {@code action} with {@code principal} acting and the request's whole chain before it. */
   public List<String> candidates(AccessRequest request, EntityStore entities, String action, EntityUid principal) {
     EntityStore store = entities.overlay(request.entities());
-    EvalScope scope = new EvalScope(store, plan.attributes(), principal, null, request.delegation(), request.resource(),
+    EvalScope scope = new EvalScope(store, plan, principal, null, request.delegation(), request.resource(),
         null, request.context(), request.intent().map(AccessRequest.IntentRef::name).orElse(null), Map.of(),
         request.durationSeconds().orElse(null), request.time().orElse(Instant.EPOCH));
     EvalState s = scope.forAction(action).acting();
     RuleIndex.Candidates c = new RuleIndex.Candidates();
     List<String> out = new ArrayList<>();
-    plan.grantIndex().candidates(action, s, s.resourceAncestors, c);
+    plan.grantIndex().candidates(action, s, c);
     for (int i = 0; i < c.size(); i++) {
       out.add(plan.rule(c.get(i)).name);
     }
-    plan.forbidIndex().candidates(action, s, s.resourceAncestors, c);
+    plan.forbidIndex().candidates(action, s, c);
     for (int i = 0; i < c.size(); i++) {
       out.add(plan.rule(c.get(i)).name);
     }
