@@ -211,11 +211,57 @@ public final class StreamingRequestReader {
   }
 
   private static Instant instant(JsonParser p, JsonToken t) throws IOException, GiveUp {
+    String text = string(p, t);
+    Instant fast = utcSeconds(text);
+    if (fast != null) {
+      return fast;
+    }
     try {
-      return Instant.parse(string(p, t));
+      return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw GiveUp.INSTANCE;
     }
+  }
+
+  /**
+   * {@code YYYY-MM-DDTHH:MM:SSZ}, the form requests almost always carry, without the formatter
+   * machinery of {@link Instant#parse} (which costs more than a decision); null for any other
+   * form, or a field out of range, so that {@code Instant.parse} decides (leap seconds included).
+   */
+  static Instant utcSeconds(String s) {
+    if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+        || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    try {
+      long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+      return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second);
+    } catch (java.time.DateTimeException e) {
+      return null; // February 30 and the like: the full parser says what is wrong
+    }
+  }
+
+  /** The decimal number in {@code s[from, from + count)}, or -1 when a character is not a digit. */
+  private static int digits(String s, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** As {@code Values.untyped}: strings, booleans, 64-bit integers, lists as sets, entities, records; nulls absent. */

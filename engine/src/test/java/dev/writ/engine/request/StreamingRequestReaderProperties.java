@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataNode;
@@ -11,6 +12,7 @@ import dev.writ.engine.testing.FixtureWriter;
 import dev.writ.engine.testing.RequestGen;
 import dev.writ.engine.testing.Scenario;
 import dev.writ.language.vocab.Schema;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +58,18 @@ class StreamingRequestReaderProperties {
     assertNotNull(fast);
     assertEquals(full(line), fast);
     assertEquals(5400L, fast.durationSeconds().orElseThrow());
+  }
+
+  @Test
+  void utcTimesParseAsInstantParseDoes() {
+    qt().forAll(longs().between(-62_135_596_800L, 253_402_300_799L)).checkAssert(seconds -> {
+      String text = java.time.Instant.ofEpochSecond(seconds).toString();
+      assertEquals(java.time.Instant.parse(text), StreamingRequestReader.utcSeconds(text), text);
+    });
+    for (String odd : List.of("2026-02-30T00:00:00Z", "2026-06-15T24:00:00Z", "2026-06-15T23:59:60Z",
+        "2026-06-15T10:00:00.5Z", "2026-06-15T10:00:00+01:00", "2026-6-15T10:00:00Z", "+2026-06-15T10:00:0Z")) {
+      assertNull(StreamingRequestReader.utcSeconds(odd), odd);
+    }
   }
 
   /** Each of these is valid JSON the fast path does not bind: the full reader decides what it means. */
