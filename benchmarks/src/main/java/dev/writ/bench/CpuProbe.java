@@ -8,6 +8,7 @@ import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.entity.MapEntityStore;
 import dev.writ.engine.eval.Authorizer;
 import dev.writ.engine.eval.DecideOptions;
+import dev.writ.engine.eval.IndexProbe;
 import dev.writ.engine.request.AccessRequest;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -42,6 +43,7 @@ public final class CpuProbe {
     MapEntityStore store = w.store();
     DecideOptions options = DecideOptions.at(Workload.TIME);
     AccessRequest[] reqs = w.requests;
+    IndexProbe probe = new IndexProbe(a.plan());
     Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     long candidates = 0;
     long asked = 0;
@@ -49,7 +51,7 @@ public final class CpuProbe {
       Decision d = a.decide(r, store, options);
       outcomes.merge(d.decision(), 1, Integer::sum);
       for (String action : r.actions()) {
-        candidates += a.candidates(r, store, action, r.principal()).size();
+        candidates += probe.candidates(r, store, action, r.principal()).size();
         asked++;
       }
     }

@@ -1,5 +1,6 @@
 package dev.writ.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.entity.EntityReader;
@@ -14,6 +15,7 @@ import dev.writ.engine.json.DecisionJson;
 import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.RequestReader;
+import dev.writ.engine.request.StreamingRequestReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -106,25 +108,43 @@ final class EvalCommand implements Callable<Integer> {
         return Writ.EXIT_OK;
       }
     }
+    return batch(authorizer, reader, store, name, text, clock, out, err);
+  }
+
+  /**
+   * Decides a JSON-lines batch, writing each decision (or error) as one line straight to a token
+   * stream. A line of the usual shape is read without building a tree; any other goes through the
+   * full reader, which binds it the same way or names its problem.
+   */
+  private int batch(Authorizer authorizer, RequestReader reader, EntityStore store, String name, String text,
+                    Clock clock, PrintWriter out, PrintWriter err) throws IOException {
     boolean failed = false;
+    StreamingRequestReader fast = new StreamingRequestReader();
     String[] lines = text.split("\\R", -1);
     int count = text.endsWith("\n") ? lines.length - 1 : lines.length;
-    for (int i = 0; i < count; i++) {
-      int number = i + 1;
-      try {
-        DataNode node = DataNode.root(DataDocument.parse(name + ":" + number, lines[i], false));
-        if (node.isMissing()) {
-          throw new DataException(name + ":" + number, "empty line; expected a request");
+    try (JsonGenerator g = DataDocument.JSON.getFactory().createGenerator(out)) {
+      g.setRootValueSeparator(null);
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      for (int i = 0; i < count; i++) {
+        int number = i + 1;
+        try {
+          AccessRequest request = fast.tryRead(lines[i]);
+          if (request == null) {
+            DataNode node = DataNode.root(DataDocument.parse(name + ":" + number, lines[i], false));
+            if (node.isMissing()) {
+              throw new DataException(name + ":" + number, "empty line; expected a request");
+            }
+            request = reader.request(node);
+          }
+          DecisionJson.write(decide(authorizer, store, request, clock), g);
+        } catch (DataException | BadRequestException | dev.writ.engine.entity.EntityDataException e) {
+          failed = true;
+          g.writeStartObject();
+          g.writeStringField("error", e.getMessage());
+          g.writeNumberField("line", number);
+          g.writeEndObject();
         }
-        out.println(DecisionJson.write(decide(authorizer, reader, store, node, clock)).toString());
-      } catch (DataException | BadRequestException | dev.writ.engine.entity.EntityDataException e) {
-        failed = true;
-        String message = e instanceof DataException d ? d.getMessage()
-            : e instanceof BadRequestException ? e.getMessage() : ((dev.writ.engine.entity.EntityDataException) e).getMessage();
-        com.fasterxml.jackson.databind.node.ObjectNode o = DataDocument.JSON.createObjectNode();
-        o.put("error", message);
-        o.put("line", number);
-        out.println(o.toString());
+        g.writeRaw(System.lineSeparator());
       }
     }
     out.flush();
@@ -135,10 +155,13 @@ final class EvalCommand implements Callable<Integer> {
     return Writ.EXIT_OK;
   }
 
-  private Decision decide(Authorizer authorizer, RequestReader reader, EntityStore store, DataNode node, Clock clock) {
-    AccessRequest request = reader.request(node);
+  private Decision decide(Authorizer authorizer, EntityStore store, AccessRequest request, Clock clock) {
     DecideOptions options = DecideOptions.at(clock.instant());
     return authorizer.decide(request, store, explain ? options.explaining() : options);
+  }
+
+  private Decision decide(Authorizer authorizer, RequestReader reader, EntityStore store, DataNode node, Clock clock) {
+    return decide(authorizer, store, reader.request(node), clock);
   }
 
   private static boolean looksLikeJsonLines(String text) {

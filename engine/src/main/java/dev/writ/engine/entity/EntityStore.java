@@ -14,11 +14,44 @@ public interface EntityStore {
 
   int size();
 
-  /** An entity (null when unknown) with its ancestors, from one lookup where the store can. */
-  record Resolved(Entity entity, Set<EntityUid> ancestors) {}
+  /**
+   * An entity (null when unknown) with its ancestors, from one lookup where the store can. A
+   * store that keeps these (a {@link MapEntityStore} keeps one per entity) also keeps the
+   * ancestors in a plan's numbers once computed, so a decision reads them as an int array.
+   */
+  final class Resolved {
+    private final EntityUid uid;
+    private final Entity entity;
+    private final Set<EntityUid> ancestors;
+    private volatile UidTable.Numbers numbers; // for the last table asked: racy but idempotent
+
+    public Resolved(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
+      this.uid = uid;
+      this.entity = entity;
+      this.ancestors = ancestors;
+    }
+
+    public Entity entity() {
+      return entity;
+    }
+
+    public Set<EntityUid> ancestors() {
+      return ancestors;
+    }
+
+    /** The entity and its ancestors in {@code table}'s numbers, computed once per table. */
+    public UidTable.Numbers numbers(UidTable table) {
+      UidTable.Numbers n = numbers;
+      if (n == null || n.table != table) {
+        n = table.numbers(uid, ancestors);
+        numbers = n;
+      }
+      return n;
+    }
+  }
 
   default Resolved resolve(EntityUid uid) {
-    return new Resolved(get(uid), ancestorsOrSelf(uid));
+    return new Resolved(uid, get(uid), ancestorsOrSelf(uid));
   }
 
   Collection<Entity> entities();

@@ -26,7 +26,7 @@ public final class MapEntityStore implements EntityStore {
   private MapEntityStore(Map<EntityUid, Entity> entities, Map<EntityUid, Set<EntityUid>> closure) {
     this.entities = entities;
     Map<EntityUid, Resolved> n = new HashMap<>(Math.max(16, entities.size() * 2));
-    entities.forEach((uid, e) -> n.put(uid, new Resolved(e, closure.getOrDefault(uid, Set.of(uid)))));
+    entities.forEach((uid, e) -> n.put(uid, new Resolved(uid, e, closure.getOrDefault(uid, Set.of(uid)))));
     this.nodes = n;
   }
 
@@ -94,7 +94,7 @@ public final class MapEntityStore implements EntityStore {
   @Override
   public Resolved resolve(EntityUid uid) {
     Resolved r = nodes.get(uid);
-    return r != null ? r : new Resolved(null, Set.of(uid));
+    return r != null ? r : new Resolved(uid, null, Set.of(uid));
   }
 
   @Override

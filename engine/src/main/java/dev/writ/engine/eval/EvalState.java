@@ -3,6 +3,7 @@ package dev.writ.engine.eval;
 import dev.writ.engine.entity.AttributeTable;
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.EntityStore;
+import dev.writ.engine.entity.UidTable;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import java.time.Instant;
@@ -13,82 +14,62 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What expressions read while one request is decided. One instance per decision; the decision
- * procedure moves it between actions and between chain members taken as principal. The
- * {@code intent}, {@code delegation} and {@code request} records are built only when read.
+ * What expressions read for one action with one acting principal (a chain position). Made by
+ * {@link EvalScope}, once per action and position, and not changed afterwards; request-wide parts
+ * are shared through the scope. The {@code intent}, {@code delegation} and {@code request} records
+ * are built only when read.
  */
 public final class EvalState {
+  private final EvalScope scope;
   final EntityStore store;
   final AttributeTable table;
 
-  EntityUid principalUid;
-  Entity principal;
-  Value.EntityV principalValue;
-  Set<EntityUid> principalAncestors;
-  EntityUid resourceUid;
-  Entity resource;
-  Value.EntityV resourceValue;
+  final EntityUid principalUid;
+  final Entity principal;
+  final Value.EntityV principalValue;
+  final Set<EntityUid> principalAncestors;
+  final UidTable.Numbers principalNumbers;
+  final EntityUid resourceUid;
+  final Entity resource;
+  final Value.EntityV resourceValue;
   final Set<EntityUid> resourceAncestors;
-  Value.Str action;
+  final UidTable.Numbers resourceNumbers;
+  final Value.Str action;
   final Value.RecordV context;
   final String intentName;
   final Map<String, Value> intentParams;
-  List<EntityUid> chain;
+  final List<EntityUid> chain;
   final Long durationSeconds;
   final Instant time;
 
-  private Value.RecordV intentRecord;
   private Value.RecordV delegationRecord;
-  private Value.RecordV requestRecord;
 
-  public EvalState(EntityStore store, AttributeTable table, EntityUid resource, Value.RecordV context,
-                   String intentName, Map<String, Value> intentParams, Long durationSeconds, Instant time) {
-    this(store, table, resource, store.resolve(resource), context, intentName, intentParams, durationSeconds, time);
-  }
-
-  /** With the resource already resolved (the decision procedure resolves it once, to validate it). */
-  public EvalState(EntityStore store, AttributeTable table, EntityUid resource, EntityStore.Resolved resolved,
-                   Value.RecordV context, String intentName, Map<String, Value> intentParams, Long durationSeconds,
-                   Instant time) {
-    this.store = store;
-    this.table = table;
-    this.resourceUid = resource;
-    this.resource = resolved.entity();
-    this.resourceValue = new Value.EntityV(resource);
-    this.resourceAncestors = resolved.ancestors();
-    this.context = context;
-    this.intentName = intentName;
-    this.intentParams = intentParams;
-    this.durationSeconds = durationSeconds;
-    this.time = time;
-  }
-
-  /** Takes {@code uid} as the acting principal, with {@code chain} the delegators before it. */
-  public void principal(EntityUid uid, List<EntityUid> chain) {
-    principal(uid, null, chain);
-  }
-
-  /** As {@link #principal(EntityUid, List)}, with the principal already resolved (or null). */
-  public void principal(EntityUid uid, EntityStore.Resolved resolved, List<EntityUid> chain) {
-    if (!uid.equals(principalUid)) {
-      this.principalUid = uid;
-      EntityStore.Resolved r = resolved != null ? resolved : store.resolve(uid);
-      this.principal = r.entity();
-      this.principalValue = new Value.EntityV(uid);
-      this.principalAncestors = r.ancestors();
-    }
-    if (this.chain != chain) {
-      this.chain = chain;
-      this.delegationRecord = null;
-    }
-  }
-
-  public void action(String name) {
-    this.action = new Value.Str(name);
+  EvalState(EvalScope.ForAction at, EntityUid principalUid, EntityStore.Resolved principal, List<EntityUid> chain) {
+    EvalScope s = at.scope;
+    this.scope = s;
+    this.store = s.store;
+    this.table = s.table;
+    this.principalUid = principalUid;
+    this.principal = principal.entity();
+    this.principalValue = new Value.EntityV(principalUid);
+    this.principalAncestors = principal.ancestors();
+    this.principalNumbers = principal.numbers(s.uids);
+    this.resourceUid = s.resourceUid;
+    this.resource = s.resource.entity();
+    this.resourceValue = s.resourceValue;
+    this.resourceAncestors = s.resource.ancestors();
+    this.resourceNumbers = s.resourceNumbers;
+    this.action = at.action;
+    this.context = s.context;
+    this.intentName = s.intentName;
+    this.intentParams = s.intentParams;
+    this.chain = chain;
+    this.durationSeconds = s.durationSeconds;
+    this.time = s.time;
   }
 
   public String actionName() {
-    return action == null ? "" : action.value();
+    return action.value();
   }
 
   public EntityUid principalUid() {
@@ -128,15 +109,7 @@ public final class EvalState {
   }
 
   Value.RecordV intentRecord(String at) throws EvalError {
-    if (intentName == null) {
-      throw new EvalError("the request declares no intent", at);
-    }
-    if (intentRecord == null) {
-      Map<String, Value> fields = new LinkedHashMap<>(intentParams);
-      fields.put("name", new Value.Str(intentName));
-      intentRecord = new Value.RecordV(fields);
-    }
-    return intentRecord;
+    return scope.intentRecord(at);
   }
 
   Value.RecordV delegationRecord() {
@@ -153,14 +126,6 @@ public final class EvalState {
   }
 
   Value.RecordV requestRecord() {
-    if (requestRecord == null) {
-      Map<String, Value> fields = new LinkedHashMap<>();
-      if (durationSeconds != null) {
-        fields.put("duration", new Value.Dur(durationSeconds));
-      }
-      fields.put("time", new Value.Time(time));
-      requestRecord = new Value.RecordV(fields);
-    }
-    return requestRecord;
+    return scope.requestRecord();
   }
 }

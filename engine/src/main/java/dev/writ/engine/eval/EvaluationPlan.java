@@ -6,6 +6,7 @@ import dev.writ.engine.plan.PlanRule;
 import dev.writ.engine.plan.PlanIntent;
 
 import dev.writ.engine.entity.AttributeTable;
+import dev.writ.engine.entity.UidTable;
 import dev.writ.language.vocab.Schema;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,7 @@ import java.util.Set;
 public final class EvaluationPlan {
   private final PlanData data;
   private final AttributeTable attributes;
+  private final UidTable uids;
   private final CompiledRule[] rules;
   private final Map<String, CompiledIntent> intents;
   private final Map<String, CompiledRule> byName;
@@ -59,6 +61,7 @@ public final class EvaluationPlan {
     this.forbids = new RuleIndex(forbidList, compiler);
     this.actionGroups = Set.copyOf(data.schema().groups().keySet());
     this.declaredActions = Set.copyOf(data.schema().actions().keySet());
+    this.uids = compiler.uidTable(); // last: every step above may number entities
   }
 
   public static EvaluationPlan of(PlanData data) {
@@ -103,6 +106,11 @@ public final class EvaluationPlan {
 
   public AttributeTable attributes() {
     return attributes;
+  }
+
+  /** The numbers of the entities this plan names, shared by its index and selectors. */
+  public UidTable uids() {
+    return uids;
   }
 
   public CompiledRule rule(int id) {

@@ -3,6 +3,7 @@ package dev.writ.engine.eval;
 import dev.writ.engine.plan.PlanExpr;
 
 import dev.writ.engine.entity.AttributeTable;
+import dev.writ.engine.entity.UidTable;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 public final class ExprCompiler {
   private final AttributeTable table;
   private final java.util.Map<String, EntityUid> uids = new java.util.HashMap<>();
+  private final UidTable.Builder numbers = new UidTable.Builder();
 
   public ExprCompiler(AttributeTable table) {
     this.table = table;
@@ -25,7 +27,21 @@ public final class ExprCompiler {
    * that ends at identity).
    */
   public EntityUid uid(String text) {
-    return uids.computeIfAbsent(text, EntityUid::parse);
+    return uids.computeIfAbsent(text, t -> {
+      EntityUid u = EntityUid.parse(t);
+      numbers.add(u);
+      return u;
+    });
+  }
+
+  /** The number of a uid this compiler has handed out ({@link #uid}), in the plan's {@link UidTable}. */
+  int number(EntityUid uid) {
+    return numbers.add(uid);
+  }
+
+  /** The numbers of every uid handed out; call once, when the plan is compiled. */
+  UidTable uidTable() {
+    return numbers.build();
   }
 
   public ExprNode compile(PlanExpr e) {

@@ -3,7 +3,7 @@ package dev.writ.engine.eval;
 import dev.writ.engine.plan.PlanSelector;
 
 import dev.writ.engine.entity.Entity;
-import dev.writ.engine.value.EntityUid;
+import dev.writ.engine.entity.UidTable;
 import dev.writ.language.vocab.EntityKind;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +11,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,8 +38,8 @@ public final class RuleIndex {
    * them: most levels use one kind of key, and an empty map still costs a table and a probe.
    */
   static final class Level<N> {
-    Map<EntityUid, N> eq;
-    Map<EntityUid, N> in;
+    IntMap<N> eq; // by the entity's number in the plan's uid table
+    IntMap<N> in; // by the number of the entity named in `in`
     Map<String, N> type;
     Map<EntityKind, N> kind;
     N any;
@@ -49,37 +48,34 @@ public final class RuleIndex {
       void visit(N n);
     }
 
-    void visit(EntityUid uid, Entity entity, Set<EntityUid> ancestors, Visitor<N> v) {
-      if (eq != null) {
-        N n = eq.get(uid);
+    void visit(UidTable.Numbers numbers, String type, Entity entity, Visitor<N> v) {
+      if (eq != null && numbers.self >= 0) {
+        N n = eq.get(numbers.self);
         if (n != null) {
           v.visit(n);
         }
       }
       if (in != null) {
-        // Iterate the smaller side: usually the ancestor set, but a level may name one entity.
-        if (ancestors.size() <= in.size()) {
-          for (EntityUid a : ancestors) {
+        // Iterate the smaller side: usually the ancestors, but a level may name few entities.
+        int[] ancestors = numbers.ancestors();
+        if (ancestors.length <= in.size()) {
+          for (int a : ancestors) {
             N n = in.get(a);
             if (n != null) {
               v.visit(n);
             }
           }
-        } else if (in.size() == 1) {
-          Map.Entry<EntityUid, N> only = single(in);
-          if (ancestors.contains(only.getKey())) {
-            v.visit(only.getValue());
-          }
         } else {
-          for (Map.Entry<EntityUid, N> e : in.entrySet()) {
-            if (ancestors.contains(e.getKey())) {
-              v.visit(e.getValue());
+          for (int i = 0; i < in.capacity(); i++) {
+            int k = in.keyAt(i);
+            if (k >= 0 && numbers.within(k)) {
+              v.visit(in.valueAt(i));
             }
           }
         }
       }
-      if (type != null) {
-        N n = type.get(uid.type());
+      if (this.type != null) {
+        N n = this.type.get(type);
         if (n != null) {
           v.visit(n);
         }
@@ -93,10 +89,6 @@ public final class RuleIndex {
       if (any != null) {
         v.visit(any);
       }
-    }
-
-    private static <K, V> Map.Entry<K, V> single(Map<K, V> m) {
-      return m.entrySet().iterator().next();
     }
   }
 
@@ -166,7 +158,7 @@ public final class RuleIndex {
     return anyAction;
   }
 
-  private record Key(PlanSelector.Target target, String value, EntityUid uid) {}
+  private record Key(PlanSelector.Target target, String value, int uid) {}
 
   /** The most selective key of each alternative; null (the any branch) when there is no clause or it is {@code any}. */
   private static List<Key> keys(List<PlanSelector> selector, ExprCompiler uids) {
@@ -177,13 +169,13 @@ public final class RuleIndex {
     }
     for (PlanSelector s : selector) {
       if (s.target() == PlanSelector.Target.ENTITY) {
-        out.add(new Key(s.target(), null, uids.uid(s.value())));
+        out.add(new Key(s.target(), null, uids.number(uids.uid(s.value()))));
       } else if (s.in() != null) {
-        out.add(new Key(null, "in", uids.uid(s.in())));
+        out.add(new Key(null, "in", uids.number(uids.uid(s.in()))));
       } else if (s.target() == PlanSelector.Target.TYPE) {
-        out.add(new Key(s.target(), s.value(), null));
+        out.add(new Key(s.target(), s.value(), -1));
       } else if (s.target() == PlanSelector.Target.KIND) {
-        out.add(new Key(s.target(), s.value(), null));
+        out.add(new Key(s.target(), s.value(), -1));
       } else {
         out.add(null); // any
       }
@@ -200,15 +192,15 @@ public final class RuleIndex {
     }
     if (key.target() == PlanSelector.Target.ENTITY) {
       if (level.eq == null) {
-        level.eq = new HashMap<>(4);
+        level.eq = new IntMap<>(1);
       }
-      return level.eq.computeIfAbsent(key.uid(), k -> make.get());
+      return level.eq.computeIfAbsent(key.uid(), make);
     }
     if (key.target() == null) {
       if (level.in == null) {
-        level.in = new HashMap<>(4);
+        level.in = new IntMap<>(1);
       }
-      return level.in.computeIfAbsent(key.uid(), k -> make.get());
+      return level.in.computeIfAbsent(key.uid(), make);
     }
     if (key.target() == PlanSelector.Target.TYPE) {
       if (level.type == null) {
@@ -228,10 +220,9 @@ public final class RuleIndex {
     int size;
     // The visitors are fields, not lambdas made per lookup: a lookup allocates nothing.
     EvalState state;
-    Set<EntityUid> resourceAncestors;
     final Level.Visitor<Leaf> leafVisitor = leaf -> add(leaf.ids);
     final Level.Visitor<Level<Leaf>> principalVisitor =
-        level -> level.visit(state.resourceUid, state.resource, resourceAncestors, leafVisitor);
+        level -> level.visit(state.resourceNumbers, state.resourceUid.type(), state.resource, leafVisitor);
 
     void add(int[] more) {
       if (size + more.length > ids.length) {
@@ -270,28 +261,28 @@ public final class RuleIndex {
   }
 
   /** Adds the candidates for one action with the state's principal and resource, sorted, without duplicates. */
-  public void candidates(String action, EvalState s, Set<EntityUid> resourceAncestors, Candidates out) {
+  public void candidates(String action, EvalState s, Candidates out) {
     out.clear();
     if (ruleCount == 0) {
       return;
     }
     out.state = s;
-    out.resourceAncestors = resourceAncestors;
+    UidTable.Numbers principal = s.principalNumbers;
+    String type = s.principalUid.type();
     Level.Visitor<Level<Leaf>> principalVisitor = out.principalVisitor;
     Level<Level<Leaf>> exact = byAction.get(action);
     if (exact != null) {
-      exact.visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
+      exact.visit(principal, type, s.principal, principalVisitor);
     }
     for (int i = 0; i < prefixes.length; i++) {
       if (action.startsWith(prefixes[i])) {
-        prefixLevels[i].visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
+        prefixLevels[i].visit(principal, type, s.principal, principalVisitor);
       }
     }
     if (anyAction != null) {
-      anyAction.visit(s.principalUid, s.principal, s.principalAncestors, principalVisitor);
+      anyAction.visit(principal, type, s.principal, principalVisitor);
     }
     out.state = null; // the buffer outlives the decision: keep nothing of it
-    out.resourceAncestors = null;
     out.finish();
   }
 }

@@ -3,6 +3,7 @@ package dev.writ.engine.eval;
 import dev.writ.engine.plan.PlanSelector;
 
 import dev.writ.engine.entity.Entity;
+import dev.writ.engine.entity.UidTable;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.vocab.EntityKind;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Set;
 /** A compiled selector: matches an entity by kind, type or uid, optionally inside another entity. */
 public final class SelectorMatcher {
   /** One alternative; only the fields of its target are set. */
-  record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in) {}
+  record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in, int uidNumber,
+             int inNumber) {}
 
   final Alt[] alts;
 
@@ -20,11 +22,15 @@ public final class SelectorMatcher {
     for (int i = 0; i < alts.length; i++) {
       PlanSelector s = selectors.get(i);
       EntityUid in = s.in() == null ? null : uids.uid(s.in());
+      int inNumber = in == null ? -1 : uids.number(in);
       alts[i] = switch (s.target()) {
-        case ANY -> new Alt(s.target(), null, null, null, in);
-        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in);
-        case TYPE -> new Alt(s.target(), null, s.value(), null, in);
-        case ENTITY -> new Alt(s.target(), null, null, uids.uid(s.value()), in);
+        case ANY -> new Alt(s.target(), null, null, null, in, -1, inNumber);
+        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in, -1, inNumber);
+        case TYPE -> new Alt(s.target(), null, s.value(), null, in, -1, inNumber);
+        case ENTITY -> {
+          EntityUid uid = uids.uid(s.value());
+          yield new Alt(s.target(), null, null, uid, in, uids.number(uid), inNumber);
+        }
       };
     }
   }
@@ -61,5 +67,24 @@ public final class SelectorMatcher {
       case ENTITY -> uid.equals(a.uid);
     };
     return target && (a.in == null || ancestors.contains(a.in));
+  }
+
+  /**
+   * As {@link #matches(EntityUid, Entity, Set)}, with the entity and its ancestors in the numbers
+   * of the plan that compiled this matcher: int comparisons, no hashing.
+   */
+  public boolean matches(EntityUid uid, Entity entity, UidTable.Numbers numbers) {
+    for (Alt a : alts) {
+      boolean target = switch (a.target) {
+        case ANY -> true;
+        case KIND -> entity != null && entity.kind() == a.kind;
+        case TYPE -> uid.type().equals(a.type);
+        case ENTITY -> numbers.self == a.uidNumber;
+      };
+      if (target && (a.inNumber < 0 || numbers.within(a.inNumber))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -271,12 +271,12 @@ public final class GrantRuntime {
         answer = new ActionAnswer(Answer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
       } else {
         Optional<String> outside = g.task() == null || p.entities().get(fact.resource()) == null ? Optional.empty()
-            : p.authorizer().outsideIntent(asked, p.entities(), t);
+            : p.authorizer().actionCheck().outsideIntent(asked, p.entities(), t);
         if (g.task() != null && p.entities().get(fact.resource()) == null) {
           outside = Optional.of("`" + fact.resource() + "` is not a known entity, so it is outside any envelope");
         }
         if (outside.isPresent()) {
-          boolean revoke = p.authorizer().revokesOnDrift(g.task().intent());
+          boolean revoke = p.authorizer().actionCheck().revokesOnDrift(g.task().intent());
           events.add(new AuditEvent.Drift(h, fact.action(), fact.resource(), revoke ? AuditEvent.Drift.Mode.REVOKE : AuditEvent.Drift.Mode.DENY));
           List<String> revoked = new ArrayList<>();
           if (revoke) {
@@ -289,7 +289,7 @@ public final class GrantRuntime {
               ? "`" + g.id() + "` covers `" + g.resource() + "`, not `" + fact.resource() + "`"
               : "`" + g.id() + "` does not cover `" + fact.action() + "`"), List.of());
         } else {
-          List<CompiledRule> forbids = p.authorizer().forbidding(asked, p.entities(), t);
+          List<CompiledRule> forbids = p.authorizer().actionCheck().forbidding(asked, p.entities(), t);
           // The forbid's own `reason`, as a decision gives it: it is what the user wrote for this moment.
           answer = forbids.isEmpty() ? new ActionAnswer(Answer.ALLOW, false, List.of(), List.of())
               : new ActionAnswer(Answer.DENY, false, forbids.stream().map(f -> "forbidden now by `" + f.name + "`"

@@ -1,18 +1,103 @@
 package dev.writ.engine.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.EvalErrorInfo;
 import dev.writ.engine.decision.Obligation;
+import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.decision.RuleTrace;
 import dev.writ.language.vocab.Durations;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
-/** The JSON form of a decision (docs/decisions.md), shared by the CLI, the server and reports. */
+/**
+ * The JSON form of a decision (docs/decisions.md), shared by the CLI, the server and reports:
+ * as a tree ({@link #write(Decision)}) where it is embedded in a larger answer, or straight to a
+ * token stream ({@link #write(Decision, JsonGenerator)}) where decisions are written one after the
+ * other ({@code writ eval --requests}). Both give the same text, field for field (DecisionJsonTest).
+ */
 public final class DecisionJson {
   private DecisionJson() {}
+
+  /** Writes the decision as one JSON object, the fields in the order of {@link #write(Decision)}. */
+  public static void write(Decision d, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("decision", d.decision().json());
+    if (d.ttlSeconds().isPresent()) {
+      g.writeStringField("ttl", Durations.format(d.ttlSeconds().get()));
+    } else {
+      g.writeNullField("ttl");
+    }
+    g.writeBooleanField("standing", d.standing());
+    strings(g, "policies", d.policies());
+    strings(g, "forbids", d.forbids());
+    g.writeArrayFieldStart("pending");
+    for (PendingApproval p : d.pending()) {
+      g.writeStartObject();
+      g.writeStringField("policy", p.policy());
+      g.writeStringField("from", p.from().toString());
+      g.writeNumberField("required", p.required());
+      g.writeNumberField("missing", p.missing());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("obligations");
+    for (Obligation ob : d.obligations()) {
+      g.writeStartObject();
+      g.writeStringField("name", ob.name());
+      if (ob.value() == null) {
+        g.writeNullField("value");
+      } else {
+        g.writeStringField("value", ob.value());
+      }
+      g.writeStringField("policy", ob.policy());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeObjectFieldStart("actions");
+    for (Map.Entry<String, Outcome> e : d.actions().entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue().json());
+    }
+    g.writeEndObject();
+    strings(g, "reasons", d.reasons());
+    g.writeArrayFieldStart("errors");
+    for (EvalErrorInfo err : d.errors()) {
+      g.writeStartObject();
+      g.writeStringField("policy", err.policy());
+      g.writeStringField("message", err.message());
+      g.writeStringField("at", err.at());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (d.explanation().isPresent()) {
+      g.writeArrayFieldStart("explanation");
+      for (RuleTrace t : d.explanation().get()) {
+        g.writeStartObject();
+        g.writeStringField("policy", t.policy());
+        g.writeStringField("effect", t.effect());
+        g.writeStringField("action", t.action());
+        g.writeStringField("principal", t.principal());
+        g.writeStringField("result", t.result().json());
+        g.writeStringField("detail", t.detail());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+    g.writeArrayFieldStart(field);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
 
   public static ObjectNode write(Decision d) {
     JsonNodeFactory f = JsonNodeFactory.instance;

@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.writ.engine.compile.PlanCompiler;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.eval.Authorizer;
+import dev.writ.engine.eval.IndexProbe;
 import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.eval.Decider;
@@ -223,7 +224,7 @@ class DifferentialProperties {
       }
       EntityUid principal = position == request.delegation().size() ? request.principal()
           : request.delegation().get(position);
-      List<String> proposed = plan.candidates(request, s.store(), action, principal);
+      List<String> proposed = new IndexProbe(plan.plan()).candidates(request, s.store(), action, principal);
       Set<String> missing = new TreeSet<>(needed.get());
       missing.removeAll(proposed);
       stats.candidateChecks++;

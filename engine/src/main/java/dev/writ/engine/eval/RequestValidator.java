@@ -1,0 +1,71 @@
+package dev.writ.engine.eval;
+
+import dev.writ.engine.entity.EntityStore;
+import dev.writ.engine.request.AccessRequest;
+import dev.writ.engine.value.EntityUid;
+import dev.writ.language.vocab.Suggestions;
+
+/**
+ * Refuses requests that cannot be decided at all (docs/language.md §7): entities the store does not
+ * know (principal, resource, chain members, approvers) and actions that are not concrete (a
+ * wildcard, an action group, or in strict mode an undeclared action). The common case, a valid
+ * request, builds no strings.
+ */
+final class RequestValidator {
+  private final EvaluationPlan plan;
+
+  RequestValidator(EvaluationPlan plan) {
+    this.plan = plan;
+  }
+
+  /** A request that passed: its store (with the request's own entities laid over) and its two entities, resolved once. */
+  record Valid(EntityStore store, EntityStore.Resolved principal, EntityStore.Resolved resource) {}
+
+  /** @throws BadRequestException naming the field at fault */
+  Valid validate(AccessRequest request, EntityStore entities) {
+    EntityStore store = entities.overlay(request.entities());
+    // One lookup each for principal and resource: entity and ancestors together.
+    EntityStore.Resolved principal = store.resolve(request.principal());
+    EntityStore.Resolved resource = store.resolve(request.resource());
+    if (principal.entity() == null) {
+      throw unknown(request.principal(), "principal");
+    }
+    if (resource.entity() == null) {
+      throw unknown(request.resource(), "resource");
+    }
+    for (int i = 0; i < request.delegation().size(); i++) {
+      if (store.get(request.delegation().get(i)) == null) {
+        throw unknown(request.delegation().get(i), "delegation[" + i + "]");
+      }
+    }
+    for (int i = 0; i < request.approvals().size(); i++) {
+      if (store.get(request.approvals().get(i).by()) == null) {
+        throw unknown(request.approvals().get(i).by(), "approvals[" + i + "].by");
+      }
+    }
+    for (int i = 0; i < request.actions().size(); i++) {
+      checkConcrete(request.actions().get(i), i);
+    }
+    return new Valid(store, principal, resource);
+  }
+
+  private void checkConcrete(String a, int i) {
+    boolean concrete = a.indexOf('*') < 0 && !plan.isActionGroup(a) && (!plan.schema().strict() || plan.isDeclaredAction(a));
+    if (concrete) {
+      return;
+    }
+    String field = "actions[" + i + "]";
+    if (a.contains("*")) {
+      throw new BadRequestException(field, "`" + a + "` is a wildcard; a request names concrete actions");
+    }
+    if (plan.isActionGroup(a)) {
+      throw new BadRequestException(field, "`" + a + "` is an action group; a request names concrete actions");
+    }
+    throw new BadRequestException(field, "unknown action `" + a + "`"
+        + Suggestions.hint(a, plan.schema().actions().keySet()).map(h -> "; " + h).orElse(""));
+  }
+
+  private static BadRequestException unknown(EntityUid uid, String field) {
+    return new BadRequestException(field, "unknown entity `" + uid + "`");
+  }
+}
