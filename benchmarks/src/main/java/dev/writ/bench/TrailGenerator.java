@@ -86,7 +86,7 @@ public final class TrailGenerator {
       AuditEvent.Header h = header(id);
       commit(List.of(
           new AuditEvent.Requested(h, List.of("db:select"), METRICS, CONTEXT, null, List.of()),
-          new AuditEvent.Decided(h, "permit", 3600L, false, List.of(), List.of(), List.of()),
+          new AuditEvent.Decided(h, dev.writ.engine.decision.Outcome.PERMIT, 3600L, false, List.of(), List.of(), List.of()),
           new AuditEvent.Granted(h, List.of("db:select"), METRICS, CONTEXT, t, null, List.of(), t,
               t.plusSeconds(3600))));
       return id;
@@ -94,7 +94,7 @@ public final class TrailGenerator {
 
     void check(String id) throws IOException {
       t = t.plusMillis(10);
-      commit(List.of(new AuditEvent.ActionChecked(header(id), "db:select", METRICS, "allow", false, List.of())));
+      commit(List.of(new AuditEvent.ActionChecked(header(id), "db:select", METRICS, dev.writ.engine.audit.Answer.ALLOW, false, List.of())));
     }
 
     void revoke(String id) throws IOException {
