@@ -208,7 +208,8 @@ public final class Authorizer implements Decider {
       }
       List<PendingApproval> missing = missingApprovals(rule, s, request, collector);
       if (missing.isEmpty()) {
-        collector.trace(rule, action, request.principal(), RuleTrace.Result.SATISFIED, "all clauses hold");
+        collector.trace(rule, action, request.principal(), RuleTrace.Result.SATISFIED, rule.data.standing() == null
+            ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
         result.satisfied.add(rule);
         if (rule.data.ttlSeconds() == null) {
           unbounded = true;

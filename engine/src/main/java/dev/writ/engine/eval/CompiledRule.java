@@ -61,7 +61,7 @@ public final class CompiledRule {
 
   public boolean scopeMatches(EvalState s) {
     return (actions == null || actions.matches(s.action.value()))
-        && (principal == null || principal.matches(s.principalUid, s.principal, s.principalAncestors))
+        && (principal == null || principal.matches(s.principalUid, s.principal, s.principalAncestors, !s.chain.isEmpty()))
         && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceAncestors))
         && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
   }

@@ -11,7 +11,7 @@ import java.util.Set;
 /** A compiled selector: matches an entity by kind, type or uid, optionally inside another entity. */
 public final class SelectorMatcher {
   /** One alternative; only the fields of its target are set. */
-  record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in) {}
+  record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in, boolean delegated) {}
 
   final Alt[] alts;
 
@@ -21,10 +21,10 @@ public final class SelectorMatcher {
       PlanSelector s = selectors.get(i);
       EntityUid in = s.in() == null ? null : uids.uid(s.in());
       alts[i] = switch (s.target()) {
-        case ANY -> new Alt(s.target(), null, null, null, in);
-        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in);
-        case TYPE -> new Alt(s.target(), null, s.value(), null, in);
-        case ENTITY -> new Alt(s.target(), null, null, uids.uid(s.value()), in);
+        case ANY -> new Alt(s.target(), null, null, null, in, s.delegated());
+        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in, s.delegated());
+        case TYPE -> new Alt(s.target(), null, s.value(), null, in, s.delegated());
+        case ENTITY -> new Alt(s.target(), null, null, uids.uid(s.value()), in, s.delegated());
       };
     }
   }
@@ -34,7 +34,18 @@ public final class SelectorMatcher {
    * @param ancestors the uid and everything it is a member of
    */
   public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
+    return matches(uid, entity, ancestors, true);
+  }
+
+  /**
+   * @param delegated whether the entity acts under a delegation (depth 1 or more); a
+   *                  {@code delegated} alternative matches only then
+   */
+  public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors, boolean delegated) {
     for (Alt a : alts) {
+      if (a.delegated && !delegated) {
+        continue;
+      }
       boolean target = switch (a.target) {
         case ANY -> true;
         case KIND -> entity != null && entity.kind() == a.kind;

@@ -171,6 +171,16 @@ final class ResolveSchema implements CheckStage {
     if (t instanceof TypeExpr.SetOf s) {
       return Type.setOf(resolveType(ctx, s.element()));
     }
+    if (t instanceof TypeExpr.RecordOf r) {
+      java.util.Map<String, Schema.AttributeDef> fields = new java.util.LinkedHashMap<>();
+      for (dev.writ.language.ast.Declaration.AttributeDecl f : r.fields()) {
+        if (fields.putIfAbsent(f.name().value(), new Schema.AttributeDef(resolveType(ctx, f.type()), f.optional())) != null) {
+          ctx.report(DiagnosticCode.NAME_DUPLICATE, f.name().span(), "field `" + f.name().value()
+              + "` is declared twice in this record type");
+        }
+      }
+      return Type.record(fields);
+    }
     Name name = ((TypeExpr.Named) t).name();
     return requireType(ctx, name) ? Type.entity(name.value()) : Type.DYNAMIC;
   }
