@@ -19,15 +19,23 @@ public final class Entity {
   private final EntityKind kind;
   private final Map<String, Value> attributes;
   private final Set<EntityUid> parents;
+  private final Map<String, Value> tags;
   private volatile Slots slots;
 
   private record Slots(AttributeTable table, Value[] values) {}
 
   public Entity(EntityUid uid, EntityKind kind, Map<String, Value> attributes, Set<EntityUid> parents) {
+    this(uid, kind, attributes, parents, Map.of());
+  }
+
+  /** @param tags the entity's tags ({@code e.hasTag("k")}, {@code e.getTag("k")}), kept apart from its attributes */
+  public Entity(EntityUid uid, EntityKind kind, Map<String, Value> attributes, Set<EntityUid> parents,
+                Map<String, Value> tags) {
     this.uid = uid;
     this.kind = kind;
     this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     this.parents = Collections.unmodifiableSet(new LinkedHashSet<>(parents));
+    this.tags = tags.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tags));
   }
 
   public EntityUid uid() {
@@ -44,6 +52,10 @@ public final class Entity {
 
   public Set<EntityUid> parents() {
     return parents;
+  }
+
+  public Map<String, Value> tags() {
+    return tags;
   }
 
   /** Attribute values laid out by the table's slots (null where absent). */

@@ -25,8 +25,8 @@ final class LayeredEntityStore implements EntityStore {
   }
 
   /**
-   * An overlaid entity that the base also has is merged over it: its attributes replace the
-   * stored ones of the same name and add new ones, its parents add to the stored ones, and its
+   * An overlaid entity that the base also has is merged over it: its attributes (and tags) replace
+   * the stored ones of the same name and add new ones, its parents add to the stored ones, and its
    * kind (when it gives one) wins. Attributes and memberships it does not mention stay.
    */
   static LayeredEntityStore of(EntityStore base, Collection<Entity> entities) {
@@ -48,7 +48,9 @@ final class LayeredEntityStore implements EntityStore {
     attributes.putAll(overlay.attributes());
     Set<EntityUid> parents = new java.util.LinkedHashSet<>(stored.parents());
     parents.addAll(overlay.parents());
-    return new Entity(overlay.uid(), overlay.kind() != null ? overlay.kind() : stored.kind(), attributes, parents);
+    Map<String, dev.writ.engine.value.Value> tags = new LinkedHashMap<>(stored.tags());
+    tags.putAll(overlay.tags());
+    return new Entity(overlay.uid(), overlay.kind() != null ? overlay.kind() : stored.kind(), attributes, parents, tags);
   }
 
   private void checkAcyclic(EntityUid uid, List<EntityUid> path, Set<EntityUid> done) {

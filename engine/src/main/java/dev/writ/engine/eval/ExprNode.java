@@ -640,7 +640,7 @@ public abstract class ExprNode {
       if (values.length != method.arity()) {
         throw new EvalError("`" + method.id() + "` takes " + method.arity() + " argument(s), not " + values.length, at);
       }
-      return impl.apply(this, t, values);
+      return impl.apply(this, s, t, values);
     }
 
     EvalError wrong(String what, Value v) {

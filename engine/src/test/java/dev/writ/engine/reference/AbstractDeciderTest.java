@@ -50,7 +50,7 @@ public abstract class AbstractDeciderTest {
       machine Job      in [Team] { level: Int }
       group   Team     in [Team]
       resource Db  { env: String, tags: Set<String>, owner?: Employee, size?: Int }
-      resource Doc { env: String }
+      resource Doc { env: String } tags String
 
       action "db:select", "db:insert", "db:delete" on Db
       action "doc:read" on Doc
@@ -90,7 +90,7 @@ public abstract class AbstractDeciderTest {
       - { uid: Job::nightly, attrs: { level: 0 }, parents: [Team::sre] }
       - { uid: Db::orders, attrs: { env: prod, tags: [pii], owner: { entity: Employee::bob } } }
       - { uid: Db::scratch, attrs: { env: dev, tags: [], size: 9223372036854775800 } }
-      - { uid: Doc::runbook, attrs: { env: prod } }
+      - { uid: Doc::runbook, attrs: { env: prod }, tags: { owner: sre, "cost-center": "4711" } }
       """;
 
   private CheckedBundle bundle;
@@ -786,6 +786,29 @@ public abstract class AbstractDeciderTest {
       assertEquals(Outcome.PERMIT, when("90m.toHours() == 1 && 90m.toMinutes() == 90 && 2d.toDays() == 2 && "
           + "1h.toSeconds() == 3600 && 1s.toMilliseconds() == 1000 && (0s - 90m).toHours() == -1", "{}"));
       assertEquals(null, when("datetime(context.t) < request.time", "{ t: \"2026-02-30\" }"));
+    }
+
+    @Test
+    void hasNarrowsTheTypesOfAStrictRead() {
+      // Only Db declares `owner`: the guard lets the checker accept the read on `Db, Doc`.
+      String rules = "grant g { principal Employee action \"db:select\", \"doc:read\" resource Db, Doc ttl 1h"
+          + " when resource has owner && resource.owner == principal }";
+      assertEquals(Outcome.DENY, decide(rules, "{ principal: Employee::alice, actions: [doc:read], resource: Doc::runbook }")
+          .decision());
+      Decision d = decide(rules, "{ principal: Employee::alice, actions: [db:select], resource: Db::orders }");
+      assertEquals(List.of(), errorPolicies(d));
+    }
+
+    @Test
+    void entityTags() {
+      String request = "{ principal: Employee::alice, actions: [doc:read], resource: Doc::runbook }";
+      assertEquals(Outcome.PERMIT, decide("grant g { principal Employee resource Doc ttl 1h when resource.hasTag(\"owner\")"
+          + " && resource.getTag(\"owner\") == principal.dept && resource.getTag(\"cost-center\") like \"47*\""
+          + " && !resource.hasTag(\"env\") }", request).decision(), "tags are not attributes");
+      Decision d = decide("grant g { principal Employee resource Doc ttl 1h when resource.getTag(\"team\") == \"x\" }",
+          request);
+      assertEquals(Outcome.DENY, d.decision());
+      assertEquals(List.of("g"), errorPolicies(d), "a missing tag is an evaluation error, as in Cedar");
     }
 
     @Test

@@ -371,7 +371,7 @@ final class RefInterpreter {
       for (int i = 0; i < args.length; i++) {
         args[i] = eval(m.args().get(i), env);
       }
-      return extensionMethod(m, name, target, args);
+      return extensionMethod(m, name, target, args, env);
     }
     if (!(target instanceof Value.SetV set)) {
       throw new EvalError(m, "`" + m.method().value() + "` is a set method, but this is a " + target.typeName());
@@ -406,10 +406,10 @@ final class RefInterpreter {
   }
 
   /** Cedar's decimal, ipaddr and datetime methods, on Writ's Decimal, IpAddr, Time and Duration. */
-  private static Value extensionMethod(Expr.MethodCall m, String name, Value target, Value[] args) {
+  private static Value extensionMethod(Expr.MethodCall m, String name, Value target, Value[] args, RefEnv env) {
     int arity = switch (name) {
       case "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual", "isInRange", "offset",
-           "durationSince" -> 1;
+           "durationSince", "hasTag", "getTag" -> 1;
       case "isIpv4", "isIpv6", "isLoopback", "isMulticast", "toDate", "toTime", "toDays", "toHours", "toMinutes",
            "toSeconds", "toMilliseconds" -> 0;
       default -> throw new EvalError(m, "unknown method `" + name + "`");
@@ -418,6 +418,24 @@ final class RefInterpreter {
       throw new EvalError(m, "`" + name + "` takes " + arity + " argument(s)");
     }
     switch (name) {
+      case "hasTag":
+      case "getTag": {
+        if (!(target instanceof Value.EntityV ev)) {
+          throw new EvalError(m, "`" + name + "` is called on an entity, not a " + target.typeName());
+        }
+        if (!(args[0] instanceof Value.Str key)) {
+          throw new EvalError(m, "a tag name is a String, not a " + args[0].typeName());
+        }
+        Entity entity = env.store().get(ev.uid());
+        Value tag = entity == null ? null : entity.tags().get(key.value());
+        if (name.equals("hasTag")) {
+          return Value.Bool.of(tag != null);
+        }
+        if (tag == null) {
+          throw new EvalError(m, "`" + ev.uid() + "` has no tag `" + key.value() + "`");
+        }
+        return tag;
+      }
       case "lessThan":
         return Value.Bool.of(decimal(m, target).compareTo(decimal(m, args[0])) < 0);
       case "lessThanOrEqual":

@@ -438,17 +438,24 @@ final class CheckTypes implements CheckStage {
       Type type = null;
       String firstTypeName = null;
       boolean optional = false;
+      // `x has a` narrows, as Cedar's validator does: where it holds, `x` is of a type declaring `a`,
+      // so the types that do not declare it are left out of the read instead of refusing it.
+      boolean guarded = guards.contains(Guards.key(targetExpr, attr));
       for (String typeName : target.entityTypes()) {
         Schema.EntityTypeDef def = ctx.schema.entityTypes().get(typeName);
         if (def == null) {
           return Type.DYNAMIC;
         }
         Schema.AttributeDef a = def.attributes().get(attr);
+        if (a == null && guarded) {
+          continue;
+        }
         if (a == null) {
           ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, span, "`" + typeName + "` has no attribute `" + attr + "`",
               Suggestions.hint(attr, def.attributes().keySet()).orElse(target.entityTypes().size() > 1
                   ? "the selector admits " + String.join(", ", target.entityTypes())
-                  + "; every one of them must declare it"
+                  + "; every one of them must declare it" + (someDeclare(target, attr) ? ", or guard the read: `"
+                  + Printer.print(targetExpr) + " has " + attr + " && ...`" : "")
                   : def.attributes().isEmpty() ? "`" + typeName + "` declares no attributes"
                   : "`" + typeName + "` declares " + String.join(", ", def.attributes().keySet())));
           return Type.DYNAMIC;
@@ -465,7 +472,10 @@ final class CheckTypes implements CheckStage {
         type = a.type();
         optional |= a.optional();
       }
-      if (optional && !guards.contains(Guards.key(targetExpr, attr))) {
+      if (type == null) {
+        return Type.DYNAMIC; // no admitted type declares it: the `has` guard is reported as always false
+      }
+      if (optional && !guarded) {
         ctx.report(DiagnosticCode.LINT_UNGUARDED_OPTIONAL, span, "optional attribute `" + attr
             + "` is read without checking that it is present",
             "guard it: `" + Printer.print(targetExpr) + " has " + attr + " && ...`");
@@ -624,7 +634,39 @@ final class CheckTypes implements CheckStage {
       for (int i = 0; i < args.size(); i++) {
         expect(m.args().get(i), args.get(i), method.params().get(i).accepts().iterator().next(), "`" + name + "`");
       }
+      if (method == Builtins.ExtensionMethod.HAS_TAG || method == Builtins.ExtensionMethod.GET_TAG) {
+        Type tags = tagType(m, target);
+        return method == Builtins.ExtensionMethod.GET_TAG ? tags : Type.BOOL;
+      }
       return method.result();
+    }
+
+    private boolean someDeclare(Type target, String attr) {
+      return target.entityTypes().stream().anyMatch(t -> ctx.schema.entityTypes().containsKey(t)
+          && ctx.schema.entityTypes().get(t).attributes().containsKey(attr));
+    }
+
+    /** The type of the tags of the entity types {@code target} may be; dynamic when not known. */
+    private Type tagType(Expr.MethodCall m, Type target) {
+      if (!strict || target.tag() != Type.Tag.ENTITY || target.entityTypes() == null || target.entityTypes().isEmpty()) {
+        return Type.DYNAMIC;
+      }
+      Type type = null;
+      for (String t : target.entityTypes()) {
+        Schema.EntityTypeDef def = ctx.schema.entityTypes().get(t);
+        if (def == null) {
+          return Type.DYNAMIC;
+        }
+        if (def.tagType() == null) {
+          mismatch(m.target().span(), "`" + t + "` declares no tags", "declare them: `... " + t + " { ... } tags String`");
+          return Type.DYNAMIC;
+        }
+        if (type != null && !type.equals(def.tagType())) {
+          return Type.DYNAMIC;
+        }
+        type = def.tagType();
+      }
+      return type;
     }
 
     private Type call(Expr.Call c, Set<String> guards) {

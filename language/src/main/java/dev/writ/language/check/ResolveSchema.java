@@ -50,7 +50,8 @@ final class ResolveSchema implements CheckStage {
         }
         attrs.put(a.name().value(), new Schema.AttributeDef(resolveType(ctx, a.type()), a.optional()));
       }
-      types.put(e.name().value(), new Schema.EntityTypeDef(e.name().value(), e.entityKind(), memberOf, attrs));
+      Type tagType = e.tags().map(t -> resolveType(ctx, t)).orElse(null);
+      types.put(e.name().value(), new Schema.EntityTypeDef(e.name().value(), e.entityKind(), memberOf, attrs, tagType));
     }
 
     SortedMap<String, Schema.ActionDef> actions = new TreeMap<>();

@@ -101,7 +101,8 @@ final class AstBuilder {
     EntityKind kind = EntityKind.fromKeyword(ctx.entityKind().getText());
     List<Name> memberOf = ctx.typeNameList() == null ? List.of()
         : ctx.typeNameList().IDENT().stream().map(this::name).toList();
-    return new Declaration.EntityType(kind, name(ctx.IDENT()), memberOf, attributes(ctx.attrDecls()), span(ctx));
+    Optional<TypeExpr> tags = ctx.TAGS() == null ? Optional.empty() : Optional.of(type(ctx.typeExpr()));
+    return new Declaration.EntityType(kind, name(ctx.IDENT()), memberOf, attributes(ctx.attrDecls()), tags, span(ctx));
   }
 
   private List<Declaration.AttributeDecl> attributes(AttrDeclsContext ctx) {

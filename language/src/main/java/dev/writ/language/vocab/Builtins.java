@@ -161,7 +161,10 @@ public final class Builtins {
     TO_HOURS("toHours", Type.Tag.DURATION, Type.INT),
     TO_MINUTES("toMinutes", Type.Tag.DURATION, Type.INT),
     TO_SECONDS("toSeconds", Type.Tag.DURATION, Type.INT),
-    TO_MILLISECONDS("toMilliseconds", Type.Tag.DURATION, Type.INT);
+    TO_MILLISECONDS("toMilliseconds", Type.Tag.DURATION, Type.INT),
+    // Entity tags.
+    HAS_TAG("hasTag", Type.Tag.ENTITY, Type.BOOL, Param.of(Type.Tag.STRING)),
+    GET_TAG("getTag", Type.Tag.ENTITY, Type.DYNAMIC, Param.of(Type.Tag.STRING));
 
     private final String id;
     private final Type.Tag target;

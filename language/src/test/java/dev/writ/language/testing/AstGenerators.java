@@ -46,7 +46,7 @@ public final class AstGenerators {
       "package", "action", "group", "intent", "grant", "forbid", "principal", "resource", "context", "delegation",
       "request", "when", "unless", "where", "ttl", "approval", "of", "delegate", "depth", "obligation",
       "description", "owner", "controls", "reason", "standing", "delegated", "param", "allow", "max", "on", "drift", "deny", "revoke",
-      "human", "machine", "agent", "any", "in", "has", "like", "matches", "true", "false", "is", "if", "then", "else",
+      "human", "machine", "agent", "any", "in", "has", "like", "matches", "true", "false", "is", "if", "then", "else", "tags",
       "String", "Int", "Bool", "Duration", "Time", "Set");
 
   /** Expression depth used by {@link #policyFiles()} and {@link #expressions()}. */
@@ -173,7 +173,8 @@ public final class AstGenerators {
     List<Name> memberOf = d.list(0, 3, () -> name(identifier(d)));
     List<Declaration.AttributeDecl> attrs = d.list(0, 4,
         () -> new Declaration.AttributeDecl(name(anyName(d)), d.bool(), type(d, 3), Span.NONE));
-    return new Declaration.EntityType(kind, name(identifier(d)), memberOf, attrs, Span.NONE);
+    return new Declaration.EntityType(kind, name(identifier(d)), memberOf, attrs,
+        d.chance(20) ? Optional.of(type(d, 2)) : Optional.empty(), Span.NONE);
   }
 
   static TypeExpr type(Draw d, int depth) {

@@ -25,7 +25,7 @@ declaration
   ;
 
 // ---- schema ----------------------------------------------------------------------------
-entityDecl : entityKind IDENT (IN LBRACKET typeNameList? RBRACKET)? (LBRACE attrDecls? RBRACE)? ;
+entityDecl : entityKind IDENT (IN LBRACKET typeNameList? RBRACKET)? (LBRACE attrDecls? RBRACE)? (TAGS typeExpr)? ;
 entityKind : HUMAN | MACHINE | AGENT | RESOURCE | GROUP ;
 typeNameList : IDENT (COMMA IDENT)* ;
 attrDecls : attrDecl (COMMA attrDecl)* COMMA? ;
@@ -126,7 +126,7 @@ name
   | DELEGATION | REQUEST | WHEN | UNLESS | WHERE | TTL | APPROVAL | OF | DELEGATE | DEPTH
   | OBLIGATION | DESCRIPTION | OWNER | CONTROLS | REASON | STANDING | DELEGATED | PARAM | ALLOW | MAX | ON | DRIFT
   | DENY | REVOKE | HUMAN | MACHINE | AGENT | ANY | IN | HAS | LIKE | MATCHES | TRUE | FALSE
-  | IS | IF | THEN | ELSE
+  | IS | IF | THEN | ELSE | TAGS
   | STRING_TYPE | INT_TYPE | BOOL_TYPE | DURATION_TYPE | TIME_TYPE | SET_TYPE
   ;
 
@@ -173,6 +173,7 @@ HAS : 'has' ;
 LIKE : 'like' ;
 MATCHES : 'matches' ;
 IS : 'is' ;
+TAGS : 'tags' ;
 IF : 'if' ;
 THEN : 'then' ;
 ELSE : 'else' ;
