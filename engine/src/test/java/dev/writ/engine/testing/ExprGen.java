@@ -221,7 +221,8 @@ final class ExprGen {
     r.shuffle(pool);
     for (String a : pool) {
       Attr attr = m.commonAttr(types, a);
-      if (attr != null || !m.strict) {
+      // `has` narrows in strict mode: a guarded read is accepted when only some admitted types declare it.
+      if (attr != null || !m.strict || m.someDeclares(types, a)) {
         VT vt = attr != null ? attr.type() : (who.equals("principal") ? SchemaModel.PRINCIPAL_ATTRS.get(a)
             : SchemaModel.RESOURCE_ATTRS.get(a));
         String read = who + "." + a;
