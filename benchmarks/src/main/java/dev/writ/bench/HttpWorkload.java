@@ -45,6 +45,7 @@ public final class HttpWorkload {
         ((Value.RecordV) v).fields().forEach((k, x) -> m.put(k, json(x)));
         yield m;
       }
+      case DECIMAL, IPADDR -> v.toString();
     };
   }
 

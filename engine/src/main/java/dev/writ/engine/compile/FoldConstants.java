@@ -25,8 +25,8 @@ import java.util.Set;
  */
 final class FoldConstants implements PlanCompiler.Pass {
   private static final Set<PlanExpr.Op> PURE = EnumSet.of(PlanExpr.Op.EQ, PlanExpr.Op.NE, PlanExpr.Op.LT,
-      PlanExpr.Op.LE, PlanExpr.Op.GT, PlanExpr.Op.GE, PlanExpr.Op.ADD, PlanExpr.Op.SUB, PlanExpr.Op.NOT,
-      PlanExpr.Op.NEG, PlanExpr.Op.LIKE, PlanExpr.Op.MATCHES, PlanExpr.Op.METHOD, PlanExpr.Op.CALL, PlanExpr.Op.SET);
+      PlanExpr.Op.LE, PlanExpr.Op.GT, PlanExpr.Op.GE, PlanExpr.Op.ADD, PlanExpr.Op.SUB, PlanExpr.Op.MUL, PlanExpr.Op.IF, PlanExpr.Op.NOT,
+      PlanExpr.Op.NEG, PlanExpr.Op.LIKE, PlanExpr.Op.MATCHES, PlanExpr.Op.METHOD, PlanExpr.Op.CALL, PlanExpr.Op.SET, PlanExpr.Op.RECORD);
 
   private final ExprCompiler compiler = new ExprCompiler(new AttributeTable(List.of()));
 
@@ -45,7 +45,7 @@ final class FoldConstants implements PlanCompiler.Pass {
           .map(a -> new PlanRule.Approval(a.count(), a.from(), a.where() == null ? null : fold(a.where()), a.whereText()))
           .toList();
       rules.add(new PlanRule(r.id(), r.name(), r.forbid(), r.principal(), r.actions(), r.resource(), r.intents(),
-          conditions, r.ttlSeconds(), approvals, r.delegation(), r.obligations(), r.meta(), r.at()));
+          conditions, r.ttlSeconds(), r.standing(), approvals, r.delegation(), r.obligations(), r.meta(), r.at()));
     }
     List<PlanIntent> intents = data.intents().stream().map(i -> new PlanIntent(i.name(), i.description(), i.params(),
         i.allows().stream().map(a -> new PlanIntent.Allow(a.actions(), a.on(), a.when() == null ? null : fold(a.when()),

@@ -90,8 +90,9 @@ final class Lower {
         .toList();
     PlanRule.Meta meta = new PlanRule.Meta(r.meta(RuleDecl.ClauseKind.DESCRIPTION).orElse(null),
         r.meta(RuleDecl.ClauseKind.OWNER).orElse(null), r.controls(), r.meta(RuleDecl.ClauseKind.REASON).orElse(null));
+    String standing = r.meta(RuleDecl.ClauseKind.STANDING).orElse(null);
     return new PlanRule(id, cr.fullName(), !cr.isGrant(), principal, actions, resource, intents, conditions, ttl,
-        approvals, delegation, obligations, meta, r.name().span().position());
+        standing, approvals, delegation, obligations, meta, r.name().span().position());
   }
 
   /** Action items with groups replaced by their members; wildcards and names kept. */
@@ -113,12 +114,13 @@ final class Lower {
     for (Selector.Alt alt : s.alternatives()) {
       String in = alt.in().map(Lower::uid).orElse(null);
       if (alt.target() instanceof Selector.KindTarget k) {
-        out.add(k.kind() == KindName.ANY ? new PlanSelector(PlanSelector.Target.ANY, null, in)
-            : new PlanSelector(PlanSelector.Target.KIND, k.kind().keyword(), in));
+        out.add(k.kind() == KindName.ANY ? new PlanSelector(PlanSelector.Target.ANY, null, in, alt.delegated())
+            : new PlanSelector(PlanSelector.Target.KIND, k.kind().keyword(), in, alt.delegated()));
       } else if (alt.target() instanceof Selector.TypeTarget t) {
-        out.add(new PlanSelector(PlanSelector.Target.TYPE, t.type().value(), in));
+        out.add(new PlanSelector(PlanSelector.Target.TYPE, t.type().value(), in, alt.delegated()));
       } else {
-        out.add(new PlanSelector(PlanSelector.Target.ENTITY, uid(((Selector.EntityTarget) alt.target()).entity()), in));
+        out.add(new PlanSelector(PlanSelector.Target.ENTITY, uid(((Selector.EntityTarget) alt.target()).entity()), in,
+            alt.delegated()));
       }
     }
     return out;
@@ -161,6 +163,7 @@ final class Lower {
           case IN -> PlanExpr.Op.IN;
           case ADD -> PlanExpr.Op.ADD;
           case SUB -> PlanExpr.Op.SUB;
+          case MUL -> PlanExpr.Op.MUL;
         };
         yield node(op, null, 0, List.of(expr(b.left()), expr(b.right())), at);
       }
@@ -183,6 +186,25 @@ final class Lower {
         yield node(PlanExpr.Op.CALL, c.function().value(), 0, c.args().stream().map(Lower::expr).toList(), at);
       }
       case SET -> node(PlanExpr.Op.SET, null, 0, ((Expr.SetLit) e).elements().stream().map(Lower::expr).toList(), at);
+      case IS -> {
+        Expr.Is is = (Expr.Is) e;
+        List<PlanExpr> args = new ArrayList<>();
+        args.add(expr(is.operand()));
+        is.in().ifPresent(in -> args.add(expr(in)));
+        yield node(PlanExpr.Op.IS, is.type().value(), 0, args, at);
+      }
+      case RECORD -> {
+        List<PlanExpr> args = new ArrayList<>();
+        for (Expr.Field f : ((Expr.RecordLit) e).fields()) {
+          args.add(node(PlanExpr.Op.STR, f.name(), 0, List.of(), f.nameSpan().position()));
+          args.add(expr(f.value()));
+        }
+        yield node(PlanExpr.Op.RECORD, null, 0, args, at);
+      }
+      case IF -> {
+        Expr.If i = (Expr.If) e;
+        yield node(PlanExpr.Op.IF, null, 0, List.of(expr(i.condition()), expr(i.then()), expr(i.otherwise())), at);
+      }
     };
   }
 

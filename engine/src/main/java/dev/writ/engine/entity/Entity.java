@@ -19,15 +19,23 @@ public final class Entity {
   private final EntityKind kind;
   private final Map<String, Value> attributes;
   private final Set<EntityUid> parents;
+  private final Map<String, Value> tags;
   private volatile Slots slots;
 
   private record Slots(AttributeTable table, Value[] values) {}
 
   public Entity(EntityUid uid, EntityKind kind, Map<String, Value> attributes, Set<EntityUid> parents) {
+    this(uid, kind, attributes, parents, Map.of());
+  }
+
+  /** @param tags the entity's tags ({@code e.hasTag("k")}, {@code e.getTag("k")}), kept apart from its attributes */
+  public Entity(EntityUid uid, EntityKind kind, Map<String, Value> attributes, Set<EntityUid> parents,
+                Map<String, Value> tags) {
     this.uid = uid;
     this.kind = kind;
     this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     this.parents = Collections.unmodifiableSet(new LinkedHashSet<>(parents));
+    this.tags = tags.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tags));
   }
 
   public EntityUid uid() {
@@ -46,12 +54,15 @@ public final class Entity {
     return parents;
   }
 
+  public Map<String, Value> tags() {
+    return tags;
+  }
+
   /**
    * This entity with {@code overlay}'s attributes merged over its own: an attribute named in the
-   * overlay takes the overlay's value (whole: a record is replaced, not merged field by field),
-   * every other attribute, the kind and the parents stay as they are. This is how per-call
-   * properties (AuthZEN's {@code subject.properties}) meet stored data; an entity overlay in
-   * {@code entities: [...]} instead replaces the stored entity whole.
+   * overlay takes the overlay's value (whole: a record is replaced, not merged field by field);
+   * every other attribute, the tags, the kind and the parents stay as they are. This is how
+   * per-call properties (AuthZEN's {@code subject.properties}) meet stored data.
    */
   public Entity withAttributes(Map<String, Value> overlay) {
     if (overlay.isEmpty()) {
@@ -59,7 +70,7 @@ public final class Entity {
     }
     Map<String, Value> merged = new LinkedHashMap<>(attributes);
     merged.putAll(overlay);
-    return new Entity(uid, kind, merged, parents);
+    return new Entity(uid, kind, merged, parents, tags);
   }
 
   /** Attribute values laid out by the table's slots (null where absent). */

@@ -23,7 +23,7 @@ import java.util.Set;
  * line, uid and problem.
  */
 public final class EntityReader {
-  private static final Set<String> FIELDS = Set.of("uid", "kind", "attrs", "parents");
+  private static final Set<String> FIELDS = Set.of("uid", "kind", "attrs", "parents", "tags");
 
   private final Schema schema;
 
@@ -91,7 +91,24 @@ public final class EntityReader {
         parents.add(parent);
       }
     }
-    return new Entity(uid, kind, attrs, parents);
+    Map<String, Value> tags = new LinkedHashMap<>();
+    DataNode tagsNode = n.field("tags");
+    if (!tagsNode.isMissing()) {
+      if (def != null && def.tagType() == null) {
+        throw tagsNode.error("`" + uid + "`: `" + uid.type() + "` declares no tags");
+      }
+      for (Map.Entry<String, DataNode> e : tagsNode.entries()) {
+        if (e.getValue().isMissing()) {
+          continue;
+        }
+        try {
+          tags.put(e.getKey(), def == null ? Values.untyped(e.getValue()) : Values.typed(e.getValue(), def.tagType()));
+        } catch (DataException ex) {
+          throw new DataException(ex.location(), "`" + uid + "`: tag `" + e.getKey() + "`: " + ex.getMessage());
+        }
+      }
+    }
+    return new Entity(uid, kind, attrs, parents, tags);
   }
 
   /**

@@ -24,15 +24,33 @@ final class LayeredEntityStore implements EntityStore {
     this.top = top;
   }
 
+  /**
+   * An overlaid entity that the base also has is merged over it: its attributes (and tags) replace
+   * the stored ones of the same name and add new ones, its parents add to the stored ones, and its
+   * kind (when it gives one) wins. Attributes and memberships it does not mention stay.
+   */
   static LayeredEntityStore of(EntityStore base, Collection<Entity> entities) {
     Map<EntityUid, Entity> top = new LinkedHashMap<>();
-    entities.forEach(e -> top.put(e.uid(), e));
+    entities.forEach(e -> top.put(e.uid(), merge(base.get(e.uid()), e)));
     LayeredEntityStore store = new LayeredEntityStore(base, top);
     // The base has no cycle, so any new cycle passes through an overlaid entity.
     for (EntityUid uid : top.keySet()) {
       store.checkAcyclic(uid, new ArrayList<>(), new HashSet<>());
     }
     return store;
+  }
+
+  private static Entity merge(Entity stored, Entity overlay) {
+    if (stored == null) {
+      return overlay;
+    }
+    Map<String, dev.writ.engine.value.Value> attributes = new LinkedHashMap<>(stored.attributes());
+    attributes.putAll(overlay.attributes());
+    Set<EntityUid> parents = new java.util.LinkedHashSet<>(stored.parents());
+    parents.addAll(overlay.parents());
+    Map<String, dev.writ.engine.value.Value> tags = new LinkedHashMap<>(stored.tags());
+    tags.putAll(overlay.tags());
+    return new Entity(overlay.uid(), overlay.kind() != null ? overlay.kind() : stored.kind(), attributes, parents, tags);
   }
 
   private void checkAcyclic(EntityUid uid, List<EntityUid> path, Set<EntityUid> done) {

@@ -132,7 +132,8 @@ public final class Authorizer implements Decider {
       }
       List<PendingApproval> missing = missingApprovals(rule, s, request, log);
       if (missing.isEmpty()) {
-        log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, "all clauses hold");
+        log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, rule.data.standing() == null
+            ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
         result.satisfied.add(rule);
         if (rule.data.ttlSeconds() == null) {
           unbounded = true;

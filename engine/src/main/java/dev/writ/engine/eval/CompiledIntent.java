@@ -49,7 +49,7 @@ public final class CompiledIntent {
       if (!a.actions.matches(s.action.value())) {
         continue;
       }
-      if (a.on != null && !a.on.matches(s.resourceUid, s.resource, s.resourceNumbers)) {
+      if (a.on != null && !a.on.matches(s.resourceUid, s.resource, s.resourceNumbers, true)) {
         continue;
       }
       if (a.when == null) {

@@ -89,8 +89,8 @@ public final class CompiledRule {
 
   public boolean scopeMatches(EvalState s) {
     return (actions == null || actions.matches(s.action.value()))
-        && (principal == null || principal.matches(s.principalUid, s.principal, s.principalNumbers))
-        && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceNumbers))
+        && (principal == null || principal.matches(s.principalUid, s.principal, s.principalNumbers, !s.chain.isEmpty()))
+        && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceNumbers, true))
         && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
   }
 

@@ -60,6 +60,18 @@ public final class ExprCompiler {
         }
         return new ExprNode.SetLit(all(e), at);
       }
+      case RECORD: {
+        if (e.isLiteral()) {
+          return new ExprNode.Const(literal(e), at);
+        }
+        String[] names = new String[e.args().size() / 2];
+        ExprNode[] values = new ExprNode[names.length];
+        for (int i = 0; i < names.length; i++) {
+          names[i] = e.arg(2 * i).str();
+          values[i] = compile(e.arg(2 * i + 1));
+        }
+        return new ExprNode.RecordLit(names, values, at);
+      }
       case VAR:
         return new ExprNode.Var(e.str(), at);
       case ATTR: {
@@ -86,6 +98,12 @@ public final class ExprCompiler {
       case ADD:
       case SUB:
         return new ExprNode.Arith(e.op() == PlanExpr.Op.ADD, compile(e.arg(0)), compile(e.arg(1)), at);
+      case MUL:
+        return new ExprNode.Mul(compile(e.arg(0)), compile(e.arg(1)), at);
+      case IS:
+        return new ExprNode.Is(compile(e.arg(0)), e.str(), e.args().size() > 1 ? compile(e.arg(1)) : null, at);
+      case IF:
+        return new ExprNode.If(compile(e.arg(0)), compile(e.arg(1)), compile(e.arg(2)), at);
       case AND:
         return ExprNode.BoolChain.and(all(e), at);
       case OR:
@@ -98,8 +116,18 @@ public final class ExprCompiler {
         return ExprNode.StringTest.like(compile(e.arg(0)), new LikePattern(e.str()), at);
       case MATCHES:
         return ExprNode.StringTest.matches(compile(e.arg(0)), Pattern.compile(e.str()), at);
-      case METHOD:
+      case METHOD: {
+        java.util.Optional<dev.writ.language.vocab.Builtins.ExtensionMethod> extension =
+            dev.writ.language.vocab.Builtins.extensionMethod(e.str());
+        if (extension.isPresent()) {
+          ExprNode[] args = new ExprNode[e.args().size() - 1];
+          for (int i = 0; i < args.length; i++) {
+            args[i] = compile(e.arg(i + 1));
+          }
+          return new ExprNode.ExtensionMethod(extension.get(), compile(e.arg(0)), args, at);
+        }
         return new ExprNode.Method(e.str(), compile(e.arg(0)), compile(e.arg(1)), at);
+      }
       case CALL:
         return new ExprNode.Call(e.str(), all(e), at);
       default:
@@ -129,6 +157,13 @@ public final class ExprCompiler {
         e.args().forEach(a -> out.add(literal(a)));
         yield new Value.SetV(out);
       }
+      case RECORD -> {
+        java.util.Map<String, Value> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < e.args().size(); i += 2) {
+          fields.put(e.arg(i).str(), literal(e.arg(i + 1)));
+        }
+        yield new Value.RecordV(fields);
+      }
       default -> throw new IllegalStateException("internal invariant violated: not a literal: " + e.op());
     };
   }
@@ -153,7 +188,19 @@ public final class ExprCompiler {
         }
         yield new PlanExpr(PlanExpr.Op.SET, null, 0, elems, at);
       }
-      case RECORD -> null;
+      case DECIMAL, IPADDR -> null; // no literal form: the call that made it stays
+      case RECORD -> {
+        java.util.List<PlanExpr> args = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, Value> f : ((Value.RecordV) v).fields().entrySet()) {
+          PlanExpr l = toLiteral(f.getValue(), at);
+          if (l == null) {
+            yield null;
+          }
+          args.add(new PlanExpr(PlanExpr.Op.STR, f.getKey(), 0, null, at));
+          args.add(l);
+        }
+        yield new PlanExpr(PlanExpr.Op.RECORD, null, 0, args, at);
+      }
     };
   }
 }

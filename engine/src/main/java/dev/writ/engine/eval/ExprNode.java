@@ -499,4 +499,152 @@ public abstract class ExprNode {
       throw new EvalError("`" + name + "` needs a String, not a " + v.typeName(), at);
     }
   }
+
+  // ---- type test, conditional and multiplication -----------------------------------------
+
+  /** {@code e is T} and {@code e is T in E}: the {@code in} operand is evaluated only when the type matches. */
+  static final class Is extends ExprNode {
+    final ExprNode operand;
+    final String type;
+    final ExprNode in; // null: no `in`
+
+    Is(ExprNode operand, String type, ExprNode in, String at) {
+      super(at);
+      this.operand = operand;
+      this.type = type;
+      this.in = in;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = operand.eval(s);
+      if (!(v instanceof Value.EntityV ev)) {
+        throw new EvalError("`is` tests the type of an entity, not a " + v.typeName(), at);
+      }
+      if (!ev.uid().type().equals(type)) {
+        return Value.Bool.FALSE;
+      }
+      if (in == null) {
+        return Value.Bool.TRUE;
+      }
+      Value group = in.eval(s);
+      if (group instanceof Value.EntityV ge) {
+        return Value.Bool.of(In.ancestors(s, ev.uid()).contains(ge.uid()));
+      }
+      if (group instanceof Value.SetV set) {
+        Set<EntityUid> anc = In.ancestors(s, ev.uid());
+        for (Value g : set.elements()) {
+          if (g instanceof Value.EntityV ge && anc.contains(ge.uid())) {
+            return Value.Bool.TRUE;
+          }
+        }
+        return Value.Bool.FALSE;
+      }
+      throw new EvalError("`is ... in` needs an entity or a set on the right, not a " + group.typeName(), at);
+    }
+  }
+
+  /** {@code if C then A else B}: only the selected branch is evaluated. */
+  static final class If extends ExprNode {
+    final ExprNode condition;
+    final ExprNode then;
+    final ExprNode otherwise;
+
+    If(ExprNode condition, ExprNode then, ExprNode otherwise, String at) {
+      super(at);
+      this.condition = condition;
+      this.then = then;
+      this.otherwise = otherwise;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value c = condition.eval(s);
+      if (!(c instanceof Value.Bool b)) {
+        throw new EvalError("`if` needs a Bool condition, but this is a " + c.typeName(), condition.at);
+      }
+      return b.value() ? then.eval(s) : otherwise.eval(s);
+    }
+  }
+
+  /** A record literal whose fields are not all constants. */
+  static final class RecordLit extends ExprNode {
+    final String[] names;
+    final ExprNode[] values;
+
+    RecordLit(String[] names, ExprNode[] values, String at) {
+      super(at);
+      this.names = names;
+      this.values = values;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      java.util.Map<String, Value> fields = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        fields.put(names[i], values[i].eval(s));
+      }
+      return new Value.RecordV(fields);
+    }
+  }
+
+  /** Int multiplication; overflow is an error, as for {@code +}. */
+  static final class Mul extends ExprNode {
+    final ExprNode left;
+    final ExprNode right;
+
+    Mul(ExprNode left, ExprNode right, String at) {
+      super(at);
+      this.left = left;
+      this.right = right;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value l = left.eval(s);
+      Value r = right.eval(s);
+      if (l instanceof Value.Int a && r instanceof Value.Int b) {
+        try {
+          return new Value.Int(Math.multiplyExact(a.value(), b.value()));
+        } catch (ArithmeticException e) {
+          throw new EvalError("overflow in `*`", at);
+        }
+      }
+      throw new EvalError("`*` multiplies two Ints, not " + l.typeName() + " and " + r.typeName(), at);
+    }
+  }
+
+  /** A method of Decimal, IpAddr, Time or Duration, its implementation bound when compiled ({@link BuiltinImpls}). */
+  static final class ExtensionMethod extends ExprNode {
+    final dev.writ.language.vocab.Builtins.ExtensionMethod method;
+    final ExprNode target;
+    final ExprNode[] args;
+    private final BuiltinImpls.Extension impl;
+
+    ExtensionMethod(dev.writ.language.vocab.Builtins.ExtensionMethod method, ExprNode target, ExprNode[] args,
+                    String at) {
+      super(at);
+      this.method = method;
+      this.target = target;
+      this.args = args;
+      this.impl = BuiltinImpls.extension(method);
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value t = target.eval(s);
+      Value[] values = new Value[args.length];
+      for (int i = 0; i < args.length; i++) {
+        values[i] = args[i].eval(s);
+      }
+      if (values.length != method.arity()) {
+        throw new EvalError("`" + method.id() + "` takes " + method.arity() + " argument(s), not " + values.length, at);
+      }
+      return impl.apply(this, s, t, values);
+    }
+
+    EvalError wrong(String what, Value v) {
+      return new EvalError("`" + method.id() + "` needs " + what + ", not a " + v.typeName(), at);
+    }
+  }
 }

@@ -1,9 +1,8 @@
 package dev.writ.engine.eval;
 
-import dev.writ.engine.plan.PlanSelector;
-
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.UidTable;
+import dev.writ.engine.plan.PlanSelector;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.vocab.EntityKind;
 import java.util.List;
@@ -11,9 +10,13 @@ import java.util.Set;
 
 /** A compiled selector: matches an entity by kind, type or uid, optionally inside another entity. */
 public final class SelectorMatcher {
-  /** One alternative; only the fields of its target are set. */
+  /**
+   * One alternative; only the fields of its target are set. {@code uidNumber} and
+   * {@code inNumber} are the plan's numbers of {@code uid} and {@code in} (-1: none);
+   * {@code delegated}: it admits only an entity acting under a delegation.
+   */
   record Alt(PlanSelector.Target target, EntityKind kind, String type, EntityUid uid, EntityUid in, int uidNumber,
-             int inNumber) {}
+             int inNumber, boolean delegated) {}
 
   final Alt[] alts;
 
@@ -24,31 +27,45 @@ public final class SelectorMatcher {
       EntityUid in = s.in() == null ? null : uids.uid(s.in());
       int inNumber = in == null ? -1 : uids.number(in);
       alts[i] = switch (s.target()) {
-        case ANY -> new Alt(s.target(), null, null, null, in, -1, inNumber);
-        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in, -1, inNumber);
-        case TYPE -> new Alt(s.target(), null, s.value(), null, in, -1, inNumber);
+        case ANY -> new Alt(s.target(), null, null, null, in, -1, inNumber, s.delegated());
+        case KIND -> new Alt(s.target(), EntityKind.fromKeyword(s.value()), null, null, in, -1, inNumber, s.delegated());
+        case TYPE -> new Alt(s.target(), null, s.value(), null, in, -1, inNumber, s.delegated());
         case ENTITY -> {
           EntityUid uid = uids.uid(s.value());
-          yield new Alt(s.target(), null, null, uid, in, uids.number(uid), inNumber);
+          yield new Alt(s.target(), null, null, uid, in, uids.number(uid), inNumber, s.delegated());
         }
       };
     }
   }
 
   /**
+   * Whether an entity acting under a delegation would match (tools, which do not decide a
+   * particular request; a {@code delegated} alternative counts).
+   *
    * @param entity    the entity's data, or null when the store does not have it (kind then unknown)
    * @param ancestors the uid and everything it is a member of
    */
   public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
+    return matches(uid, entity, ancestors, true);
+  }
+
+  /**
+   * @param delegated whether the entity acts under a delegation (depth 1 or more); a
+   *                  {@code delegated} alternative matches only then
+   */
+  public boolean matches(EntityUid uid, Entity entity, Set<EntityUid> ancestors, boolean delegated) {
     for (Alt a : alts) {
-      if (matches(a, uid, entity, ancestors)) {
+      if ((!a.delegated || delegated) && matches(a, uid, entity, ancestors)) {
         return true;
       }
     }
     return false;
   }
 
-  /** The positions of the alternatives that match, in selector order (tools: which alternative admits an entity). */
+  /**
+   * The positions of the alternatives that match, in selector order (tools: which alternative
+   * admits an entity; whether it is {@code delegated} is the plan data's to say).
+   */
   public List<Integer> matching(EntityUid uid, Entity entity, Set<EntityUid> ancestors) {
     List<Integer> out = new java.util.ArrayList<>();
     for (int i = 0; i < alts.length; i++) {
@@ -70,11 +87,14 @@ public final class SelectorMatcher {
   }
 
   /**
-   * As {@link #matches(EntityUid, Entity, Set)}, with the entity and its ancestors in the numbers
-   * of the plan that compiled this matcher: int comparisons, no hashing.
+   * As {@link #matches(EntityUid, Entity, Set, boolean)}, with the entity and its ancestors in the
+   * numbers of the plan that compiled this matcher: int comparisons, no hashing.
    */
-  public boolean matches(EntityUid uid, Entity entity, UidTable.Numbers numbers) {
+  public boolean matches(EntityUid uid, Entity entity, UidTable.Numbers numbers, boolean delegated) {
     for (Alt a : alts) {
+      if (a.delegated && !delegated) {
+        continue;
+      }
       boolean target = switch (a.target) {
         case ANY -> true;
         case KIND -> entity != null && entity.kind() == a.kind;

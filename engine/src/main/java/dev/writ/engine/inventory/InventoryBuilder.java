@@ -42,9 +42,7 @@ public final class InventoryBuilder {
    * The one place that reads it.
    */
   static String standingReason(PlanRule rule) {
-    // NOTE(merge): the `standing "..."` clause is being added to the language on another branch
-    // (PlanRule.standing()); until it is, no rule states a reason.
-    return null;
+    return rule.standing();
   }
 
   /**
@@ -52,9 +50,7 @@ public final class InventoryBuilder {
    * The one place that decides it.
    */
   static boolean admitsWithoutSponsor(PlanSelector alternative) {
-    // NOTE(merge): an alternative marked `delegated` (another branch) admits agents only through
-    // a delegation chain; until the marker exists, every alternative admits at depth 0.
-    return true;
+    return !alternative.delegated(); // a `delegated` alternative admits only through a chain
   }
 
   public static Inventory build(EvaluationPlan plan, EntityStore entities) {

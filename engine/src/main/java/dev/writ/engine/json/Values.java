@@ -121,6 +121,28 @@ public final class Values {
         }
         break;
       }
+      case RECORD: {
+        if (!node.isObject()) {
+          break;
+        }
+        if (type.fields() == null) {
+          return record(n);
+        }
+        Map<String, Value> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, DataNode> e : n.entries()) {
+          dev.writ.language.vocab.Schema.AttributeDef def = type.fields().get(e.getKey());
+          if (def == null) {
+            throw e.getValue().error("no field `" + e.getKey() + "` in " + type);
+          }
+          fields.put(e.getKey(), typed(e.getValue(), def.type()));
+        }
+        for (Map.Entry<String, dev.writ.language.vocab.Schema.AttributeDef> f : type.fields().entrySet()) {
+          if (!f.getValue().optional() && !fields.containsKey(f.getKey())) {
+            throw n.error("missing field `" + f.getKey() + "` of " + type);
+          }
+        }
+        return new Value.RecordV(fields);
+      }
       case DYNAMIC:
         return untyped(n);
       default:
@@ -162,6 +184,7 @@ public final class Values {
         ((Value.RecordV) v).fields().forEach((k, x) -> o.set(k, toJson(x)));
         yield o;
       }
+      case DECIMAL, IPADDR -> f.textNode(v.toString());
     };
   }
 }

@@ -18,11 +18,15 @@ public record PlanExpr(Op op, String str, long num, List<PlanExpr> args, String 
     BOOL, INT, STR, DUR, TIME, ENTITY, SET,
     // VAR: str is the variable; ATTR/HAS: args[0] target, str attribute
     VAR, ATTR, HAS,
-    EQ, NE, LT, LE, GT, GE, IN, ADD, SUB, AND, OR, NOT, NEG,
+    EQ, NE, LT, LE, GT, GE, IN, ADD, SUB, MUL, AND, OR, NOT, NEG,
     // LIKE: str is the glob; MATCHES: str is the regex
     LIKE, MATCHES,
     // METHOD: str method, args[0] target, args[1..] arguments; CALL: str function, args
-    METHOD, CALL
+    METHOD, CALL,
+    // IS: str the entity type, args[0] the operand, args[1] (optional) the `in` operand; IF: condition, then, else
+    IS, IF,
+    // RECORD: args are pairs, a STR literal naming the field and the field's value
+    RECORD
   }
 
   public PlanExpr arg(int i) {
@@ -32,7 +36,7 @@ public record PlanExpr(Op op, String str, long num, List<PlanExpr> args, String 
   public boolean isLiteral() {
     return switch (op) {
       case BOOL, INT, STR, DUR, TIME, ENTITY -> true;
-      case SET -> args.stream().allMatch(PlanExpr::isLiteral);
+      case SET, RECORD -> args.stream().allMatch(PlanExpr::isLiteral);
       default -> false;
     };
   }

@@ -9,11 +9,12 @@ import java.util.List;
  * @param actions     concrete action names (groups expanded) and wildcard patterns ending in {@code *}
  * @param conditions  the resource's {@code when}, the {@code when}s and the {@code unless}es, in source order
  * @param ttlSeconds  null: no {@code ttl} (standing)
+ * @param standing    the reason of a {@code standing "..."} clause (standing on purpose); null when absent
  * @param delegation  null: no {@code delegate} clause (direct requests only)
  */
 public record PlanRule(int id, String name, boolean forbid, List<PlanSelector> principal, List<String> actions,
                        List<PlanSelector> resource, List<String> intents, List<Condition> conditions, Long ttlSeconds,
-                       List<Approval> approvals, Delegation delegation, List<ObligationDef> obligations, Meta meta,
+                       String standing, List<Approval> approvals, Delegation delegation, List<ObligationDef> obligations, Meta meta,
                        String at) {
 
   public record Condition(boolean unless, PlanExpr expr, String text, String at) {}

@@ -13,9 +13,10 @@ import java.util.Set;
  * different types are simply unequal (docs/language.md §6).
  */
 public sealed interface Value
-    permits Value.Bool, Value.Int, Value.Str, Value.Dur, Value.Time, Value.SetV, Value.EntityV, Value.RecordV {
+    permits Value.Bool, Value.Int, Value.Str, Value.Dur, Value.Time, Value.SetV, Value.EntityV, Value.RecordV,
+    Value.Decimal, Value.IpAddr {
 
-  enum Kind { BOOL, INT, STRING, DURATION, TIME, SET, ENTITY, RECORD }
+  enum Kind { BOOL, INT, STRING, DURATION, TIME, SET, ENTITY, RECORD, DECIMAL, IPADDR }
 
   Kind kind();
 
@@ -30,7 +31,64 @@ public sealed interface Value
       case SET -> "Set";
       case ENTITY -> "entity";
       case RECORD -> "record";
+      case DECIMAL -> "Decimal";
+      case IPADDR -> "IpAddr";
     };
+  }
+
+  /** Cedar's decimal, in ten-thousandths ({@code decimal("1.5")} is 15000). */
+  record Decimal(long scaled) implements Value {
+    @Override
+    public Kind kind() {
+      return Kind.DECIMAL;
+    }
+
+    @Override
+    public String toString() {
+      return dev.writ.language.vocab.Decimals.format(scaled);
+    }
+  }
+
+  /** Cedar's ipaddr: an address (4 or 16 bytes) and a prefix length; equal when both are. */
+  record IpAddr(byte[] address, int prefix) implements Value {
+    public IpAddr {
+      address = address.clone();
+    }
+
+    @Override
+    public byte[] address() {
+      return address.clone();
+    }
+
+    public boolean isV4() {
+      return address.length == 4;
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.IPADDR;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IpAddr other && other.prefix == prefix && java.util.Arrays.equals(other.address, address);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(address) * 31 + prefix;
+    }
+
+    @Override
+    public String toString() {
+      String text;
+      try {
+        text = java.net.InetAddress.getByAddress(address).getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalStateException("internal invariant violated: an address of " + address.length + " bytes", e);
+      }
+      return prefix == address.length * 8 ? text : text + "/" + prefix;
+    }
   }
 
   record Bool(boolean value) implements Value {

@@ -76,17 +76,17 @@ class PlanCodecTest {
             new PlanExpr(PlanExpr.Op.ENTITY, "Team::\"a b\"", 0, null, "e")), "m"),
         new PlanExpr(PlanExpr.Op.CALL, "hour", Long.MAX_VALUE, List.of(), "c")), "a:1:1");
     PlanRule rule = new PlanRule(0, "acme.r", false,
-        List.of(new PlanSelector(PlanSelector.Target.KIND, "agent", null),
+        List.of(new PlanSelector(PlanSelector.Target.KIND, "agent", null, true),
             new PlanSelector(PlanSelector.Target.TYPE, "Employee", "Team::sre")),
         List.of("db:select", "db:*"), null, List.of("investigate"),
         List.of(new PlanRule.Condition(false, deep, "when ...", "a:1:1"),
             new PlanRule.Condition(true, PlanExpr.bool(false, "b:2:2"), "unless false", "b:2:2")),
-        7200L, List.of(new PlanRule.Approval(2, "Team::owners", deep, "where ..."),
+        7200L, null, List.of(new PlanRule.Approval(2, "Team::owners", deep, "where ..."),
             new PlanRule.Approval(1, "Team::x", null, null)),
         new PlanRule.Delegation(false, List.of("agent", "machine"), 2),
         List.of(new PlanRule.ObligationDef("notify", "#c"), new PlanRule.ObligationDef("record", null)),
         new PlanRule.Meta("d", null, List.of("C-1"), null), "a:1:7");
-    PlanRule bare = new PlanRule(1, "f", true, null, null, null, null, List.of(), null, List.of(), null, List.of(),
+    PlanRule bare = new PlanRule(1, "f", true, null, null, null, null, List.of(), null, "why", List.of(), null, List.of(),
         new PlanRule.Meta(null, null, List.of(), "no"), "b:1:8");
     PlanIntent intent = new PlanIntent("investigate", null,
         List.of(new PlanIntent.Param("ticket", false, "String", "^INC-[0-9]+$"),
@@ -125,7 +125,7 @@ class PlanCodecTest {
 
   private static PlanData withCondition(PlanExpr e) {
     PlanRule r = new PlanRule(0, "deep", false, null, null, null, null,
-        List.of(new PlanRule.Condition(false, e, "deep", "x")), null, List.of(), null, List.of(),
+        List.of(new PlanRule.Condition(false, e, "deep", "x")), null, null, List.of(), null, List.of(),
         new PlanRule.Meta(null, null, List.of(), null), "x");
     return new PlanData(Schema.EMPTY, List.of(), List.of(r));
   }

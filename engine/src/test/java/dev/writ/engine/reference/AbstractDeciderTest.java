@@ -45,12 +45,12 @@ public abstract class AbstractDeciderTest {
   static final Instant NOW = Instant.parse("2026-06-15T10:00:00Z"); // a Monday
 
   static final String SCHEMA = """
-      human   Employee in [Team] { level: Int, dept: String, manager?: Employee }
+      human   Employee in [Team] { level: Int, dept: String, manager?: Employee, addr?: {city: String, zip?: String} }
       agent   Bot      in [Team] { model: String, level: Int }
       machine Job      in [Team] { level: Int }
       group   Team     in [Team]
       resource Db  { env: String, tags: Set<String>, owner?: Employee, size?: Int }
-      resource Doc { env: String }
+      resource Doc { env: String } tags String
 
       action "db:select", "db:insert", "db:delete" on Db
       action "doc:read" on Doc
@@ -81,7 +81,7 @@ public abstract class AbstractDeciderTest {
       - { uid: Team::sre, parents: [Team::eng] }
       - { uid: Team::owners }
       - { uid: Team::senior, parents: [Team::owners] }
-      - { uid: Employee::alice, attrs: { level: 3, dept: sre }, parents: [Team::sre] }
+      - { uid: Employee::alice, attrs: { level: 3, dept: sre, addr: { city: Berlin } }, parents: [Team::sre] }
       - { uid: Employee::bob, attrs: { level: 5, dept: data }, parents: [Team::owners] }
       - { uid: Employee::carol, attrs: { level: 2, dept: data }, parents: [Team::senior] }
       - { uid: Employee::dave, attrs: { level: 1, dept: ops, manager: { entity: Employee::ghost } } }
@@ -90,7 +90,7 @@ public abstract class AbstractDeciderTest {
       - { uid: Job::nightly, attrs: { level: 0 }, parents: [Team::sre] }
       - { uid: Db::orders, attrs: { env: prod, tags: [pii], owner: { entity: Employee::bob } } }
       - { uid: Db::scratch, attrs: { env: dev, tags: [], size: 9223372036854775800 } }
-      - { uid: Doc::runbook, attrs: { env: prod } }
+      - { uid: Doc::runbook, attrs: { env: prod }, tags: { owner: sre, "cost-center": "4711" } }
       """;
 
   private CheckedBundle bundle;
@@ -576,6 +576,48 @@ public abstract class AbstractDeciderTest {
       assertEquals(List.of(), d.policies());
     }
 
+    /** "SREs and their agents": `delegated agent` admits an agent only when it acts for a sponsor. */
+    static final String SPONSORED = """
+        grant sre_and_their_agents {
+          principal Employee in Team::"sre", delegated agent action "db:read" ttl 1h delegate agent depth 2
+        }
+        """;
+
+    @Test
+    void aDelegatedAlternativeAdmitsAgentsOnlyUnderADelegation() {
+      String alone = "{ principal: Bot::triage, actions: [db:select], resource: Db::orders }";
+      assertEquals(Outcome.PERMIT, decide(RULES, alone).decision(), "without `delegated` an unsponsored agent gets it");
+      assertEquals(Outcome.DENY, decide(SPONSORED, alone).decision(), "with `delegated` it does not");
+      String sponsored = "{ principal: Bot::triage, actions: [db:select], resource: Db::orders,"
+          + " delegation: [Employee::alice] }";
+      assertEquals(Outcome.PERMIT, decide(SPONSORED, sponsored).decision());
+      String subAgent = "{ principal: Bot::sub, actions: [db:select], resource: Db::orders,"
+          + " delegation: [Employee::alice, Bot::triage] }";
+      assertEquals(Outcome.PERMIT, decide(SPONSORED, subAgent).decision(), "each agent of the chain acts delegated");
+      String viaDave = "{ principal: Bot::triage, actions: [db:select], resource: Db::orders,"
+          + " delegation: [Employee::dave] }";
+      assertEquals(Outcome.DENY, decide(SPONSORED, viaDave).decision(), "the sponsor must be admitted too");
+      String rootAgent = "{ principal: Bot::sub, actions: [db:select], resource: Db::orders,"
+          + " delegation: [Bot::triage] }";
+      assertEquals(Outcome.DENY, decide(SPONSORED, rootAgent).decision(),
+          "an agent at the root of the chain acts on its own account");
+      assertEquals(Outcome.PERMIT, decide(SPONSORED, ALICE_SELECT).decision(), "the SRE herself");
+    }
+
+    @Test
+    void aDelegatedForbidAppliesOnlyToDelegatedPrincipals() {
+      String rules = """
+          grant all { principal any action "db:read" ttl 1h delegate agent depth 1 }
+          forbid no_delegated_bots { principal delegated agent action "db:read" }
+          """;
+      assertEquals(Outcome.PERMIT, decide(rules, "{ principal: Bot::triage, actions: [db:select], resource: Db::orders }")
+          .decision());
+      Decision d = decide(rules, "{ principal: Bot::triage, actions: [db:select], resource: Db::orders,"
+          + " delegation: [Employee::alice] }");
+      assertEquals(Outcome.DENY, d.decision());
+      assertEquals(List.of("no_delegated_bots"), d.forbids());
+    }
+
     @Test
     void anErrorForASponsorMeansTheGrantDoesNotApplyAndIsReported() {
       Decision d = decide("grant g { principal any ttl 1h delegate any depth 1 when principal.level >= 0 }",
@@ -628,15 +670,23 @@ public abstract class AbstractDeciderTest {
     }
 
     @Test
+    void standingOnPurposeDecidesAsAGrantWithoutTtl() {
+      Decision d = decide("grant a { principal any standing \"auditors read at any time\" }", ALICE_SELECT);
+      assertEquals(Outcome.PERMIT, d.decision());
+      assertTrue(d.standing());
+      assertEquals(Optional.empty(), d.ttlSeconds());
+    }
+
+    @Test
     void severalActionsTakeTheSmallestTtl() {
       Decision d = decide("""
           grant read { principal any action "db:select" ttl 2h }
           grant write { principal any action "db:insert" ttl 30m }
-          grant standing { principal any action "db:delete" }
+          grant forever { principal any action "db:delete" }
           """, "{ principal: Employee::alice, actions: [db:select, db:insert, db:delete], resource: Db::orders }");
       assertEquals(Optional.of(1800L), d.ttlSeconds());
       assertFalse(d.standing());
-      assertEquals(List.of("read", "standing", "write"), d.policies());
+      assertEquals(List.of("forever", "read", "write"), d.policies());
     }
 
     @Test
@@ -680,6 +730,101 @@ public abstract class AbstractDeciderTest {
       assertEquals(Outcome.DENY, when("cidr(context.ip, \"10.0.0.0/8\")", "{ ip: \"::1\" }"));
       assertEquals(Outcome.PERMIT, when("cidr(context.ip, \"2001:db8::/32\")", "{ ip: \"2001:db8::1\" }"));
       assertEquals(Outcome.DENY, when("cidr(\"10.1.2.3\", \"::/0\")", "{}"));
+    }
+
+    @Test
+    void typeTestsConditionalsAndMultiplication() {
+      assertEquals(Outcome.PERMIT, when("principal is Employee && !(resource is Employee)", "{}"));
+      assertEquals(Outcome.PERMIT, when("principal is Employee in Team::\"eng\"", "{}"));
+      assertEquals(Outcome.DENY, when("principal is Employee in Team::\"owners\"", "{}"));
+      assertEquals(Outcome.PERMIT, when("principal is Employee in [Team::\"owners\", Team::\"sre\"]", "{}"));
+      assertEquals(Outcome.DENY, when("resource is Employee in context.nothing", "{}"), "`in` is not evaluated");
+      assertEquals(null, when("context.n is Employee", "{ n: 1 }"), "`is` on a non-entity is an error");
+      assertEquals(null, when("principal is Employee in context.n", "{ n: 1 }"));
+      assertEquals(Outcome.PERMIT, when("(if principal.level > 2 then \"high\" else \"low\") == \"high\"", "{}"));
+      assertEquals(Outcome.PERMIT, when("if context.flag then context.missing else true", "{ flag: false }"),
+          "only the selected branch is evaluated");
+      assertEquals(null, when("if context.n then true else true", "{ n: 1 }"), "the condition must be a Bool");
+      assertEquals(Outcome.PERMIT, when("principal.level * 3 == 9 && -2 * 3 + 1 == -5 && 2 + 2 * 3 == 8", "{}"));
+      assertEquals(null, when("context.n * 2 == 0", "{ n: 4611686018427387904 }"), "overflow is an error");
+      assertEquals(null, when("context.n * 2 == 0", "{ n: \"x\" }"));
+    }
+
+    @Test
+    void anEntityOverlayMergesOverTheStoredEntity() {
+      Decision d = decide("grant g { principal Employee in Team::\"sre\" ttl 1h "
+          + "when principal.level == 3 && principal.dept == \"ops\" && principal has manager }",
+          "{ principal: Employee::alice, actions: [db:select], resource: Db::orders,"
+              + " entities: [{ uid: Employee::alice, attrs: { dept: ops, manager: { entity: Employee::dave } } }] }");
+      assertEquals(Outcome.PERMIT, d.decision(), "stored level and team stay; dept is replaced, manager added");
+      d = decide("grant g { principal Employee in Team::\"owners\" ttl 1h when principal in Team::\"sre\" }",
+          "{ principal: Employee::alice, actions: [db:select], resource: Db::orders,"
+              + " entities: [{ uid: Employee::alice, parents: [Team::owners] }] }");
+      assertEquals(Outcome.PERMIT, d.decision(), "an overlay's parents add to the stored ones");
+    }
+
+    @Test
+    void decimalIpAndDatetimeExtensions() {
+      assertEquals(Outcome.PERMIT, when("decimal(context.risk).lessThan(decimal(\"0.8\")) && decimal(\"0.75\") == "
+          + "decimal(\"0.7500\") && decimal(\"-1.5\").lessThanOrEqual(decimal(\"-1.5\"))", "{ risk: \"0.7999\" }"));
+      assertEquals(Outcome.DENY, when("decimal(context.risk).greaterThan(decimal(\"0.8\"))", "{ risk: \"0.8\" }"));
+      assertEquals(null, when("decimal(context.risk).lessThan(decimal(\"1.0\"))", "{ risk: \"0.12345\" }"),
+          "five places is an error, as in Cedar");
+      assertEquals(Outcome.PERMIT, when("ip(context.ip).isInRange(ip(\"10.0.0.0/8\")) && ip(context.ip).isIpv4()"
+          + " && !ip(context.ip).isLoopback() && ip(\"127.0.0.2\").isLoopback() && ip(\"::1\").isLoopback()"
+          + " && ip(\"ff02::1\").isMulticast() && ip(\"224.0.0.9\").isMulticast() && ip(\"2001:db8::1\").isIpv6()",
+          "{ ip: 10.1.2.3 }"));
+      assertEquals(Outcome.DENY, when("ip(\"10.0.0.0/8\").isInRange(ip(\"10.0.0.0/16\"))", "{}"),
+          "a wider range is not in a narrower one");
+      assertEquals(Outcome.PERMIT, when("ip(\"10.1.0.0/16\").isInRange(ip(\"10.0.0.0/8\")) && "
+          + "ip(\"10.0.0.1\") == ip(\"10.0.0.1/32\") && ip(\"10.0.0.1/8\") != ip(\"10.0.0.0/8\")", "{}"));
+      assertEquals(null, when("ip(context.ip).isIpv4()", "{ ip: \"10.1\" }"));
+      assertEquals(Outcome.PERMIT, when("datetime(\"2026-06-15T12:00:00+0200\") == request.time && "
+          + "datetime(\"2026-06-15\").offset(10h) == request.time && request.time.toDate() == datetime(\"2026-06-15\")"
+          + " && request.time.toTime() == 10h && request.time.durationSince(datetime(\"2026-06-14T10:00:00.500Z\")) == 23h59m59s",
+          "{}"));
+      assertEquals(Outcome.PERMIT, when("90m.toHours() == 1 && 90m.toMinutes() == 90 && 2d.toDays() == 2 && "
+          + "1h.toSeconds() == 3600 && 1s.toMilliseconds() == 1000 && (0s - 90m).toHours() == -1", "{}"));
+      assertEquals(null, when("datetime(context.t) < request.time", "{ t: \"2026-02-30\" }"));
+    }
+
+    @Test
+    void hasNarrowsTheTypesOfAStrictRead() {
+      // Only Db declares `owner`: the guard lets the checker accept the read on `Db, Doc`.
+      String rules = "grant g { principal Employee action \"db:select\", \"doc:read\" resource Db, Doc ttl 1h"
+          + " when resource has owner && resource.owner == principal }";
+      assertEquals(Outcome.DENY, decide(rules, "{ principal: Employee::alice, actions: [doc:read], resource: Doc::runbook }")
+          .decision());
+      Decision d = decide(rules, "{ principal: Employee::alice, actions: [db:select], resource: Db::orders }");
+      assertEquals(List.of(), errorPolicies(d));
+    }
+
+    @Test
+    void entityTags() {
+      String request = "{ principal: Employee::alice, actions: [doc:read], resource: Doc::runbook }";
+      assertEquals(Outcome.PERMIT, decide("grant g { principal Employee resource Doc ttl 1h when resource.hasTag(\"owner\")"
+          + " && resource.getTag(\"owner\") == principal.dept && resource.getTag(\"cost-center\") like \"47*\""
+          + " && !resource.hasTag(\"env\") }", request).decision(), "tags are not attributes");
+      Decision d = decide("grant g { principal Employee resource Doc ttl 1h when resource.getTag(\"team\") == \"x\" }",
+          request);
+      assertEquals(Outcome.DENY, d.decision());
+      assertEquals(List.of("g"), errorPolicies(d), "a missing tag is an evaluation error, as in Cedar");
+    }
+
+    @Test
+    void records() {
+      assertEquals(Outcome.PERMIT, when("{a: 1, b: [\"x\"]} == {b: [\"x\"], a: 1}", "{}"), "field order does not matter");
+      assertEquals(Outcome.DENY, when("{a: 1} == {a: 1, b: 2}", "{}"));
+      assertEquals(Outcome.PERMIT, when("context.req == {port: 443, tls: true}", "{ req: { port: 443, tls: true } }"));
+      assertEquals(Outcome.PERMIT, when("context.req.port * 2 == 886 && {p: context.req.port}.p == 443",
+          "{ req: { port: 443 } }"));
+      assertEquals(Outcome.PERMIT, when("context has req.port && !(context has req.tls)", "{ req: { port: 443 } }"));
+      assertEquals(Outcome.DENY, when("context has req.port", "{ req: { host: x } }"));
+      assertEquals(Outcome.DENY, when("context has req.port", "{}"), "`has a.b` stops at a missing `a`");
+      assertEquals(null, when("context.req.port == 1", "{ req: { host: x } }"), "a missing field is an error");
+      assertEquals(Outcome.PERMIT, when("principal.addr.city == \"Berlin\" && principal.addr == {city: \"Berlin\"}", "{}"));
+      assertEquals(Outcome.PERMIT, when("principal has addr.city && !(principal has addr.zip)", "{}"));
+      assertEquals(Outcome.PERMIT, when("{\"source ip\": \"10.0.0.1\"}[\"source ip\"] == \"10.0.0.1\"", "{}"));
     }
 
     @Test

@@ -140,6 +140,29 @@ final class RefInterpreter {
       }
       return new Value.SetV(out);
     }
+    if (e instanceof Expr.Is is) {
+      Value v = eval(is.operand(), env);
+      if (!(v instanceof Value.EntityV ev)) {
+        throw new EvalError(e, "`is` tests the type of an entity, not a " + v.typeName());
+      }
+      if (!ev.uid().type().equals(is.type().value())) {
+        return Value.Bool.FALSE;
+      }
+      if (is.in().isEmpty()) {
+        return Value.Bool.TRUE;
+      }
+      return Value.Bool.of(in(e, v, eval(is.in().get(), env), env));
+    }
+    if (e instanceof Expr.RecordLit rec) {
+      java.util.Map<String, Value> fields = new java.util.LinkedHashMap<>();
+      for (Expr.Field f : rec.fields()) {
+        fields.put(f.name(), eval(f.value(), env));
+      }
+      return new Value.RecordV(fields);
+    }
+    if (e instanceof Expr.If i) {
+      return bool(i.condition(), eval(i.condition(), env), "`if`") ? eval(i.then(), env) : eval(i.otherwise(), env);
+    }
     throw new IllegalStateException("unknown expression " + e);
   }
 
@@ -268,6 +291,15 @@ final class RefInterpreter {
       case ADD:
       case SUB:
         return arithmetic(b, l, r);
+      case MUL:
+        if (!(l instanceof Value.Int x) || !(r instanceof Value.Int y)) {
+          throw new EvalError(b, "`*` multiplies two Ints, not a " + l.typeName() + " and a " + r.typeName());
+        }
+        try {
+          return new Value.Int(Math.multiplyExact(x.value(), y.value()));
+        } catch (ArithmeticException ex) {
+          throw new EvalError(b, "overflow in `*` of " + l + " and " + r);
+        }
       case IN:
         return Value.Bool.of(in(b, l, r, env));
       default:
@@ -309,7 +341,7 @@ final class RefInterpreter {
   }
 
   /** {@code a in b}: hierarchy membership, or membership of (or in) some element of a set. */
-  private static boolean in(Expr.Binary b, Value l, Value r, RefEnv env) {
+  private static boolean in(Expr b, Value l, Value r, RefEnv env) {
     if (r instanceof Value.EntityV group) {
       if (!(l instanceof Value.EntityV member)) {
         throw new EvalError(b, "`in` with an entity on the right needs an entity on the left, not a " + l.typeName());
@@ -333,6 +365,14 @@ final class RefInterpreter {
 
   private static Value method(Expr.MethodCall m, RefEnv env) {
     Value target = eval(m.target(), env);
+    String name = m.method().value();
+    if (!name.equals("contains") && !name.equals("containsAll") && !name.equals("containsAny")) {
+      Value[] args = new Value[m.args().size()];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = eval(m.args().get(i), env);
+      }
+      return extensionMethod(m, name, target, args, env);
+    }
     if (!(target instanceof Value.SetV set)) {
       throw new EvalError(m, "`" + m.method().value() + "` is a set method, but this is a " + target.typeName());
     }
@@ -364,6 +404,139 @@ final class RefInterpreter {
         throw new EvalError(m, "unknown method `" + m.method().value() + "`");
     }
   }
+
+  /** Cedar's decimal, ipaddr and datetime methods, on Writ's Decimal, IpAddr, Time and Duration. */
+  private static Value extensionMethod(Expr.MethodCall m, String name, Value target, Value[] args, RefEnv env) {
+    int arity = switch (name) {
+      case "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual", "isInRange", "offset",
+           "durationSince", "hasTag", "getTag" -> 1;
+      case "isIpv4", "isIpv6", "isLoopback", "isMulticast", "toDate", "toTime", "toDays", "toHours", "toMinutes",
+           "toSeconds", "toMilliseconds" -> 0;
+      default -> throw new EvalError(m, "unknown method `" + name + "`");
+    };
+    if (args.length != arity) {
+      throw new EvalError(m, "`" + name + "` takes " + arity + " argument(s)");
+    }
+    switch (name) {
+      case "hasTag":
+      case "getTag": {
+        if (!(target instanceof Value.EntityV ev)) {
+          throw new EvalError(m, "`" + name + "` is called on an entity, not a " + target.typeName());
+        }
+        if (!(args[0] instanceof Value.Str key)) {
+          throw new EvalError(m, "a tag name is a String, not a " + args[0].typeName());
+        }
+        Entity entity = env.store().get(ev.uid());
+        Value tag = entity == null ? null : entity.tags().get(key.value());
+        if (name.equals("hasTag")) {
+          return Value.Bool.of(tag != null);
+        }
+        if (tag == null) {
+          throw new EvalError(m, "`" + ev.uid() + "` has no tag `" + key.value() + "`");
+        }
+        return tag;
+      }
+      case "lessThan":
+        return Value.Bool.of(decimal(m, target).compareTo(decimal(m, args[0])) < 0);
+      case "lessThanOrEqual":
+        return Value.Bool.of(decimal(m, target).compareTo(decimal(m, args[0])) <= 0);
+      case "greaterThan":
+        return Value.Bool.of(decimal(m, target).compareTo(decimal(m, args[0])) > 0);
+      case "greaterThanOrEqual":
+        return Value.Bool.of(decimal(m, target).compareTo(decimal(m, args[0])) >= 0);
+      case "isIpv4":
+        return Value.Bool.of(ipv(m, target).address().length == 4);
+      case "isIpv6":
+        return Value.Bool.of(ipv(m, target).address().length == 16);
+      case "isLoopback": {
+        Value.IpAddr ip = ipv(m, target);
+        return Value.Bool.of(ip.address().length == 4 ? (ip.address()[0] & 0xff) == 127
+            : new BigInteger(1, ip.address()).equals(BigInteger.ONE));
+      }
+      case "isMulticast": {
+        Value.IpAddr ip = ipv(m, target);
+        int first = ip.address()[0] & 0xff;
+        return Value.Bool.of(ip.address().length == 4 ? first >= 224 && first <= 239 : first == 0xff);
+      }
+      case "isInRange": {
+        Value.IpAddr ip = ipv(m, target);
+        Value.IpAddr range = ipv(m, args[0]);
+        if (ip.address().length != range.address().length || ip.prefix() < range.prefix()) {
+          return Value.Bool.FALSE;
+        }
+        int shift = range.address().length * 8 - range.prefix();
+        return Value.Bool.of(new BigInteger(1, ip.address()).shiftRight(shift)
+            .equals(new BigInteger(1, range.address()).shiftRight(shift)));
+      }
+      case "offset":
+        try {
+          return new Value.Time(instant(m, target).plus(java.time.Duration.ofSeconds(seconds(m, args[0]))));
+        } catch (DateTimeException | ArithmeticException ex) {
+          throw new EvalError(m, "overflow in `offset`");
+        }
+      case "durationSince": {
+        BigInteger millis = BigInteger.valueOf(instant(m, target).toEpochMilli())
+            .subtract(BigInteger.valueOf(instant(m, args[0]).toEpochMilli()));
+        // Durations are whole seconds: round down, as a Time minus a Time would.
+        BigInteger secs = millis.divide(BigInteger.valueOf(1000));
+        if (millis.signum() < 0 && !millis.mod(BigInteger.valueOf(1000)).equals(BigInteger.ZERO)) {
+          secs = secs.subtract(BigInteger.ONE);
+        }
+        return new Value.Dur(secs.longValueExact());
+      }
+      case "toDate":
+        return new Value.Time(instant(m, target).atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC)
+            .toInstant());
+      case "toTime":
+        return new Value.Dur(instant(m, target).atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay());
+      case "toDays":
+        return new Value.Int(seconds(m, target) / 86_400);
+      case "toHours":
+        return new Value.Int(seconds(m, target) / 3_600);
+      case "toMinutes":
+        return new Value.Int(seconds(m, target) / 60);
+      case "toSeconds":
+        return new Value.Int(seconds(m, target));
+      default:
+        try {
+          return new Value.Int(BigInteger.valueOf(seconds(m, target)).multiply(BigInteger.valueOf(1000)).longValueExact());
+        } catch (ArithmeticException ex) {
+          throw new EvalError(m, "overflow in `toMilliseconds`");
+        }
+    }
+  }
+
+  private static java.math.BigDecimal decimal(Expr at, Value v) {
+    if (v instanceof Value.Decimal d) {
+      return java.math.BigDecimal.valueOf(d.scaled(), 4);
+    }
+    throw new EvalError(at, "a Decimal is needed, not a " + v.typeName());
+  }
+
+  private static Value.IpAddr ipv(Expr at, Value v) {
+    if (v instanceof Value.IpAddr ip) {
+      return ip;
+    }
+    throw new EvalError(at, "an IpAddr is needed, not a " + v.typeName());
+  }
+
+  private static Instant instant(Expr at, Value v) {
+    if (v instanceof Value.Time t) {
+      return t.instant();
+    }
+    throw new EvalError(at, "a Time is needed, not a " + v.typeName());
+  }
+
+  private static long seconds(Expr at, Value v) {
+    if (v instanceof Value.Dur d) {
+      return d.seconds();
+    }
+    throw new EvalError(at, "a Duration is needed, not a " + v.typeName());
+  }
+
+  private static final Pattern DECIMAL = Pattern.compile("-?([0-9]+)\\.([0-9]{1,4})");
+  private static final Pattern DATETIME = Pattern.compile(
+      "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{3})?(Z|[+-][0-9]{4}))?");
 
   private static Value call(Expr.Call c, RefEnv env) {
     String fn = c.function().value();
@@ -406,6 +579,48 @@ final class RefInterpreter {
         return new Value.Str(string(c, arg(c, args, 0), "`lower`").toLowerCase(Locale.ROOT));
       case "cidr":
         return Value.Bool.of(cidr(c, string(c, arg(c, args, 0), "`cidr`"), string(c, arg(c, args, 1), "`cidr`")));
+      case "decimal": {
+        String s = string(c, arg(c, args, 0), "`decimal`");
+        if (!DECIMAL.matcher(s).matches()) {
+          throw new EvalError(c, "`" + s + "` is not a decimal");
+        }
+        try {
+          return new Value.Decimal(new java.math.BigDecimal(s).movePointRight(4).longValueExact());
+        } catch (ArithmeticException ex) {
+          throw new EvalError(c, "`" + s + "` is outside the decimal range");
+        }
+      }
+      case "ip": {
+        String s = string(c, arg(c, args, 0), "`ip`");
+        int slash = s.indexOf('/');
+        byte[] address = parseAddress(slash < 0 ? s : s.substring(0, slash));
+        if (address == null) {
+          throw new EvalError(c, "`" + s + "` is not an IP address");
+        }
+        if (slash < 0) {
+          return new Value.IpAddr(address, address.length * 8);
+        }
+        String bits = s.substring(slash + 1);
+        if (!bits.matches("[0-9]{1,3}") || Integer.parseInt(bits) > address.length * 8) {
+          throw new EvalError(c, "`" + s + "` has no valid prefix length");
+        }
+        return new Value.IpAddr(address, Integer.parseInt(bits));
+      }
+      case "datetime": {
+        String s = string(c, arg(c, args, 0), "`datetime`");
+        if (!DATETIME.matcher(s).matches()) {
+          throw new EvalError(c, "`" + s + "` is not a datetime");
+        }
+        try {
+          if (s.length() == 10) {
+            return new Value.Time(java.time.LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant());
+          }
+          String iso = s.endsWith("Z") ? s : s.substring(0, s.length() - 2) + ":" + s.substring(s.length() - 2);
+          return new Value.Time(java.time.OffsetDateTime.parse(iso).toInstant());
+        } catch (DateTimeException ex) {
+          throw new EvalError(c, "`" + s + "` is not a datetime");
+        }
+      }
       default:
         throw new EvalError(c, "unknown function `" + fn + "`");
     }

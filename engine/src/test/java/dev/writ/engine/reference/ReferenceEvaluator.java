@@ -422,7 +422,7 @@ public final class ReferenceEvaluator implements Decider {
       if (!coversAction(allow.actions(), env.action())) {
         continue;
       }
-      if (allow.on().isPresent() && !selects(allow.on().get(), env.resource(), env.store())) {
+      if (allow.on().isPresent() && !selects(allow.on().get(), env.resource(), env.store(), false)) {
         continue;
       }
       if (allow.when().isPresent()) {
@@ -488,7 +488,8 @@ public final class ReferenceEvaluator implements Decider {
 
   private boolean scopesMatch(RuleDecl rule, RefEnv env) {
     Optional<RuleDecl.PrincipalClause> principal = rule.clause(RuleDecl.PrincipalClause.class);
-    if (principal.isPresent() && !selects(principal.get().selector(), env.principal(), env.store())) {
+    if (principal.isPresent() && !selects(principal.get().selector(), env.principal(), env.store(),
+        env.delegation().depth() > 0)) {
       return false;
     }
     Optional<RuleDecl.ActionClause> action = rule.clause(RuleDecl.ActionClause.class);
@@ -496,7 +497,7 @@ public final class ReferenceEvaluator implements Decider {
       return false;
     }
     Optional<RuleDecl.ResourceClause> resource = rule.clause(RuleDecl.ResourceClause.class);
-    if (resource.isPresent() && !selects(resource.get().selector(), env.resource(), env.store())) {
+    if (resource.isPresent() && !selects(resource.get().selector(), env.resource(), env.store(), false)) {
       return false;
     }
     Optional<RuleDecl.IntentClause> intent = rule.clause(RuleDecl.IntentClause.class);
@@ -512,11 +513,17 @@ public final class ReferenceEvaluator implements Decider {
     return true;
   }
 
-  /** A selector matches when one of its alternatives does. */
-  private static boolean selects(Selector selector, EntityUid uid, EntityStore store) {
+  /**
+   * A selector matches when one of its alternatives does; a {@code delegated} alternative only
+   * for an entity acting under a delegation ({@code delegated}: depth 1 or more).
+   */
+  private static boolean selects(Selector selector, EntityUid uid, EntityStore store, boolean delegated) {
     Entity entity = store.get(uid);
     EntityKind kind = entity == null ? null : entity.kind();
     for (Selector.Alt alt : selector.alternatives()) {
+      if (alt.delegated() && !delegated) {
+        continue;
+      }
       boolean target;
       if (alt.target() instanceof Selector.KindTarget k) {
         target = k.kind() == KindName.ANY || (kind != null && k.kind().entityKind() == kind);

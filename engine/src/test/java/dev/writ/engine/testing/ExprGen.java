@@ -113,6 +113,14 @@ final class ExprGen {
     options.add(() -> r.oneOf("context.flag", "context.mfa", "context.flag == true", "context.mfa == false",
         "size(context.s) == " + r.oneOf(5, 6)));
     options.add(() -> r.oneOf("true", "false"));
+    options.add(this::isTest);
+    options.add(this::recordTest);
+    options.add(this::recordTest);
+    options.add(this::extensionTest);
+    options.add(this::extensionTest);
+    if (depth > 0) {
+      options.add(() -> p("if " + bool(depth - 1) + " then " + bool(depth - 1) + " else " + bool(depth - 1)));
+    }
     attrRead("principal", scope.principalTypes(), VT.BOOL).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.BOOL).ifPresent(s -> options.add(() -> s));
     param(VT.BOOL).ifPresent(s -> options.add(() -> s));
@@ -141,6 +149,45 @@ final class ExprGen {
       case 4 -> "principal in " + r.oneOf("resource", "delegation.root", groupLiteral());
       default -> r.oneOf("principal", "resource") + " in " + groupLiteral();
     };
+  }
+
+  /** Cedar's decimal, ipaddr and datetime methods, on literals and on context strings that may be malformed. */
+  private String extensionTest() {
+    String dec = r.oneOf("decimal(context.risk)", "decimal(\"0.75\")", "decimal(\"1.2345\")", "decimal(\"-0.5\")",
+        "decimal(\"0.7500\")");
+    String ipAddr = r.oneOf("ip(context.ip)", "ip(\"10.1.2.3\")", "ip(\"127.0.0.1\")", "ip(\"::1\")",
+        "ip(\"ff02::1\")", "ip(\"224.0.0.9\")", "ip(\"10.0.0.0/8\")", "ip(\"2001:db8::/32\")");
+    return switch (r.between(0, 4)) {
+      case 0 -> dec + "." + r.oneOf("lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual") + "(" + dec + ")";
+      case 1 -> dec + " " + r.oneOf("==", "!=") + " " + dec;
+      case 2 -> ipAddr + "." + r.oneOf("isIpv4()", "isIpv6()", "isLoopback()", "isMulticast()",
+          "isInRange(" + ipAddr + ")", "isInRange(" + ipAddr + ")");
+      case 3 -> ipAddr + " == " + ipAddr;
+      default -> p(time(1)) + " " + r.oneOf("<", ">=", "==") + " " + p(time(1));
+    };
+  }
+
+  /** Record literals, nested reads of {@code context.r}, {@code has a.b} and record equality. */
+  private String recordTest() {
+    return switch (r.between(0, 5)) {
+      case 0 -> "context.r " + r.oneOf("==", "!=") + " " + r.oneOf("{x: 1}", "{x: 2, y: {z: \"prod\"}}", "{}",
+          "{x: context.n}", "{y: {z: \"prod\"}, x: 2}");
+      case 1 -> "context has " + r.oneOf("r.x", "r.y.z", "r.y", "r.nothing", "nothing.x");
+      case 2 -> "context.r." + r.oneOf("x == 1", "y.z == \"prod\"", "x * 2 == 4", "y == {z: \"prod\"}");
+      case 3 -> "{a: " + p(intE(0)) + ", b: " + p(string(0)) + "}." + r.oneOf("a >= 1", "b == \"prod\"");
+      case 4 -> "{\"k-1\": " + p(entity(0)) + "}[\"k-1\"] == " + p(entity(0));
+      default -> p(entity(0)) + " == " + p(entity(0)) + " && {e: principal} == {e: " + p(entity(0)) + "}";
+    };
+  }
+
+  /** {@code e is T} and {@code e is T in E}, on entities of the model's types (context values in dynamic mode). */
+  private String isTest() {
+    String operand = !m.strict && r.chance(0.1) ? "context.n" : p(entity(0));
+    String type = r.pick(new ArrayList<>(m.types.keySet()));
+    if (r.chance(0.4)) {
+      return operand + " is " + type + " in " + (r.chance(0.7) ? groupLiteral() : setEntity());
+    }
+    return operand + " is " + type;
   }
 
   private String has() {
@@ -174,7 +221,8 @@ final class ExprGen {
     r.shuffle(pool);
     for (String a : pool) {
       Attr attr = m.commonAttr(types, a);
-      if (attr != null || !m.strict) {
+      // `has` narrows in strict mode: a guarded read is accepted when only some admitted types declare it.
+      if (attr != null || !m.strict || m.someDeclares(types, a)) {
         VT vt = attr != null ? attr.type() : (who.equals("principal") ? SchemaModel.PRINCIPAL_ATTRS.get(a)
             : SchemaModel.RESOURCE_ATTRS.get(a));
         String read = who + "." + a;
@@ -207,6 +255,8 @@ final class ExprGen {
     options.add(() -> "delegation.depth");
     options.add(() -> "size(" + r.oneOf(p(setString(0)), p(string(0))) + ")");
     options.add(() -> r.oneOf("hour", "weekday") + "(" + time(0) + ")");
+    options.add(() -> p(duration(0)) + "." + r.oneOf("toDays()", "toHours()", "toMinutes()", "toSeconds()",
+        "toMilliseconds()"));
     attrRead("principal", scope.principalTypes(), VT.INT).ifPresent(s -> options.add(() -> s));
     attrRead("principal", scope.principalTypes(), VT.INT).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.INT).ifPresent(s -> options.add(() -> s));
@@ -215,6 +265,9 @@ final class ExprGen {
     if (depth > 0) {
       options.add(() -> p(intE(depth - 1)) + r.oneOf(" + ", " - ") + p(intE(depth - 1)));
       options.add(() -> "9223372036854775800 + " + p(intE(depth - 1))); // overflows now and then
+      options.add(() -> p(intE(depth - 1)) + " * " + p(intE(depth - 1)));
+      options.add(() -> "4611686018427387904 * " + p(intE(depth - 1))); // overflows unless 0 or 1
+      options.add(() -> p("if " + bool(depth - 1) + " then " + intE(depth - 1) + " else " + intE(depth - 1)));
       options.add(() -> "-" + p(intE(depth - 1)));
     }
     return r.pick(options).get();
@@ -233,6 +286,7 @@ final class ExprGen {
     param(VT.STRING).ifPresent(s -> options.add(() -> s));
     if (depth > 0) {
       options.add(() -> "lower(" + string(depth - 1) + ")");
+      options.add(() -> p("if " + bool(depth - 1) + " then " + string(depth - 1) + " else " + string(depth - 1)));
     }
     return r.pick(options).get();
   }
@@ -242,6 +296,7 @@ final class ExprGen {
     options.add(() -> r.oneOf("30m", "1h", "2h", "1d", "90s", "1h30m"));
     options.add(() -> "request.duration");
     options.add(() -> "duration(" + r.oneOf("context.d", "\"1h\"", "context.s") + ")");
+    options.add(() -> p(time(0)) + "." + r.oneOf("toTime()", "durationSince(" + time(0) + ")"));
     attrRead("principal", scope.principalTypes(), VT.DURATION).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.DURATION).ifPresent(s -> options.add(() -> s));
     param(VT.DURATION).ifPresent(s -> options.add(() -> s));
@@ -256,6 +311,9 @@ final class ExprGen {
     options.add(() -> "request.time");
     options.add(() -> "request.time");
     options.add(() -> "time(" + r.oneOf("context.t", "\"2026-06-15T09:00:00Z\"", "\"2026-06-20T00:00:00Z\"") + ")");
+    options.add(() -> "datetime(" + r.oneOf("context.dt", "\"2026-06-15\"", "\"2026-06-15T09:00:00.250Z\"",
+        "\"2026-06-15T11:00:00+0200\"", "\"1969-12-31T23:59:59.500Z\"") + ")");
+    options.add(() -> p(time(0)) + "." + r.oneOf("toDate()", "offset(" + duration(0) + ")"));
     attrRead("principal", scope.principalTypes(), VT.TIME).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.TIME).ifPresent(s -> options.add(() -> s));
     param(VT.TIME).ifPresent(s -> options.add(() -> s));

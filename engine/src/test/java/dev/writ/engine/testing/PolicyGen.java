@@ -229,6 +229,8 @@ public final class PolicyGen {
     if (grant) {
       if (r.chance(0.75)) {
         clauses.add("ttl " + r.oneOf("15m", "1h", "2h", "4h", "8h", "1d", "1h30m"));
+      } else if (r.chance(0.4)) {
+        clauses.add("standing " + Gens.quote("standing on purpose: rule " + name));
       }
       int approvals = r.chance(0.35) ? r.between(1, 2) : 0;
       for (int i = 0; i < approvals; i++) {
@@ -304,7 +306,8 @@ public final class PolicyGen {
         text += " in " + Gens.entity(in[0], in[1]);
         admitted.removeIf(t -> !m.mayBeMemberOf(t, in[0]));
       }
-      texts.add(text);
+      // `delegated`: the alternative admits its principals only when they act under a delegation.
+      texts.add(r.chance(0.12) ? "delegated " + text : text);
       types.addAll(admitted);
       models.add(new SchemaModel.Alt(kind, type, id, in == null ? null : in[0], in == null ? null : in[1]));
     }

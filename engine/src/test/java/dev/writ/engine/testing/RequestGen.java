@@ -167,8 +167,8 @@ public final class RequestGen {
       overlay.add(new Entity(principal, m.strict ? t.kind() : r.oneOf(t.kind(), null), attrs,
           Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids())))));
     } else if (r.chance(0.04) && store.get(principal) != null && kindOf(principal).isPrincipal()) {
-      // the request's entities replace a stored one: other attributes, other parents (a principal,
-      // which nothing can be a member of, so that no cycle arises)
+      // the request's entities are merged over a stored one: other attribute values, more parents
+      // (a principal, which nothing can be a member of, so that no cycle arises)
       Entity old = store.get(principal);
       Map<String, Value> attrs = new LinkedHashMap<>(old.attributes());
       if (attrs.containsKey("level")) {
@@ -394,11 +394,19 @@ public final class RequestGen {
     if (r.chance(0.2)) {
       f.put("source-ip", new Value.Str(r.oneOf("10.0.0.1", "172.16.0.1")));
     }
+    if (r.chance(0.3)) {
+      f.put("risk", new Value.Str(r.oneOf("0.75", "0.7500", "1.2345", "-3.0", "0.12345", "1", "x", "922337203685477.5807")));
+    }
+    if (r.chance(0.3)) {
+      f.put("dt", new Value.Str(r.oneOf("2026-06-15", "2026-06-15T10:00:00Z", "2026-06-15T10:00:00.999-0130",
+          "2026-02-30", "2026-06-15T10:00:00", "2026-06-15T24:00:00Z")));
+    }
     if (r.chance(0.2)) {
       f.put("list", new Value.SetV(Set.of(new Value.Str(r.oneOf("pii", "x")))));
     }
-    if (r.chance(0.1)) {
-      f.put("r", new Value.RecordV(Map.of("x", new Value.Int(1))));
+    if (r.chance(0.25)) {
+      f.put("r", r.oneOf(new Value.RecordV(Map.of("x", new Value.Int(1))), new Value.RecordV(Map.of("x",
+          new Value.Int(2), "y", new Value.RecordV(Map.of("z", new Value.Str("prod"))))), Value.RecordV.EMPTY));
     }
     return new Value.RecordV(f);
   }

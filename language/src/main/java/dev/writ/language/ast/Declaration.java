@@ -14,12 +14,21 @@ public sealed interface Declaration
 
   Span span();
 
-  /** {@code human Employee in [Team] { department: String }}. */
-  record EntityType(EntityKind entityKind, Name name, List<Name> memberOf, List<AttributeDecl> attributes, Span span)
+  /**
+   * {@code human Employee in [Team] { department: String } tags String}.
+   *
+   * @param tags the type of the entity's tags ({@code tags T}), empty when it declares none
+   */
+  record EntityType(EntityKind entityKind, Name name, List<Name> memberOf, List<AttributeDecl> attributes,
+                    java.util.Optional<TypeExpr> tags, Span span)
       implements Declaration {
     public EntityType {
       memberOf = List.copyOf(memberOf);
       attributes = List.copyOf(attributes);
+    }
+
+    public EntityType(EntityKind entityKind, Name name, List<Name> memberOf, List<AttributeDecl> attributes, Span span) {
+      this(entityKind, name, memberOf, attributes, java.util.Optional.empty(), span);
     }
 
     @Override

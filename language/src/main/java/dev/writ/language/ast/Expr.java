@@ -10,11 +10,11 @@ import java.util.List;
 public sealed interface Expr
     permits Expr.BoolLit, Expr.IntLit, Expr.StrLit, Expr.DurationLit, Expr.EntityLit, Expr.Var, Expr.Attr,
     Expr.Index, Expr.Has, Expr.Binary, Expr.And, Expr.Or, Expr.Not, Expr.Neg, Expr.Like, Expr.Matches,
-    Expr.MethodCall, Expr.Call, Expr.SetLit {
+    Expr.MethodCall, Expr.Call, Expr.SetLit, Expr.Is, Expr.If, Expr.RecordLit {
 
   enum Kind {
     BOOL, INT, STRING, DURATION, ENTITY, VAR, ATTR, INDEX, HAS, BINARY, AND, OR, NOT, NEG, LIKE, MATCHES,
-    METHOD, CALL, SET
+    METHOD, CALL, SET, IS, IF, RECORD
   }
 
   Kind kind();
@@ -38,7 +38,7 @@ public sealed interface Expr
   }
 
   enum BinaryOp {
-    EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), IN("in"), ADD("+"), SUB("-");
+    EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), IN("in"), ADD("+"), SUB("-"), MUL("*");
 
     private final String symbol;
 
@@ -51,7 +51,7 @@ public sealed interface Expr
     }
 
     public boolean isRelational() {
-      return this != ADD && this != SUB;
+      return this != ADD && this != SUB && this != MUL;
     }
   }
 
@@ -211,6 +211,37 @@ public sealed interface Expr
     @Override
     public Kind kind() {
       return Kind.SET;
+    }
+  }
+
+  /** {@code operand is T} or {@code operand is T in E}: a type test (Cedar's {@code is}). */
+  record Is(Expr operand, Name type, java.util.Optional<Expr> in, Span span) implements Expr {
+    @Override
+    public Kind kind() {
+      return Kind.IS;
+    }
+  }
+
+  /** {@code {name: value, "other name": value}}: a record literal, fields in source order. */
+  record RecordLit(List<Field> fields, Span span) implements Expr {
+    public RecordLit {
+      fields = List.copyOf(fields);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RECORD;
+    }
+  }
+
+  /** A field of a record literal. */
+  record Field(String name, Expr value, Span nameSpan) {}
+
+  /** {@code if C then A else B}: only the branch that {@code C} selects is evaluated. */
+  record If(Expr condition, Expr then, Expr otherwise, Span span) implements Expr {
+    @Override
+    public Kind kind() {
+      return Kind.IF;
     }
   }
 }

@@ -15,14 +15,16 @@ public final class Printer {
   private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   // Precedence levels, loosest first (docs/language.md §6).
+  private static final int IF = 0;
   private static final int OR = 1;
   private static final int AND = 2;
   private static final int NOT = 3;
   private static final int REL = 4;
   private static final int ADD = 5;
-  private static final int NEG = 6;
-  private static final int POSTFIX = 7;
-  private static final int PRIMARY = 8;
+  private static final int MUL = 6;
+  private static final int NEG = 7;
+  private static final int POSTFIX = 8;
+  private static final int PRIMARY = 9;
 
   public static boolean isIdentifier(String s) {
     return IDENT.matcher(s).matches();
@@ -79,8 +81,9 @@ public final class Printer {
       case OR -> OR;
       case AND -> AND;
       case NOT -> NOT;
-      case BINARY -> ((Expr.Binary) e).op().isRelational() ? REL : ADD;
-      case LIKE, MATCHES, HAS -> REL;
+      case BINARY -> ((Expr.Binary) e).op().isRelational() ? REL : ((Expr.Binary) e).op() == Expr.BinaryOp.MUL ? MUL : ADD;
+      case LIKE, MATCHES, HAS, IS -> REL;
+      case IF -> IF;
       case NEG -> NEG;
       case INT -> ((Expr.IntLit) e).value() < 0 ? NEG : PRIMARY;
       case ATTR, INDEX, METHOD -> POSTFIX;
@@ -121,10 +124,14 @@ public final class Printer {
           print(b.left(), ADD, out);
           out.append(' ').append(b.op().symbol()).append(' ');
           print(b.right(), ADD, out);
+        } else if (b.op() == Expr.BinaryOp.MUL) {
+          print(b.left(), MUL, out);
+          out.append(" * ");
+          print(b.right(), NEG, out);
         } else {
           print(b.left(), ADD, out);
           out.append(' ').append(b.op().symbol()).append(' ');
-          print(b.right(), NEG, out);
+          print(b.right(), MUL, out);
         }
       }
       case AND -> join(((Expr.And) e).operands(), " && ", NOT, out);
@@ -165,6 +172,37 @@ public final class Printer {
         join(((Expr.SetLit) e).elements(), ", ", 0, out);
         out.append(']');
       }
+      case RECORD -> {
+        out.append('{');
+        List<Expr.Field> fields = ((Expr.RecordLit) e).fields();
+        for (int i = 0; i < fields.size(); i++) {
+          if (i > 0) {
+            out.append(", ");
+          }
+          String key = fields.get(i).name();
+          out.append(isIdentifier(key) ? key : quote(key)).append(": ");
+          print(fields.get(i).value(), 0, out);
+        }
+        out.append('}');
+      }
+      case IS -> {
+        Expr.Is is = (Expr.Is) e;
+        print(is.operand(), ADD, out);
+        out.append(" is ").append(is.type().value());
+        is.in().ifPresent(in -> {
+          out.append(" in ");
+          print(in, ADD, out);
+        });
+      }
+      case IF -> {
+        Expr.If i = (Expr.If) e;
+        out.append("if ");
+        print(i.condition(), IF, out);
+        out.append(" then ");
+        print(i.then(), IF, out);
+        out.append(" else ");
+        print(i.otherwise(), IF, out);
+      }
     }
     if (parens) {
       out.append(')');
@@ -193,7 +231,8 @@ public final class Printer {
     } else {
       target = ((Selector.EntityTarget) alt.target()).entity().text();
     }
-    return alt.in().map(in -> target + " in " + in.text()).orElse(target);
+    String prefix = alt.delegated() ? "delegated " : "";
+    return prefix + alt.in().map(in -> target + " in " + in.text()).orElse(target);
   }
 
   public static String print(TypeExpr t) {
@@ -202,6 +241,10 @@ public final class Printer {
     }
     if (t instanceof TypeExpr.SetOf s) {
       return "Set<" + print(s.element()) + ">";
+    }
+    if (t instanceof TypeExpr.RecordOf r) {
+      return "{" + r.fields().stream().map(f -> f.name().value() + (f.optional() ? "?" : "") + ": " + print(f.type()))
+          .collect(Collectors.joining(", ")) + "}";
     }
     return ((TypeExpr.Named) t).name().value();
   }

@@ -32,7 +32,7 @@ public record RuleDecl(Effect effect, Name name, List<Clause> clauses, Span span
   public enum ClauseKind {
     PRINCIPAL("principal"), ACTION("action"), RESOURCE("resource"), INTENT("intent"), WHEN("when"),
     UNLESS("unless"), TTL("ttl"), APPROVAL("approval"), DELEGATE("delegate"), OBLIGATION("obligation"),
-    DESCRIPTION("description"), OWNER("owner"), CONTROLS("controls"), REASON("reason");
+    DESCRIPTION("description"), OWNER("owner"), CONTROLS("controls"), REASON("reason"), STANDING("standing");
 
     private final String keyword;
 
@@ -50,7 +50,7 @@ public record RuleDecl(Effect effect, Name name, List<Clause> clauses, Span span
     }
 
     public boolean grantOnly() {
-      return this == TTL || this == APPROVAL || this == DELEGATE;
+      return this == TTL || this == APPROVAL || this == DELEGATE || this == STANDING;
     }
   }
 
@@ -140,7 +140,10 @@ public record RuleDecl(Effect effect, Name name, List<Clause> clauses, Span span
     }
   }
 
-  /** {@code description}, {@code owner}, {@code controls} (several strings) or {@code reason}. */
+  /**
+   * {@code description}, {@code owner}, {@code controls} (several strings), {@code reason}, or
+   * {@code standing} (why a grant without {@code ttl} is meant to stand).
+   */
   public record MetaClause(ClauseKind kind, List<Str> values, Span span) implements Clause {
     public MetaClause {
       values = List.copyOf(values);

@@ -19,5 +19,13 @@ public record Selector(List<Alt> alternatives, Span span) {
 
   public record EntityTarget(EntityLiteral entity) implements Target {}
 
-  public record Alt(Target target, Optional<EntityLiteral> in, Span span) {}
+  /**
+   * @param delegated {@code delegated X}: admits an {@code X} only when it acts under a delegation
+   *                  (depth 1 or more), never on its own account
+   */
+  public record Alt(boolean delegated, Target target, Optional<EntityLiteral> in, Span span) {
+    public Alt(Target target, Optional<EntityLiteral> in, Span span) {
+      this(false, target, in, span);
+    }
+  }
 }

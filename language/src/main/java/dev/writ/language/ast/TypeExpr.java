@@ -3,7 +3,7 @@ package dev.writ.language.ast;
 import dev.writ.language.source.Span;
 
 /** A type as written in an attribute or parameter declaration. */
-public sealed interface TypeExpr permits TypeExpr.Primitive, TypeExpr.SetOf, TypeExpr.Named {
+public sealed interface TypeExpr permits TypeExpr.Primitive, TypeExpr.SetOf, TypeExpr.Named, TypeExpr.RecordOf {
   Span span();
 
   enum PrimitiveKind {
@@ -23,6 +23,13 @@ public sealed interface TypeExpr permits TypeExpr.Primitive, TypeExpr.SetOf, Typ
   record Primitive(PrimitiveKind kind, Span span) implements TypeExpr {}
 
   record SetOf(TypeExpr element, Span span) implements TypeExpr {}
+
+  /** A record type: its fields in source order ({@code name?:} optional). */
+  record RecordOf(java.util.List<Declaration.AttributeDecl> fields, Span span) implements TypeExpr {
+    public RecordOf {
+      fields = java.util.List.copyOf(fields);
+    }
+  }
 
   /** An entity type name. */
   record Named(Name name, Span span) implements TypeExpr {}

@@ -43,6 +43,10 @@ final class CheckIntents implements CheckStage {
                 "first declared at " + params.get(name).name().span().position());
           }
           Type type = ResolveSchema.resolveType(ctx, p.type());
+          if (p.type() instanceof dev.writ.language.ast.TypeExpr.RecordOf) {
+            ctx.report(DiagnosticCode.TYPE_MISMATCH, p.type().span(), "an intent parameter cannot be a record",
+                "declare one parameter per field");
+          }
           p.pattern().ifPresent(pattern -> {
             if (!type.is(Type.Tag.STRING)) {
               ctx.report(DiagnosticCode.TYPE_MISMATCH, pattern.span(), "`matches` needs a String parameter, but `"

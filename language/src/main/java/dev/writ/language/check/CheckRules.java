@@ -32,7 +32,7 @@ final class CheckRules implements CheckStage {
         }
         if (c.kind().grantOnly() && r.effect() == RuleDecl.Effect.FORBID) {
           ctx.report(DiagnosticCode.RULE_GRANT_ONLY_CLAUSE, c.span(), "`" + c.kind().keyword()
-              + "` has no meaning in a `forbid`", "`ttl`, `approval` and `delegate` belong to `grant` rules");
+              + "` has no meaning in a `forbid`", "`ttl`, `approval`, `delegate` and `standing` belong to `grant` rules");
         }
         switch (c.kind()) {
           case TTL -> {
@@ -40,6 +40,16 @@ final class CheckRules implements CheckStage {
               ctx.report(DiagnosticCode.RULE_ZERO_DURATION, c.span(), "`ttl 0s` would issue grants that are already "
                   + "expired", "give a positive duration such as `ttl 1h`");
             }
+          }
+          case STANDING -> {
+            RuleDecl.MetaClause st = (RuleDecl.MetaClause) c;
+            if (st.values().get(0).value().isBlank()) {
+              ctx.report(DiagnosticCode.RULE_STANDING_WITHOUT_REASON, c.span(), "`standing` needs a reason",
+                  "say why this access must not expire: `standing \"auditors need read access at all times\"`");
+            }
+            r.clause(RuleDecl.TtlClause.class).ifPresent(t -> ctx.report(DiagnosticCode.RULE_STANDING_WITH_TTL,
+                c.span(), "`" + rule.fullName() + "` says both `ttl` and `standing`", "a grant is either bounded "
+                    + "(`ttl`, at " + t.span().position() + ") or standing on purpose: remove one of them"));
           }
           case DELEGATE -> {
             if (((RuleDecl.DelegateClause) c).depth() < 1) {

@@ -222,6 +222,55 @@ final class CheckTypes implements CheckStage {
           }
           return Type.setOf(element == null ? Type.DYNAMIC : element);
         }
+        case IS: {
+          Expr.Is is = (Expr.Is) e;
+          Type operand = check(is.operand(), guards);
+          if (strict) {
+            ResolveSchema.requireType(ctx, is.type());
+            if (!operand.isDynamic() && operand.tag() != Type.Tag.ENTITY) {
+              mismatch(is.operand().span(), "`is` tests the type of an entity, not " + a(operand), null);
+            }
+          }
+          is.in().ifPresent(in -> {
+            Type group = check(in, guards);
+            if (strict && !group.is(Type.Tag.ENTITY) && !(group.tag() == Type.Tag.SET
+                && (group.element().isDynamic() || group.element().tag() == Type.Tag.ENTITY))) {
+              mismatch(in.span(), "`is ... in` needs an entity or a set of entities on the right, not " + a(group), null);
+            }
+          });
+          return Type.BOOL;
+        }
+        case RECORD: {
+          java.util.Map<String, Schema.AttributeDef> fields = new java.util.LinkedHashMap<>();
+          for (Expr.Field f : ((Expr.RecordLit) e).fields()) {
+            Type t = check(f.value(), guards);
+            if (fields.putIfAbsent(f.name(), new Schema.AttributeDef(t, false)) != null) {
+              ctx.report(DiagnosticCode.NAME_DUPLICATE, f.nameSpan(), "field `" + f.name()
+                  + "` appears twice in this record", "a record has each field once");
+            }
+          }
+          return Type.record(fields);
+        }
+        case IF: {
+          Expr.If i = (Expr.If) e;
+          expect(i.condition(), check(i.condition(), guards), Type.Tag.BOOL, "`if`");
+          // What the condition establishes guards the branch it selects.
+          Set<String> whenTrue = new HashSet<>(guards);
+          whenTrue.addAll(Guards.whenTrue(i.condition()));
+          Set<String> whenFalse = new HashSet<>(guards);
+          whenFalse.addAll(Guards.whenFalse(i.condition()));
+          Type a = check(i.then(), whenTrue);
+          Type b = check(i.otherwise(), whenFalse);
+          if (a.isDynamic() || b.isDynamic()) {
+            return a.isDynamic() ? b : a;
+          }
+          if (strict && !a.comparableWith(b)) {
+            mismatch(i.span(), "the branches of `if` must have one type, but `then` is " + a + " and `else` is " + b,
+                null);
+            return Type.DYNAMIC;
+          }
+          return a.tag() == Type.Tag.ENTITY && b.tag() == Type.Tag.ENTITY ? union(a, b) : a;
+        }
         default:
           throw new IllegalStateException("internal invariant violated: unknown expression kind " + e.kind());
       }
@@ -281,6 +330,7 @@ final class CheckTypes implements CheckStage {
     private Type attribute(Expr targetExpr, Type target, String attr, Span span, Set<String> guards) {
       switch (target.tag()) {
         case RECORD:
+          return target.fields() == null ? Type.DYNAMIC : recordField(targetExpr, target, attr, span, guards);
         case DYNAMIC:
           return Type.DYNAMIC;
         case INTENT:
@@ -308,6 +358,24 @@ final class CheckTypes implements CheckStage {
           }
           return Type.DYNAMIC;
       }
+    }
+
+    /** A field of a record whose fields are known (declared in the schema, or a literal's). */
+    private Type recordField(Expr targetExpr, Type target, String attr, Span span, Set<String> guards) {
+      Schema.AttributeDef f = target.fields().get(attr);
+      if (f == null) {
+        if (strict) {
+          ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, span, "the record " + target + " has no field `" + attr + "`",
+              Suggestions.hint(attr, target.fields().keySet()).orElse(null));
+        }
+        return Type.DYNAMIC;
+      }
+      if (f.optional() && !guards.contains(Guards.key(targetExpr, attr))) {
+        ctx.report(DiagnosticCode.LINT_UNGUARDED_OPTIONAL, span, "optional field `" + attr
+            + "` is read without checking that it is present",
+            "guard it: `" + Printer.print(targetExpr) + " has " + attr + " && ...`");
+      }
+      return f.type();
     }
 
     private Type unknownField(Span span, String what, String attr, List<String> known) {
@@ -370,17 +438,24 @@ final class CheckTypes implements CheckStage {
       Type type = null;
       String firstTypeName = null;
       boolean optional = false;
+      // `x has a` narrows, as Cedar's validator does: where it holds, `x` is of a type declaring `a`,
+      // so the types that do not declare it are left out of the read instead of refusing it.
+      boolean guarded = guards.contains(Guards.key(targetExpr, attr));
       for (String typeName : target.entityTypes()) {
         Schema.EntityTypeDef def = ctx.schema.entityTypes().get(typeName);
         if (def == null) {
           return Type.DYNAMIC;
         }
         Schema.AttributeDef a = def.attributes().get(attr);
+        if (a == null && guarded) {
+          continue;
+        }
         if (a == null) {
           ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, span, "`" + typeName + "` has no attribute `" + attr + "`",
               Suggestions.hint(attr, def.attributes().keySet()).orElse(target.entityTypes().size() > 1
                   ? "the selector admits " + String.join(", ", target.entityTypes())
-                  + "; every one of them must declare it"
+                  + "; every one of them must declare it" + (someDeclare(target, attr) ? ", or guard the read: `"
+                  + Printer.print(targetExpr) + " has " + attr + " && ...`" : "")
                   : def.attributes().isEmpty() ? "`" + typeName + "` declares no attributes"
                   : "`" + typeName + "` declares " + String.join(", ", def.attributes().keySet())));
           return Type.DYNAMIC;
@@ -397,7 +472,10 @@ final class CheckTypes implements CheckStage {
         type = a.type();
         optional |= a.optional();
       }
-      if (optional && !guards.contains(Guards.key(targetExpr, attr))) {
+      if (type == null) {
+        return Type.DYNAMIC; // no admitted type declares it: the `has` guard is reported as always false
+      }
+      if (optional && !guarded) {
         ctx.report(DiagnosticCode.LINT_UNGUARDED_OPTIONAL, span, "optional attribute `" + attr
             + "` is read without checking that it is present",
             "guard it: `" + Printer.print(targetExpr) + " has " + attr + " && ...`");
@@ -432,8 +510,14 @@ final class CheckTypes implements CheckStage {
                 + h.attr() + "`, so this is always false");
           }
         }
-        case RECORD, DYNAMIC -> { }
-        default -> mismatch(h.span(), "`has` tests an entity, `context` or `intent`, not " + a(target), null);
+        case RECORD -> {
+          if (target.fields() != null && !target.fields().containsKey(h.attr())) {
+            ctx.report(DiagnosticCode.NAME_UNKNOWN_ATTRIBUTE, h.span(), "the record " + target + " has no field `"
+                + h.attr() + "`, so this is always false", Suggestions.hint(h.attr(), target.fields().keySet()).orElse(null));
+          }
+        }
+        case DYNAMIC -> { }
+        default -> mismatch(h.span(), "`has` tests an entity, a record, `context` or `intent`, not " + a(target), null);
       }
     }
 
@@ -487,6 +571,12 @@ final class CheckTypes implements CheckStage {
           }
           return Type.DYNAMIC;
         }
+        case MUL -> {
+          if (strict && !(l.is(Type.Tag.INT) && r.is(Type.Tag.INT))) {
+            mismatch(b.span(), "`*` multiplies two Ints, not " + l + " and " + r, null);
+          }
+          return Type.INT;
+        }
         default -> throw new IllegalStateException("internal invariant violated: " + b.op());
       }
     }
@@ -497,6 +587,10 @@ final class CheckTypes implements CheckStage {
       m.args().forEach(a -> args.add(check(a, guards)));
       String name = m.method().value();
       Optional<Builtins.Method> method = Builtins.method(name);
+      Optional<Builtins.ExtensionMethod> extension = Builtins.extensionMethod(name);
+      if (extension.isPresent()) {
+        return extensionMethod(m, extension.get(), target, args);
+      }
       if (method.isEmpty()) {
         List<String> names = Builtins.methodNames();
         ctx.report(DiagnosticCode.NAME_UNKNOWN_FUNCTION, m.method().span(), "unknown method `" + name + "`",
@@ -526,6 +620,53 @@ final class CheckTypes implements CheckStage {
         }
       }
       return Type.BOOL;
+    }
+
+    /** A method of Decimal, IpAddr, Time or Duration (Cedar's extension methods). */
+    private Type extensionMethod(Expr.MethodCall m, Builtins.ExtensionMethod method, Type target, List<Type> args) {
+      String name = method.id();
+      if (args.size() != method.arity()) {
+        ctx.report(DiagnosticCode.TYPE_ARITY, m.span(), "`" + name + "` takes " + method.arity() + " argument"
+            + (method.arity() == 1 ? "" : "s") + ", not " + args.size());
+        return method.result();
+      }
+      expect(m.target(), target, method.target(), "`" + name + "`");
+      for (int i = 0; i < args.size(); i++) {
+        expect(m.args().get(i), args.get(i), method.params().get(i).accepts().iterator().next(), "`" + name + "`");
+      }
+      if (method == Builtins.ExtensionMethod.HAS_TAG || method == Builtins.ExtensionMethod.GET_TAG) {
+        Type tags = tagType(m, target);
+        return method == Builtins.ExtensionMethod.GET_TAG ? tags : Type.BOOL;
+      }
+      return method.result();
+    }
+
+    private boolean someDeclare(Type target, String attr) {
+      return target.entityTypes().stream().anyMatch(t -> ctx.schema.entityTypes().containsKey(t)
+          && ctx.schema.entityTypes().get(t).attributes().containsKey(attr));
+    }
+
+    /** The type of the tags of the entity types {@code target} may be; dynamic when not known. */
+    private Type tagType(Expr.MethodCall m, Type target) {
+      if (!strict || target.tag() != Type.Tag.ENTITY || target.entityTypes() == null || target.entityTypes().isEmpty()) {
+        return Type.DYNAMIC;
+      }
+      Type type = null;
+      for (String t : target.entityTypes()) {
+        Schema.EntityTypeDef def = ctx.schema.entityTypes().get(t);
+        if (def == null) {
+          return Type.DYNAMIC;
+        }
+        if (def.tagType() == null) {
+          mismatch(m.target().span(), "`" + t + "` declares no tags", "declare them: `... " + t + " { ... } tags String`");
+          return Type.DYNAMIC;
+        }
+        if (type != null && !type.equals(def.tagType())) {
+          return Type.DYNAMIC;
+        }
+        type = def.tagType();
+      }
+      return type;
     }
 
     private Type call(Expr.Call c, Set<String> guards) {
@@ -591,6 +732,8 @@ final class CheckTypes implements CheckStage {
         case STRING -> "a String";
         case TIME -> "a Time";
         case DURATION -> "a Duration";
+        case DECIMAL -> "a Decimal";
+        case IPADDR -> "an IpAddr";
         default -> "a " + t.name().toLowerCase();
       };
     }

@@ -25,11 +25,12 @@ final class Lint implements CheckStage {
         continue;
       }
       RuleDecl r = rule.decl();
-      if (r.clause(RuleDecl.TtlClause.class).isEmpty()) {
+      if (r.clause(RuleDecl.TtlClause.class).isEmpty() && r.meta(RuleDecl.ClauseKind.STANDING).isEmpty()) {
         ctx.report(DiagnosticCode.LINT_STANDING_GRANT, r.name().span(), "grant `" + rule.fullName()
             + "` has no `ttl`: what it grants is standing privilege", "bound it with `ttl 1h` (or the task's length); "
-            + "if standing access is intended, say why in its `description`");
+            + "if standing access is intended, say why: `standing \"...\"`");
       }
+      unsponsoredAgents(ctx, rule);
       if (r.clause(RuleDecl.IntentClause.class).isEmpty() && namesAgents(ctx, r)) {
         ctx.report(DiagnosticCode.LINT_AGENT_WITHOUT_INTENT, r.name().span(), "grant `" + rule.fullName()
             + "` lets agents act without a declared task", "add an `intent` clause so that agent access is "
@@ -95,6 +96,44 @@ final class Lint implements CheckStage {
   private static boolean conditional(RuleDecl f) {
     return f.clauses().stream().anyMatch(c -> c instanceof RuleDecl.Condition
         || (c instanceof RuleDecl.ResourceClause rc && rc.when().isPresent()) || c instanceof RuleDecl.IntentClause);
+  }
+
+  /**
+   * A grant whose principal selector names agents without {@code delegated} admits an agent acting
+   * on its own (delegation depth 0): "SREs and their agents" written as {@code Employee in
+   * Team::"sre", agent} also admits every agent with no sponsor at all.
+   */
+  private static void unsponsoredAgents(CheckContext ctx, CheckedRule rule) {
+    RuleDecl r = rule.decl();
+    Optional<RuleDecl.PrincipalClause> p = r.clause(RuleDecl.PrincipalClause.class);
+    if (p.isEmpty()) {
+      return;
+    }
+    boolean hasDelegate = r.clause(RuleDecl.DelegateClause.class).isPresent();
+    boolean reported = false;
+    for (Selector.Alt alt : p.get().selector().alternatives()) {
+      String text = dev.writ.language.ast.Printer.print(alt);
+      if (!alt.delegated() && !reported && namesAgent(ctx, alt)) {
+        ctx.report(DiagnosticCode.LINT_UNSPONSORED_AGENT, alt.span(), "grant `" + rule.fullName() + "` admits `"
+            + text + "` acting with no sponsor", "if it is meant for agents acting for a sponsor, write `delegated "
+            + text + "`" + (hasDelegate ? "" : " and add a `delegate` clause"));
+        reported = true;
+      }
+      if (alt.delegated() && !hasDelegate) {
+        ctx.report(DiagnosticCode.LINT_DELEGATED_WITHOUT_DELEGATE, alt.span(), "`" + text + "` never takes effect: "
+            + "grant `" + rule.fullName() + "` has no `delegate` clause", "add `delegate agent depth 1` (or the depth "
+            + "a sponsor may hand on), or remove the alternative");
+      }
+    }
+  }
+
+  private static boolean namesAgent(CheckContext ctx, Selector.Alt alt) {
+    if (alt.target() instanceof Selector.KindTarget k) {
+      return k.kind() == KindName.AGENT;
+    }
+    String type = alt.target() instanceof Selector.TypeTarget t ? t.type().value()
+        : ((Selector.EntityTarget) alt.target()).entity().type().value();
+    return ctx.schema.type(type).map(d -> d.kind() == EntityKind.AGENT).orElse(false);
   }
 
   private static boolean namesAgents(CheckContext ctx, RuleDecl r) {

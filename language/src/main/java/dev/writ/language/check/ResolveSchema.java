@@ -50,7 +50,8 @@ final class ResolveSchema implements CheckStage {
         }
         attrs.put(a.name().value(), new Schema.AttributeDef(resolveType(ctx, a.type()), a.optional()));
       }
-      types.put(e.name().value(), new Schema.EntityTypeDef(e.name().value(), e.entityKind(), memberOf, attrs));
+      Type tagType = e.tags().map(t -> resolveType(ctx, t)).orElse(null);
+      types.put(e.name().value(), new Schema.EntityTypeDef(e.name().value(), e.entityKind(), memberOf, attrs, tagType));
     }
 
     SortedMap<String, Schema.ActionDef> actions = new TreeMap<>();
@@ -170,6 +171,16 @@ final class ResolveSchema implements CheckStage {
     }
     if (t instanceof TypeExpr.SetOf s) {
       return Type.setOf(resolveType(ctx, s.element()));
+    }
+    if (t instanceof TypeExpr.RecordOf r) {
+      java.util.Map<String, Schema.AttributeDef> fields = new java.util.LinkedHashMap<>();
+      for (dev.writ.language.ast.Declaration.AttributeDecl f : r.fields()) {
+        if (fields.putIfAbsent(f.name().value(), new Schema.AttributeDef(resolveType(ctx, f.type()), f.optional())) != null) {
+          ctx.report(DiagnosticCode.NAME_DUPLICATE, f.name().span(), "field `" + f.name().value()
+              + "` is declared twice in this record type");
+        }
+      }
+      return Type.record(fields);
     }
     Name name = ((TypeExpr.Named) t).name();
     return requireType(ctx, name) ? Type.entity(name.value()) : Type.DYNAMIC;

@@ -48,25 +48,31 @@ final class Scopes {
     return out;
   }
 
-  /** The types a resource selector admits. */
+  /**
+   * The types a resource selector admits. As in Cedar any entity may be a resource: principal
+   * kinds and types too (managing identities is governed access); groups are not resources.
+   */
   static SortedSet<String> resource(CheckContext ctx, Selector sel) {
     SortedSet<String> out = new TreeSet<>();
     for (Selector.Alt alt : sel.alternatives()) {
+      if (alt.delegated()) {
+        ctx.report(DiagnosticCode.RULE_DELEGATED_RESOURCE, alt.span(), "`delegated` qualifies principals, "
+            + "not resources", "remove `delegated`; to admit agents only under a delegation, write `delegated agent` "
+            + "in the `principal` selector");
+      }
       SortedSet<String> admitted = new TreeSet<>();
       if (alt.target() instanceof Selector.KindTarget k) {
-        if (k.kind() != KindName.ANY) {
-          ctx.report(DiagnosticCode.RULE_WRONG_KIND, k.span(), "`" + k.kind().keyword() + "` is a principal kind, "
-              + "not a resource", "select resources by type (`Database`), entity or `any`");
-        }
-        admitted.addAll(ctx.schema.typesOfKind(EnumSet.of(EntityKind.RESOURCE)));
+        admitted.addAll(ctx.schema.typesOfKind(EnumSet.of(k.kind() == KindName.ANY ? EntityKind.RESOURCE
+            : k.kind().entityKind())));
       } else {
         Name type = alt.target() instanceof Selector.TypeTarget t ? t.type()
             : ((Selector.EntityTarget) alt.target()).entity().type();
         if (ctx.strict && ResolveSchema.requireType(ctx, type)) {
           EntityKind kind = ctx.schema.entityTypes().get(type.value()).kind();
-          if (kind != EntityKind.RESOURCE) {
-            ctx.report(DiagnosticCode.RULE_WRONG_KIND, type.span(), "`" + type.value() + "` is a " + kind.keyword()
-                + " type, not a resource type", "resources are declared with `resource`");
+          if (kind == EntityKind.GROUP) {
+            ctx.report(DiagnosticCode.RULE_WRONG_KIND, type.span(), "`" + type.value() + "` is a group type, not a "
+                + "resource or principal type", "select the resources in it: `resource Database in "
+                + type.value() + "::\"...\"`");
           } else {
             admitted.add(type.value()); // a wrong kind is not admitted, so it causes no further errors
           }

@@ -45,10 +45,13 @@ public enum DiagnosticCode {
 
   // rules and intents
   RULE_DUPLICATE_CLAUSE("rule.duplicate-clause", Severity.ERROR, "a clause that may appear once appears twice"),
-  RULE_GRANT_ONLY_CLAUSE("rule.grant-only-clause", Severity.ERROR, "`ttl`, `approval` or `delegate` in a `forbid`"),
+  RULE_GRANT_ONLY_CLAUSE("rule.grant-only-clause", Severity.ERROR, "`ttl`, `approval`, `delegate` or `standing` in a `forbid`"),
   RULE_ZERO_DURATION("rule.zero-duration", Severity.ERROR, "a `ttl` or `max` of zero"),
   RULE_INVALID_COUNT("rule.invalid-count", Severity.ERROR, "a delegation depth or approval count below 1"),
   RULE_WRONG_KIND("rule.wrong-kind", Severity.ERROR, "a selector names a type of the wrong kind (a resource type as principal, ...)"),
+  RULE_STANDING_WITH_TTL("rule.standing-with-ttl", Severity.ERROR, "a grant that says both `ttl` and `standing`"),
+  RULE_STANDING_WITHOUT_REASON("rule.standing-without-reason", Severity.ERROR, "`standing` with an empty reason"),
+  RULE_DELEGATED_RESOURCE("rule.delegated-resource", Severity.ERROR, "`delegated` in a resource selector (it qualifies principals)"),
   RULE_IMPOSSIBLE_MEMBERSHIP("rule.impossible-membership", Severity.ERROR, "`T in E` where the schema does not let a `T` be a member of `E`'s type"),
 
   // types and values
@@ -63,7 +66,9 @@ public enum DiagnosticCode {
   LINT_STANDING_GRANT("lint.standing-grant", Severity.WARNING, "a `grant` without `ttl` creates standing privilege"),
   LINT_AGENT_WITHOUT_INTENT("lint.agent-without-intent", Severity.WARNING, "a `grant` for agents without an `intent` clause"),
   LINT_UNGUARDED_OPTIONAL("lint.unguarded-optional", Severity.WARNING, "an optional attribute or parameter read without a `has` guard"),
-  LINT_OVERRIDDEN_GRANT("lint.overridden-grant", Severity.WARNING, "a `grant` that an unconditional `forbid` always overrides");
+  LINT_OVERRIDDEN_GRANT("lint.overridden-grant", Severity.WARNING, "a `grant` that an unconditional `forbid` always overrides"),
+  LINT_UNSPONSORED_AGENT("lint.unsponsored-agent", Severity.WARNING, "a `grant` that admits agents acting with no sponsor (no `delegated`)"),
+  LINT_DELEGATED_WITHOUT_DELEGATE("lint.delegated-without-delegate", Severity.WARNING, "a `grant` with a `delegated` alternative but no `delegate` clause, so the alternative never takes effect");
 
   private final String code;
   private final Severity severity;

@@ -149,7 +149,10 @@ public final class Formatter {
           trailing(a.span());
           newline();
         }
-        close(d.span());
+        leading(d.span().isKnown() ? d.span().end() - 1 : Integer.MAX_VALUE, INDENT);
+        out.append('}').append(e.tags().map(t -> " tags " + Printer.print(t)).orElse(""));
+        trailing(d.span());
+        newline();
       }
       case ACTIONS, ACTION_GROUP -> {
         out.append(rendered);
@@ -171,10 +174,12 @@ public final class Formatter {
 
   private static String entityLine(Declaration.EntityType e) {
     String prefix = entityPrefix(e);
+    String tags = e.tags().map(t -> " tags " + Printer.print(t)).orElse("");
     if (e.attributes().isEmpty()) {
-      return prefix;
+      return prefix + tags;
     }
-    return prefix + " { " + e.attributes().stream().map(Formatter::attribute).collect(Collectors.joining(", ")) + " }";
+    return prefix + " { " + e.attributes().stream().map(Formatter::attribute).collect(Collectors.joining(", ")) + " }"
+        + tags;
   }
 
   private static String attribute(Declaration.AttributeDecl a) {

@@ -101,13 +101,18 @@ final class AstBuilder {
     EntityKind kind = EntityKind.fromKeyword(ctx.entityKind().getText());
     List<Name> memberOf = ctx.typeNameList() == null ? List.of()
         : ctx.typeNameList().IDENT().stream().map(this::name).toList();
+    Optional<TypeExpr> tags = ctx.TAGS() == null ? Optional.empty() : Optional.of(type(ctx.typeExpr()));
+    return new Declaration.EntityType(kind, name(ctx.IDENT()), memberOf, attributes(ctx.attrDecls()), tags, span(ctx));
+  }
+
+  private List<Declaration.AttributeDecl> attributes(AttrDeclsContext ctx) {
     List<Declaration.AttributeDecl> attrs = new ArrayList<>();
-    if (ctx.attrDecls() != null) {
-      for (AttrDeclContext a : ctx.attrDecls().attrDecl()) {
+    if (ctx != null) {
+      for (AttrDeclContext a : ctx.attrDecl()) {
         attrs.add(new Declaration.AttributeDecl(name(a.name()), a.QUESTION() != null, type(a.typeExpr()), span(a)));
       }
     }
-    return new Declaration.EntityType(kind, name(ctx.IDENT()), memberOf, attrs, span(ctx));
+    return attrs;
   }
 
   private TypeExpr type(TypeExprContext ctx) {
@@ -129,6 +134,9 @@ final class AstBuilder {
     }
     if (ctx.SET_TYPE() != null) {
       return new TypeExpr.SetOf(type(ctx.typeExpr()), span);
+    }
+    if (ctx.LBRACE() != null) {
+      return new TypeExpr.RecordOf(attributes(ctx.attrDecls()), span);
     }
     return new TypeExpr.Named(name(ctx.IDENT()), span);
   }
@@ -212,6 +220,9 @@ final class AstBuilder {
     if (c instanceof ControlsClauseContext co) {
       return new RuleDecl.MetaClause(RuleDecl.ClauseKind.CONTROLS, strings(co.stringList()), span);
     }
+    if (c instanceof StandingClauseContext st) {
+      return new RuleDecl.MetaClause(RuleDecl.ClauseKind.STANDING, List.of(str(st.STRING())), span);
+    }
     ReasonClauseContext r = (ReasonClauseContext) c;
     return new RuleDecl.MetaClause(RuleDecl.ClauseKind.REASON, List.of(str(r.STRING())), span);
   }
@@ -238,7 +249,7 @@ final class AstBuilder {
         target = new Selector.TypeTarget(name(t.IDENT()));
       }
       Optional<EntityLiteral> in = a.entityRef() == null ? Optional.empty() : Optional.of(entity(a.entityRef()));
-      alts.add(new Selector.Alt(target, in, span(a)));
+      alts.add(new Selector.Alt(a.DELEGATED() != null, target, in, span(a)));
     }
     return new Selector(alts, span(ctx));
   }
@@ -250,6 +261,12 @@ final class AstBuilder {
   // ---- expressions -------------------------------------------------------------------
 
   private Expr expr(ExprContext ctx) {
+    if (ctx.IF() != null) {
+      Expr c = expr(ctx.expr(0));
+      Expr a = expr(ctx.expr(1));
+      Expr b = expr(ctx.expr(2));
+      return mk(new Expr.If(c, a, b, span(ctx)), List.of(c, a, b));
+    }
     return or(ctx.orExpr());
   }
 
@@ -292,6 +309,11 @@ final class AstBuilder {
       };
       return mk(new Expr.Binary(op, left, right, span), List.of(left, right));
     }
+    if (ctx.IS() != null) {
+      Optional<Expr> in = ctx.IN() == null ? Optional.empty() : Optional.of(add(ctx.addExpr(1)));
+      List<Expr> children = in.isPresent() ? List.of(left, in.get()) : List.of(left);
+      return mk(new Expr.Is(left, name(ctx.IDENT()), in, span), children);
+    }
     if (ctx.IN() != null) {
       Expr right = add(ctx.addExpr(1));
       return mk(new Expr.Binary(Expr.BinaryOp.IN, left, right, span), List.of(left, right));
@@ -303,8 +325,22 @@ final class AstBuilder {
       return mk(new Expr.Matches(left, unescape(ctx.STRING().getSymbol(), false), span), List.of(left));
     }
     if (ctx.HAS() != null) {
-      String attr = ctx.name() != null ? ctx.name().getText() : unescape(ctx.STRING().getSymbol(), false);
-      return mk(new Expr.Has(left, attr, span), List.of(left));
+      if (ctx.STRING() != null) {
+        return mk(new Expr.Has(left, unescape(ctx.STRING().getSymbol(), false), span), List.of(left));
+      }
+      // `e has a.b.c` is Cedar's shorthand for `e has a && e.a has b && e.a.b has c`.
+      List<NameContext> path = ctx.name();
+      Expr has = mk(new Expr.Has(left, path.get(0).getText(), span), List.of(left));
+      if (path.size() == 1) {
+        return has;
+      }
+      List<Expr> tests = new ArrayList<>(List.of(has));
+      Expr target = left;
+      for (int i = 1; i < path.size(); i++) {
+        target = mk(new Expr.Attr(target, name(path.get(i - 1)), span), List.of(target));
+        tests.add(mk(new Expr.Has(target, path.get(i).getText(), span), List.of(target)));
+      }
+      return mk(new Expr.And(tests, span), tests);
     }
     return left;
   }
@@ -312,19 +348,31 @@ final class AstBuilder {
   private Expr add(AddExprContext ctx) {
     // The operands list is fetched once: ctx.unaryExpr(i) scans all children, which made long
     // chains (`1 + 1 + ...`) quadratic.
-    List<UnaryExprContext> operands = ctx.unaryExpr();
-    Expr result = unary(operands.get(0));
+    List<MulExprContext> operands = ctx.mulExpr();
+    Expr result = mul(operands.get(0));
     Span first = span(operands.get(0));
     int operand = 1;
     // The operators are the terminal children between the operands; build a left-nested chain.
     for (ParseTree child : ctx.children) {
       if (child instanceof TerminalNode t) {
-        UnaryExprContext next = operands.get(operand++);
-        Expr right = unary(next);
+        MulExprContext next = operands.get(operand++);
+        Expr right = mul(next);
         Expr.BinaryOp op = t.getSymbol().getType() == WritParser.PLUS ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB;
         Span span = first.to(span(next));
         result = mk(new Expr.Binary(op, result, right, span), List.of(result, right));
       }
+    }
+    return result;
+  }
+
+  private Expr mul(MulExprContext ctx) {
+    List<UnaryExprContext> operands = ctx.unaryExpr();
+    Expr result = unary(operands.get(0));
+    Span first = span(operands.get(0));
+    for (int i = 1; i < operands.size(); i++) {
+      Expr right = unary(operands.get(i));
+      result = mk(new Expr.Binary(Expr.BinaryOp.MUL, result, right, first.to(span(operands.get(i)))),
+          List.of(result, right));
     }
     return result;
   }
@@ -413,6 +461,19 @@ final class AstBuilder {
     if (ctx instanceof SetLitContext s) {
       List<Expr> elems = exprList(s.exprList());
       return mk(new Expr.SetLit(elems, span), elems);
+    }
+    if (ctx instanceof RecordLitContext r) {
+      List<Expr.Field> fields = new ArrayList<>();
+      List<Expr> values = new ArrayList<>();
+      if (r.recordEntries() != null) {
+        for (RecordEntryContext f : r.recordEntries().recordEntry()) {
+          String key = f.name() != null ? f.name().getText() : unescape(f.STRING().getSymbol(), false);
+          Expr value = expr(f.expr());
+          fields.add(new Expr.Field(key, value, f.name() != null ? span(f.name()) : span(f.STRING().getSymbol())));
+          values.add(value);
+        }
+      }
+      return mk(new Expr.RecordLit(fields, span), values);
     }
     return expr(((ParensContext) ctx).expr());
   }

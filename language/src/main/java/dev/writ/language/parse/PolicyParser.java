@@ -145,17 +145,42 @@ public final class PolicyParser {
     int prefixRun = 0;
     int setRun = 0; // `Set<Set<...`: types nest without brackets
     int previous = Token.INVALID_TYPE;
+    // An `if` nests what follows it up to the end of its `else` branch, which ends at the closing
+    // bracket, comma or clause of the level the `if` is on: open `if`s are counted per level.
+    int[] ifs = new int[max + 2];
+    int openIfs = 0;
     for (Token t : tokens) {
       switch (t.getType()) {
         case WritLexer.LPAREN, WritLexer.LBRACKET, WritLexer.LBRACE -> depth++;
-        case WritLexer.RPAREN, WritLexer.RBRACKET, WritLexer.RBRACE -> depth = Math.max(0, depth - 1);
+        case WritLexer.RPAREN, WritLexer.RBRACKET, WritLexer.RBRACE -> {
+          openIfs -= ifs[depth];
+          ifs[depth] = 0;
+          depth = Math.max(0, depth - 1);
+        }
+        case WritLexer.IF -> {
+          ifs[depth]++;
+          openIfs++;
+        }
+        case WritLexer.COMMA -> {
+          openIfs -= ifs[depth];
+          ifs[depth] = 0;
+        }
+        // A clause keyword ends the expressions before it, unless it is a name (`context has when`).
+        case WritLexer.WHEN, WritLexer.UNLESS, WritLexer.WHERE, WritLexer.TTL, WritLexer.APPROVAL,
+             WritLexer.DELEGATE, WritLexer.OBLIGATION, WritLexer.DESCRIPTION, WritLexer.OWNER, WritLexer.CONTROLS,
+             WritLexer.REASON, WritLexer.STANDING -> {
+          if (previous != WritLexer.DOT && previous != WritLexer.HAS) {
+            openIfs -= ifs[depth];
+            ifs[depth] = 0;
+          }
+        }
         default -> { }
       }
       prefixRun = (t.getType() == WritLexer.NOT || t.getType() == WritLexer.MINUS) ? prefixRun + 1 : 0;
       setRun = t.getType() == WritLexer.SET_TYPE ? setRun + 1
           : t.getType() == WritLexer.LT && previous == WritLexer.SET_TYPE ? setRun : 0;
       previous = t.getType();
-      if (depth + prefixRun + setRun > max) {
+      if (depth + prefixRun + setRun + openIfs > max) {
         Span span = new Span(source, offsets.toChar(t.getStartIndex()), offsets.toChar(t.getStopIndex() + 1));
         return Optional.of(Diagnostic.of(DiagnosticCode.LIMIT_NESTING, span,
             "nesting is deeper than " + max + " levels", "split the expression into several `when` clauses"));
@@ -178,7 +203,6 @@ public final class PolicyParser {
       case "&" -> "did you mean `&&`?";
       case "|" -> "did you mean `||`?";
       case "#" -> "comments start with `//`";
-      case "*" -> "wildcards go inside action strings: `\"db:*\"`";
       case "\u201c", "\u201d", "\u2018", "\u2019" -> "this is a typographic quote; strings use straight double quotes `\"`";
       default -> null;
     };

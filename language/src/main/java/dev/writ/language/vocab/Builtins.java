@@ -39,7 +39,11 @@ public final class Builtins {
     DURATION("duration", Type.DURATION, Param.of(Type.Tag.STRING)),
     SIZE("size", Type.INT, Param.of(Type.Tag.STRING, Type.Tag.SET)),
     LOWER("lower", Type.STRING, Param.of(Type.Tag.STRING)),
-    CIDR("cidr", Type.BOOL, Param.of(Type.Tag.STRING), Param.of(Type.Tag.STRING));
+    CIDR("cidr", Type.BOOL, Param.of(Type.Tag.STRING), Param.of(Type.Tag.STRING)),
+    // Cedar's extension constructors.
+    DECIMAL("decimal", Type.DECIMAL, Param.of(Type.Tag.STRING)),
+    IP("ip", Type.IPADDR, Param.of(Type.Tag.STRING)),
+    DATETIME("datetime", Type.TIME, Param.of(Type.Tag.STRING));
 
     private final String id;
     private final Type result;
@@ -92,6 +96,16 @@ public final class Builtins {
           }
         }
         case CIDR -> index == 1 ? rangeProblem(literal) : addressProblem(literal);
+        case DECIMAL -> {
+          try {
+            Decimals.parse(literal);
+            yield null;
+          } catch (Decimals.InvalidDecimal e) {
+            yield e.getMessage();
+          }
+        }
+        case IP -> literal.indexOf('/') >= 0 ? rangeProblem(literal) : addressProblem(literal);
+        case DATETIME -> Datetimes.problem(literal);
         default -> null;
       };
     }
@@ -125,6 +139,71 @@ public final class Builtins {
     }
   }
 
+  /**
+   * The methods of Cedar's extension types and of {@code Time} and {@code Duration}:
+   * {@code target.name(args)} on a value of type {@code target}.
+   */
+  public enum ExtensionMethod {
+    LESS_THAN("lessThan", Type.Tag.DECIMAL, Type.BOOL, Param.of(Type.Tag.DECIMAL)),
+    LESS_THAN_OR_EQUAL("lessThanOrEqual", Type.Tag.DECIMAL, Type.BOOL, Param.of(Type.Tag.DECIMAL)),
+    GREATER_THAN("greaterThan", Type.Tag.DECIMAL, Type.BOOL, Param.of(Type.Tag.DECIMAL)),
+    GREATER_THAN_OR_EQUAL("greaterThanOrEqual", Type.Tag.DECIMAL, Type.BOOL, Param.of(Type.Tag.DECIMAL)),
+    IS_IPV4("isIpv4", Type.Tag.IPADDR, Type.BOOL),
+    IS_IPV6("isIpv6", Type.Tag.IPADDR, Type.BOOL),
+    IS_LOOPBACK("isLoopback", Type.Tag.IPADDR, Type.BOOL),
+    IS_MULTICAST("isMulticast", Type.Tag.IPADDR, Type.BOOL),
+    IS_IN_RANGE("isInRange", Type.Tag.IPADDR, Type.BOOL, Param.of(Type.Tag.IPADDR)),
+    OFFSET("offset", Type.Tag.TIME, Type.TIME, Param.of(Type.Tag.DURATION)),
+    DURATION_SINCE("durationSince", Type.Tag.TIME, Type.DURATION, Param.of(Type.Tag.TIME)),
+    TO_DATE("toDate", Type.Tag.TIME, Type.TIME),
+    TO_TIME("toTime", Type.Tag.TIME, Type.DURATION),
+    TO_DAYS("toDays", Type.Tag.DURATION, Type.INT),
+    TO_HOURS("toHours", Type.Tag.DURATION, Type.INT),
+    TO_MINUTES("toMinutes", Type.Tag.DURATION, Type.INT),
+    TO_SECONDS("toSeconds", Type.Tag.DURATION, Type.INT),
+    TO_MILLISECONDS("toMilliseconds", Type.Tag.DURATION, Type.INT),
+    // Entity tags.
+    HAS_TAG("hasTag", Type.Tag.ENTITY, Type.BOOL, Param.of(Type.Tag.STRING)),
+    GET_TAG("getTag", Type.Tag.ENTITY, Type.DYNAMIC, Param.of(Type.Tag.STRING));
+
+    private final String id;
+    private final Type.Tag target;
+    private final Type result;
+    private final List<Param> params;
+
+    ExtensionMethod(String id, Type.Tag target, Type result, Param... params) {
+      this.id = id;
+      this.target = target;
+      this.result = result;
+      this.params = List.of(params);
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** The type of value it is called on. */
+    public Type.Tag target() {
+      return target;
+    }
+
+    public Type result() {
+      return result;
+    }
+
+    public List<Param> params() {
+      return params;
+    }
+
+    public int arity() {
+      return params.size();
+    }
+  }
+
+  public static Optional<ExtensionMethod> extensionMethod(String name) {
+    return Arrays.stream(ExtensionMethod.values()).filter(m -> m.id.equals(name)).findFirst();
+  }
+
   public static Optional<Function> function(String name) {
     return Arrays.stream(Function.values()).filter(f -> f.id.equals(name)).findFirst();
   }
@@ -142,9 +221,11 @@ public final class Builtins {
     return out;
   }
 
-  /** The method names, in declaration order. */
+  /** The method names, in declaration order: the set methods, then the extension methods. */
   public static List<String> methodNames() {
-    return Arrays.stream(Method.values()).map(Method::id).toList();
+    List<String> out = new java.util.ArrayList<>(Arrays.stream(Method.values()).map(Method::id).toList());
+    Arrays.stream(ExtensionMethod.values()).map(ExtensionMethod::id).forEach(out::add);
+    return out;
   }
 
   private static String rangeProblem(String range) {

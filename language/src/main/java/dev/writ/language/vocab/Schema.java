@@ -31,11 +31,16 @@ public record Schema(boolean strict, SortedMap<String, EntityTypeDef> entityType
   /** An attribute: its type in the language's spelling and whether it may be absent. */
   public record AttributeDef(Type type, boolean optional) {}
 
+  /** @param tagType the type of the entity's tag values ({@code tags T}); null when it declares none */
   public record EntityTypeDef(String name, EntityKind kind, SortedSet<String> memberOf,
-                              Map<String, AttributeDef> attributes) {
+                              Map<String, AttributeDef> attributes, Type tagType) {
     public EntityTypeDef {
       memberOf = Collections.unmodifiableSortedSet(new TreeSet<>(memberOf));
       attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    public EntityTypeDef(String name, EntityKind kind, SortedSet<String> memberOf, Map<String, AttributeDef> attributes) {
+      this(name, kind, memberOf, attributes, null);
     }
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class CheckerStagesTest {
   private static final List<PolicyFile> FILES = List.of(PolicyParser.parse(new SourceFile("a.policy",
-      "grant standing { }\n")).file().orElseThrow());
+      "grant always { }\n")).file().orElseThrow());
 
   @Test
   void theStagesInOrder() {

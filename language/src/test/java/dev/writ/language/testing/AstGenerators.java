@@ -45,8 +45,8 @@ public final class AstGenerators {
   public static final Set<String> KEYWORDS = Set.of(
       "package", "action", "group", "intent", "grant", "forbid", "principal", "resource", "context", "delegation",
       "request", "when", "unless", "where", "ttl", "approval", "of", "delegate", "depth", "obligation",
-      "description", "owner", "controls", "reason", "param", "allow", "max", "on", "drift", "deny", "revoke",
-      "human", "machine", "agent", "any", "in", "has", "like", "matches", "true", "false",
+      "description", "owner", "controls", "reason", "standing", "delegated", "param", "allow", "max", "on", "drift", "deny", "revoke",
+      "human", "machine", "agent", "any", "in", "has", "like", "matches", "true", "false", "is", "if", "then", "else", "tags",
       "String", "Int", "Bool", "Duration", "Time", "Set");
 
   /** Expression depth used by {@link #policyFiles()} and {@link #expressions()}. */
@@ -173,14 +173,17 @@ public final class AstGenerators {
     List<Name> memberOf = d.list(0, 3, () -> name(identifier(d)));
     List<Declaration.AttributeDecl> attrs = d.list(0, 4,
         () -> new Declaration.AttributeDecl(name(anyName(d)), d.bool(), type(d, 3), Span.NONE));
-    return new Declaration.EntityType(kind, name(identifier(d)), memberOf, attrs, Span.NONE);
+    return new Declaration.EntityType(kind, name(identifier(d)), memberOf, attrs,
+        d.chance(20) ? Optional.of(type(d, 2)) : Optional.empty(), Span.NONE);
   }
 
   static TypeExpr type(Draw d, int depth) {
     return d.weighted(
         w(5, () -> new TypeExpr.Primitive(d.pick(TypeExpr.PrimitiveKind.values()), Span.NONE)),
         w(2, () -> new TypeExpr.Named(name(identifier(d)), Span.NONE)),
-        w(depth > 0 ? 2 : 0, () -> new TypeExpr.SetOf(type(d, depth - 1), Span.NONE)));
+        w(depth > 0 ? 2 : 0, () -> new TypeExpr.SetOf(type(d, depth - 1), Span.NONE)),
+        w(depth > 0 ? 1 : 0, () -> new TypeExpr.RecordOf(d.list(0, 3, () -> new Declaration.AttributeDecl(
+            name(anyName(d)), d.bool(), type(d, depth - 1), Span.NONE)), Span.NONE)));
   }
 
   static Declaration.Actions actions(Draw d) {
@@ -231,7 +234,7 @@ public final class AstGenerators {
             d.bool() ? Optional.of(str(string(d))) : Optional.empty(), Span.NONE)),
         w(1, () -> {
           RuleDecl.ClauseKind kind = d.pick(RuleDecl.ClauseKind.DESCRIPTION, RuleDecl.ClauseKind.OWNER,
-              RuleDecl.ClauseKind.CONTROLS, RuleDecl.ClauseKind.REASON);
+              RuleDecl.ClauseKind.CONTROLS, RuleDecl.ClauseKind.REASON, RuleDecl.ClauseKind.STANDING);
           List<Str> values = kind == RuleDecl.ClauseKind.CONTROLS ? d.list(1, 3, () -> str(string(d)))
               : List.of(str(string(d)));
           return new RuleDecl.MetaClause(kind, values, Span.NONE);
@@ -249,7 +252,7 @@ public final class AstGenerators {
           w(2, () -> new Selector.TypeTarget(name(identifier(d)))),
           w(1, () -> new Selector.EntityTarget(entity(d))));
       Optional<EntityLiteral> in = d.chance(30) ? Optional.of(entity(d)) : Optional.empty();
-      return new Selector.Alt(target, in, Span.NONE);
+      return new Selector.Alt(d.chance(15), target, in, Span.NONE);
     }), Span.NONE);
   }
 
@@ -278,7 +281,12 @@ public final class AstGenerators {
         w(1, () -> new Expr.Matches(expr(d, n), string(d), Span.NONE)),
         w(2, () -> new Expr.MethodCall(expr(d, n), name(anyName(d)), d.list(0, 3, () -> expr(d, n)), Span.NONE)),
         w(1, () -> new Expr.Call(name(identifier(d)), d.list(0, 3, () -> expr(d, n)), Span.NONE)),
-        w(1, () -> new Expr.SetLit(d.list(0, 3, () -> expr(d, n)), Span.NONE)));
+        w(1, () -> new Expr.SetLit(d.list(0, 3, () -> expr(d, n)), Span.NONE)),
+        w(1, () -> new Expr.Is(expr(d, n), name(identifier(d)),
+            d.bool() ? Optional.of(expr(d, n)) : Optional.empty(), Span.NONE)),
+        w(1, () -> new Expr.If(expr(d, n), expr(d, n), expr(d, n), Span.NONE)),
+        w(1, () -> new Expr.RecordLit(d.list(0, 3, () -> new Expr.Field(d.bool() ? anyName(d) : string(d), expr(d, n),
+            Span.NONE)), Span.NONE)));
   }
 
   static Expr leaf(Draw d) {

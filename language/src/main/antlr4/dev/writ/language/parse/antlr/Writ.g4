@@ -25,7 +25,7 @@ declaration
   ;
 
 // ---- schema ----------------------------------------------------------------------------
-entityDecl : entityKind IDENT (IN LBRACKET typeNameList? RBRACKET)? (LBRACE attrDecls? RBRACE)? ;
+entityDecl : entityKind IDENT (IN LBRACKET typeNameList? RBRACKET)? (LBRACE attrDecls? RBRACE)? (TAGS typeExpr)? ;
 entityKind : HUMAN | MACHINE | AGENT | RESOURCE | GROUP ;
 typeNameList : IDENT (COMMA IDENT)* ;
 attrDecls : attrDecl (COMMA attrDecl)* COMMA? ;
@@ -33,6 +33,7 @@ attrDecl : name QUESTION? COLON typeExpr ;
 typeExpr
   : STRING_TYPE | INT_TYPE | BOOL_TYPE | DURATION_TYPE | TIME_TYPE
   | SET_TYPE LT typeExpr GT
+  | LBRACE attrDecls? RBRACE   // a record: `{port: Int, tls?: Bool}`
   | IDENT
   ;
 
@@ -67,16 +68,18 @@ ruleClause
   | OWNER STRING                                  # ownerClause
   | CONTROLS stringList                           # controlsClause
   | REASON STRING                                 # reasonClause
+  | STANDING STRING                               # standingClause
   ;
 
 selector : selectorAlt (COMMA selectorAlt)* ;
-selectorAlt : selectorTarget (IN entityRef)? ;
+selectorAlt : DELEGATED? selectorTarget (IN entityRef)? ;
 selectorTarget : kind | entityRef | IDENT ;
 kind : HUMAN | MACHINE | AGENT | ANY ;
 entityRef : IDENT COLONCOLON STRING ;
 
 // ---- expressions, loosest first --------------------------------------------------------
-expr : orExpr ;
+// `if` is the loosest form (as in Cedar): inside `&&`, `+`, ... it needs parentheses.
+expr : IF expr THEN expr ELSE expr | orExpr ;
 orExpr : andExpr (OR andExpr)* ;
 andExpr : notExpr (AND notExpr)* ;
 notExpr : NOT notExpr | relExpr ;
@@ -85,10 +88,12 @@ relExpr
             | IN addExpr
             | LIKE STRING
             | MATCHES STRING
-            | HAS (name | STRING)
+            | HAS (name (DOT name)* | STRING)
+            | IS IDENT (IN addExpr)?
             )?
   ;
-addExpr : unaryExpr (addOp=(PLUS | MINUS) unaryExpr)* ;
+addExpr : mulExpr (addOp=(PLUS | MINUS) mulExpr)* ;
+mulExpr : unaryExpr (STAR unaryExpr)* ;
 unaryExpr : MINUS unaryExpr | postfixExpr ;
 postfixExpr : primary postfixOp* ;
 postfixOp
@@ -107,17 +112,21 @@ primary
   | IDENT LPAREN exprList? RPAREN        # functionCall
   | IDENT                                # bareIdent
   | LBRACKET exprList? RBRACKET          # setLit
+  | LBRACE recordEntries? RBRACE         # recordLit
   | LPAREN expr RPAREN                   # parens
   ;
 exprList : expr (COMMA expr)* COMMA? ;
+recordEntries : recordEntry (COMMA recordEntry)* COMMA? ;
+recordEntry : (name | STRING) COLON expr ;
 
 // Where a name is expected, any identifier is allowed, keyword or not.
 name
   : IDENT
   | PACKAGE | ACTION | GROUP | INTENT | GRANT | FORBID | PRINCIPAL | RESOURCE | CONTEXT
   | DELEGATION | REQUEST | WHEN | UNLESS | WHERE | TTL | APPROVAL | OF | DELEGATE | DEPTH
-  | OBLIGATION | DESCRIPTION | OWNER | CONTROLS | REASON | PARAM | ALLOW | MAX | ON | DRIFT
+  | OBLIGATION | DESCRIPTION | OWNER | CONTROLS | REASON | STANDING | DELEGATED | PARAM | ALLOW | MAX | ON | DRIFT
   | DENY | REVOKE | HUMAN | MACHINE | AGENT | ANY | IN | HAS | LIKE | MATCHES | TRUE | FALSE
+  | IS | IF | THEN | ELSE | TAGS
   | STRING_TYPE | INT_TYPE | BOOL_TYPE | DURATION_TYPE | TIME_TYPE | SET_TYPE
   ;
 
@@ -146,6 +155,8 @@ DESCRIPTION : 'description' ;
 OWNER : 'owner' ;
 CONTROLS : 'controls' ;
 REASON : 'reason' ;
+STANDING : 'standing' ;
+DELEGATED : 'delegated' ;
 PARAM : 'param' ;
 ALLOW : 'allow' ;
 MAX : 'max' ;
@@ -161,6 +172,11 @@ IN : 'in' ;
 HAS : 'has' ;
 LIKE : 'like' ;
 MATCHES : 'matches' ;
+IS : 'is' ;
+TAGS : 'tags' ;
+IF : 'if' ;
+THEN : 'then' ;
+ELSE : 'else' ;
 TRUE : 'true' ;
 FALSE : 'false' ;
 STRING_TYPE : 'String' ;
@@ -194,6 +210,7 @@ OR : '||' ;
 NOT : '!' ;
 PLUS : '+' ;
 MINUS : '-' ;
+STAR : '*' ;
 
 // A duration is digits and a unit, repeated (`1h30m`). Unit order, repeats, leading zeros and
 // unknown units (`15min`, `2hours`: digits run into a word) are checked by AstBuilder so that
