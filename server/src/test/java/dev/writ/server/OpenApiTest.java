@@ -260,6 +260,9 @@ class OpenApiTest {
         {"POST", "/v1/grants/{id}/delegations", "{\"to\": \"Assistant::triage-bot\", \"actions\": [\"db:select\"], "
             + "\"duration\": \"30m\"}"},
         {"DELETE", "/v1/grants/{id}", "{\"reason\": \"incident closed\"}"},
+        {"POST", "/v1/grants/{id}/narrowing", "{\"actions\": [\"db:select\"], \"duration\": \"10m\", \"reason\": \"odd\"}"},
+        {"POST", "/v1/tasks/end", "{\"intent\": \"investigate_incident\", \"params\": {\"ticket\": \"INC-1\"}, "
+            + "\"reason\": \"ticket closed\"}"},
         {"POST", "/v1/actions", "{\"grant\": \"g-1\", \"action\": \"db:select\", \"resource\": \"Database::metrics\"}"},
         {"POST", "/access/v1/evaluation", evaluation},
         {"POST", "/access/v1/evaluations", "{\"subject\": {\"type\": \"user\", \"id\": \"a\"}, \"action\": {\"name\": "
@@ -274,6 +277,8 @@ class OpenApiTest {
         {"POST", "/v1/decisions", "{\"actions\": [\"db:select\"], \"resource\": \"Database::metrics\"}"},
         {"POST", "/v1/grants/{id}/delegations", "{\"actions\": [\"db:select\"]}"},
         {"DELETE", "/v1/grants/{id}", "{\"reason\": \"\"}"},
+        {"POST", "/v1/grants/{id}/narrowing", "{\"actions\": [\"db:select\"]}"},
+        {"POST", "/v1/tasks/end", "{\"intent\": \"investigate_incident\", \"params\": {}, \"reason\": \"x\"}"},
         {"POST", "/access/v1/evaluation", evaluation.replace("\"id\": \"123\"", "\"id\": 123")},
         {"POST", "/access/v1/evaluations", "{\"options\": {\"evaluations_semantic\": \"all\"}}"}};
     for (String[] b : bad) {
@@ -341,7 +346,10 @@ class OpenApiTest {
         new Op("POST", "/v1/grants/{id}/approvals", "/v1/grants/" + pending + "/approvals", "{}", alice),
         new Op("POST", "/v1/grants/{id}/delegations", "/v1/grants/" + active + "/delegations",
             "{\"to\": \"Assistant::triage-bot\"}", alice),
+        new Op("POST", "/v1/grants/{id}/narrowing", "/v1/grants/" + active + "/narrowing",
+            "{\"duration\": \"1h\", \"reason\": \"odd\"}", alice),
         new Op("POST", "/v1/actions", "/v1/actions", "{}", alice),
+        new Op("POST", "/v1/tasks/end", "/v1/tasks/end", "{}", alice),
         new Op("POST", "/v1/principals/{uid}/offboard", "/v1/principals/Employee::dave/offboard", null, alice),
         new Op("GET", "/v1/audit", "/v1/audit", null, alice),
         new Op("POST", "/access/v1/evaluation", "/access/v1/evaluation", "{}", alice),
@@ -392,16 +400,31 @@ class OpenApiTest {
     check("POST", "/v1/actions", a.post("/v1/actions", "{\"grant\": \"" + active + "\", \"action\": \"db:select\", "
         + "\"resource\": \"Database::metrics\"}", enforcer));
     check("POST", "/v1/actions", a.post("/v1/actions", "{\"grant\": \"" + active + "\"}", enforcer));
+    // narrowing and task ends
+    check("POST", "/v1/grants/{id}/narrowing", a.post("/v1/grants/" + active + "/narrowing",
+        "{\"duration\": \"1h\", \"reason\": \"odd\"}", admin));
+    check("POST", "/v1/grants/{id}/narrowing", a.post("/v1/grants/" + active + "/narrowing",
+        "{\"actions\": [\"db:delete\"], \"reason\": \"odd\"}", admin));
+    check("POST", "/v1/grants/{id}/narrowing", a.post("/v1/grants/nope/narrowing", "{\"reason\": \"odd\"}", admin));
+    check("POST", "/v1/tasks/end", a.post("/v1/tasks/end", "{\"intent\": \"investigate_incident\", \"params\": "
+        + "{\"ticket\": \"INC-9999\"}, \"reason\": \"closed\"}", enforcer));
+    check("POST", "/v1/tasks/end", a.post("/v1/tasks/end", "{\"intent\": \"investigate_incident\", \"params\": {}, "
+        + "\"reason\": \"closed\"}", enforcer));
     check("DELETE", "/v1/grants/{id}", send("DELETE", "/v1/grants/" + active, "{\"reason\": \"\"}", admin,
         "application/json", null));
     check("DELETE", "/v1/grants/{id}", send("DELETE", "/v1/grants/nope", null, admin, "application/json", null));
     check("DELETE", "/v1/grants/{id}", send("DELETE", "/v1/grants/" + active, "{\"reason\": \"done\"}", admin,
         "application/json", null));
+    // `active` is revoked now: a grant that is not live cannot be narrowed
+    check("POST", "/v1/grants/{id}/narrowing", a.post("/v1/grants/" + active + "/narrowing",
+        "{\"duration\": \"1h\", \"reason\": \"odd\"}", admin));
     check("POST", "/v1/principals/{uid}/offboard", a.post("/v1/principals/bob/offboard", null, admin));
     check("POST", "/v1/principals/{uid}/offboard", a.post("/v1/principals/Employee::nobody/offboard", null, admin));
     check("POST", "/v1/principals/{uid}/offboard", a.post("/v1/principals/Employee::bob/offboard", null, admin));
     check("GET", "/v1/audit", a.get("/v1/audit", auditor));
     check("GET", "/v1/audit", a.get("/v1/audit?since=yesterday", auditor));
+    check("GET", "/v1/audit", a.get("/v1/audit?after=2&limit=3", auditor));
+    check("GET", "/v1/audit", a.get("/v1/audit?limit=0", auditor));
     // AuthZEN
     String mfa = "\"context\": {\"mfa\": true, \"intent\": {\"name\": \"investigate_incident\", \"ticket\": \"INC-1\"}}";
     String permit = "{\"subject\": {\"type\": \"Employee\", \"id\": \"alice\"}, \"action\": {\"name\": \"db:select\"}, "
