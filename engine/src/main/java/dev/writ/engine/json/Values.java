@@ -138,7 +138,7 @@ public final class Values {
         }
         for (Map.Entry<String, dev.writ.language.vocab.Schema.AttributeDef> f : type.fields().entrySet()) {
           if (!f.getValue().optional() && !fields.containsKey(f.getKey())) {
-            throw n.error("missing field `" + f.getKey() + "` of " + type);
+            throw n.field(f.getKey()).error("missing field `" + f.getKey() + "` of " + type);
           }
         }
         return new Value.RecordV(fields);

@@ -85,7 +85,7 @@ public final class AuthzenQuery {
     }
     DataNode d = defaults.field(name);
     if (d.isMissing()) {
-      throw item.error("missing field `" + name + "` (in the evaluation or as a top-level default)");
+      throw own.error("missing field `" + name + "` (in the evaluation or as a top-level default)"); // at the field
     }
     return d;
   }
