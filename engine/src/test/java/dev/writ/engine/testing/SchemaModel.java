@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The generator's own picture of a bundle's schema: entity types with kinds, parents,
+ * The generator's own picture of a bundle's schema: entity types with kinds, parents, tag types,
  * attributes and a pool of ids, actions, action groups and intents. It renders the
  * declarations (strict mode) and tells the expression generator what a selector admits, so
  * that generated bundles pass the checker by construction. In dynamic mode the same model
