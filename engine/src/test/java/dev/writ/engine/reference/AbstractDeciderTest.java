@@ -812,6 +812,25 @@ public abstract class AbstractDeciderTest {
     }
 
     @Test
+    void theArgumentOfASetMethodIsEvaluatedBeforeTheTypeOfItsTargetIsLookedAt() {
+      // As in Cedar (both operands of `containsAny` are evaluated, then their types looked at), the
+      // missing tag in the argument is the error, not the Int target. Found by DifferentialProperties.
+      String rule = "grant g { principal Employee resource Doc ttl 1h when context.n.containsAny(resource.getTag(\"team\")) }";
+      Decision d = decide(rule, "{ principal: Employee::alice, actions: [doc:read], resource: Doc::runbook,"
+          + " context: { n: 1 } }");
+      assertEquals(Outcome.DENY, d.decision());
+      assertEquals(1, d.errors().size(), d.errors().toString());
+      String at = d.errors().get(0).at();
+      assertEquals(":" + (rule.indexOf("resource.getTag") + 1), at.substring(at.lastIndexOf(':')), d.errors().toString());
+      String notSet = "grant g { principal Employee resource Doc ttl 1h when context.n.containsAny(resource.getTag(\"owner\")) }";
+      Decision e = decide(notSet, "{ principal: Employee::alice, actions: [doc:read], resource: Doc::runbook,"
+          + " context: { n: 1 } }");
+      String at2 = e.errors().get(0).at();
+      assertEquals(":" + (notSet.indexOf("context.n.") + 1), at2.substring(at2.lastIndexOf(':')),
+          "with both operands values, the target that is not a set is the error: " + e.errors());
+    }
+
+    @Test
     void records() {
       assertEquals(Outcome.PERMIT, when("{a: 1, b: [\"x\"]} == {b: [\"x\"], a: 1}", "{}"), "field order does not matter");
       assertEquals(Outcome.DENY, when("{a: 1} == {a: 1, b: 2}", "{}"));

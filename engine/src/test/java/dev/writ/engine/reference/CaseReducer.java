@@ -128,7 +128,13 @@ final class CaseReducer {
       }
       if (!e.parents().isEmpty()) {
         steps.add(() -> Optional.of(new Case(c.files(), replace(c.entities(), e,
-            new Entity(e.uid(), e.kind(), e.attributes(), java.util.Set.of())), r, c.options())));
+            new Entity(e.uid(), e.kind(), e.attributes(), java.util.Set.of(), e.tags())), r, c.options())));
+      }
+      for (String tag : e.tags().keySet()) {
+        Map<String, Value> tags = new LinkedHashMap<>(e.tags());
+        tags.remove(tag);
+        steps.add(() -> Optional.of(new Case(c.files(), replace(c.entities(), e,
+            new Entity(e.uid(), e.kind(), e.attributes(), e.parents(), tags)), r, c.options())));
       }
     }
     return steps;
@@ -215,7 +221,7 @@ final class CaseReducer {
   private static Entity withoutAttr(Entity e, String attr) {
     Map<String, Value> attrs = new LinkedHashMap<>(e.attributes());
     attrs.remove(attr);
-    return new Entity(e.uid(), e.kind(), attrs, e.parents());
+    return new Entity(e.uid(), e.kind(), attrs, e.parents(), e.tags());
   }
 
   /** The checked bundle of a case (it passed the checker when it was made). */

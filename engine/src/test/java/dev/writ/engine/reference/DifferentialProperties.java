@@ -126,6 +126,8 @@ class DifferentialProperties {
     int fromBundle;
     long candidatesProposed;
     long rulesInBundles;
+    int onTagBundles;
+    int tagErrors;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -141,11 +143,13 @@ class DifferentialProperties {
             + " (CPU: %.1f s this thread, %.1f s the whole JVM)%n  reference outcomes: %s%n"
             + "  decisions with errors: %d, of which the error positions agree too in %d%n"
             + "  candidate index: %d checks, %.1f candidates proposed per check of %.1f rules per bundle%n"
-            + "  plan loaded from its .wbundle: %d decisions, all as compiled%n",
+            + "  plan loaded from its .wbundle: %d decisions, all as compiled%n"
+            + "  entity tags: %d decisions on bundles that call hasTag/getTag, %d of them with a missing-tag error%n",
         SEED, stats.scenarios, Math.min(POOL, stats.scenarios), stats.decisions, (System.nanoTime() - wall) / 1e9,
         (cpuNanos() - cpu) / 1e9, (processCpuNanos() - process) / 1e9, stats.mix, stats.withErrors, stats.samePositions, stats.candidateChecks,
         stats.candidatesProposed / (double) Math.max(1, stats.candidateChecks),
-        stats.rulesInBundles / (double) Math.max(1, stats.candidateChecks), stats.fromBundle);
+        stats.rulesInBundles / (double) Math.max(1, stats.candidateChecks), stats.fromBundle, stats.onTagBundles,
+        stats.tagErrors);
   }
 
   private static void compare(Scenario s, Stats stats) {
@@ -153,6 +157,8 @@ class DifferentialProperties {
     CheckedBundle bundle = s.bundle().checked();
     Authorizer plan = plan(bundle);
     ReferenceEvaluator ref = new ReferenceEvaluator(bundle);
+    boolean callsTags = s.bundle().files().stream().anyMatch(f -> f.text().contains(".hasTag(")
+        || f.text().contains(".getTag("));
     for (RequestGen.Generated g : s.requests()) {
       AccessRequest request = g.request();
       Result expected = Result.of(ref, request, s, g.options());
@@ -190,6 +196,12 @@ class DifferentialProperties {
         stats.fromBundle++;
       }
       stats.mix.add(expected.decision);
+      if (callsTags) {
+        stats.onTagBundles++;
+        if (expected.decision.errors().stream().anyMatch(e -> e.message().contains("has no tag"))) {
+          stats.tagErrors++;
+        }
+      }
       if (!expected.decision.errors().isEmpty()) {
         stats.withErrors++;
         if (DecisionDiff.samePositions(expected.decision, actual.decision)) {

@@ -373,13 +373,15 @@ final class RefInterpreter {
       }
       return extensionMethod(m, name, target, args, env);
     }
-    if (!(target instanceof Value.SetV set)) {
-      throw new EvalError(m, "`" + m.method().value() + "` is a set method, but this is a " + target.typeName());
-    }
     if (m.args().size() != 1) {
       throw new EvalError(m, "`" + m.method().value() + "` takes one argument");
     }
+    // As in Cedar, both operands are evaluated before their types are looked at: an error in the
+    // argument comes before the error of a target that is not a set.
     Value arg = eval(m.args().get(0), env);
+    if (!(target instanceof Value.SetV set)) {
+      throw new EvalError(m, "`" + m.method().value() + "` is a set method, but this is a " + target.typeName());
+    }
     switch (m.method().value()) {
       case "contains":
         return Value.Bool.of(set.elements().contains(arg));

@@ -22,7 +22,8 @@ import java.util.Set;
  * attribute values from small pools so that conditions are sometimes true, optional (and now
  * and then required) attributes left out, and references to entities that do not exist. In
  * dynamic mode, kinds come with the data (sometimes missing) and values sometimes have the
- * wrong type.
+ * wrong type. Entities of a type with tags carry some of the tag keys (some entities none);
+ * in dynamic mode, entities of other types now and then carry tags too, of any type.
  */
 public final class EntityGen {
   public static final Instant NOW = Instant.parse("2026-06-15T10:00:00Z");
@@ -80,7 +81,7 @@ public final class EntityGen {
         if (r.chance(0.1)) {
           continue; // referenced by policies, unknown to the store
         }
-        out.add(new Entity(new EntityUid(t.name(), id), kind(t), attrs(t), parents(t)));
+        out.add(new Entity(new EntityUid(t.name(), id), kind(t), attrs(t), parents(t), tags(t)));
       }
     }
     return out;
@@ -103,6 +104,23 @@ public final class EntityGen {
     for (int i = 0; i < n; i++) {
       String group = r.pick(t.memberOf());
       out.add(new EntityUid(group, r.pick(m.types.get(group).ids())));
+    }
+    return out;
+  }
+
+  private Map<String, Value> tags(TypeDef t) {
+    VT type = t.tagType();
+    if (type == null && !m.strict && r.chance(0.15)) {
+      type = r.pick(SchemaModel.TAG_TYPES); // data without a schema may tag anything
+    }
+    Map<String, Value> out = new LinkedHashMap<>();
+    if (type == null || r.chance(0.15)) {
+      return out;
+    }
+    for (String key : SchemaModel.TAG_KEYS) {
+      if (r.chance(0.5)) {
+        out.put(key, value(key, !m.strict && r.chance(0.1) ? r.pick(SchemaModel.TAG_TYPES) : type));
+      }
     }
     return out;
   }

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
  * against the admitted principal and resource types and the rule's intents), but that can
  * still fail at run time: context fields that are missing or of another type, optional
  * attributes read without a guard, overflow, malformed times and durations, `request.duration`
- * without a duration, `intent` without an intent. In dynamic mode it also mixes types freely.
+ * without a duration, `intent` without an intent, tags read without {@code hasTag} (Cedar's
+ * entity tags: keys present on some entities, absent on others, and one no entity has). In
+ * dynamic mode it also mixes types freely.
  */
 final class ExprGen {
   /** What expressions of one rule (or one intent `allow`) may refer to. */
@@ -60,6 +62,12 @@ final class ExprGen {
     }
     if (!m.strict || m.commonAttr(s.principalTypes(), "mfa") != null) {
       options.add("principal has mfa && principal.mfa");
+    }
+    for (String who : taggable()) {
+      String x = tagTarget(who);
+      options.add(x + ".hasTag(\"owner\") || " + x + ".hasTag(\"tier\")");
+      options.add(x + ".hasTag(" + Gens.quote(r.pick(SchemaModel.TAG_KEYS)) + ")");
+      options.add(tagTest());
     }
     return r.pick(options);
   }
@@ -124,6 +132,12 @@ final class ExprGen {
     attrRead("principal", scope.principalTypes(), VT.BOOL).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.BOOL).ifPresent(s -> options.add(() -> s));
     param(VT.BOOL).ifPresent(s -> options.add(() -> s));
+    if (!taggable().isEmpty()) {
+      options.add(this::tagTest);
+      options.add(this::tagTest);
+      options.add(this::tagTest);
+    }
+    tagRead(VT.BOOL).ifPresent(s -> options.add(() -> s));
     return r.pick(options).get();
   }
 
@@ -246,6 +260,82 @@ final class ExprGen {
     };
   }
 
+  /**
+   * {@code x.hasTag(k)}, alone or guarding a use of {@code x.getTag(k)} (with {@code &&} or as
+   * {@code !x.hasTag(k) || ...}), an unguarded use (an evaluation error when the tag is
+   * missing), and {@code x.getTag(k)} compared with a value of the tag type.
+   */
+  private String tagTest() {
+    String who = r.pick(taggable());
+    Set<String> types = who.equals("principal") ? scope.principalTypes() : scope.resourceTypes();
+    String x = tagTarget(who);
+    String key = tagKey();
+    String has = x + ".hasTag(" + key + ")";
+    String read = x + ".getTag(" + key + ")";
+    VT vt = m.strict ? m.commonTagType(types) : r.pick(SchemaModel.TAG_TYPES);
+    if (vt == null) {
+      // the types' tag types differ: the checker types the read as dynamic, a use may fail at run time
+      vt = r.pick(types.stream().map(t -> m.types.get(t).tagType()).distinct().toList());
+    }
+    return switch (r.between(0, 5)) {
+      case 0 -> has;
+      case 1, 2 -> has + " && " + p(r.chance(0.5) ? use(read, vt) : compareTag(read, vt));
+      case 3 -> "!" + p(has) + " || " + p(use(read, vt));
+      case 4 -> use(read, vt);
+      default -> compareTag(read, vt);
+    };
+  }
+
+  /** A tag value compared with a value of its type. */
+  private String compareTag(String read, VT vt) {
+    return switch (vt) {
+      case INT -> p(read) + " " + r.oneOf("<", "<=", ">", ">=", "==", "!=") + " " + p(intE(0));
+      case BOOL -> p(read) + " " + r.oneOf("==", "!=") + " " + p(bool(0));
+      case SET_STRING -> r.chance(0.5) ? p(read) + " " + r.oneOf("==", "!=") + " " + p(setString(0))
+          : p(read) + ".containsAny(" + setString(0) + ")";
+      default -> p(read) + " " + r.oneOf("==", "!=") + " " + p(string(0));
+    };
+  }
+
+  /** Who tag methods may be called on: in strict mode, principal or resource when each admitted type declares tags. */
+  private List<String> taggable() {
+    List<String> out = new ArrayList<>();
+    if (!m.strict || m.allDeclareTags(scope.principalTypes())) {
+      out.add("principal");
+    }
+    if (!m.strict || m.allDeclareTags(scope.resourceTypes())) {
+      out.add("resource");
+    }
+    return out;
+  }
+
+  private String tagTarget(String who) {
+    return who.equals("principal") && r.chance(0.1) ? "delegation.root" : who; // same static type as principal
+  }
+
+  /** A key that some entities have, or one that none has; now and then read from the context (maybe not a String). */
+  private String tagKey() {
+    if (r.chance(0.08)) {
+      return r.oneOf("context.s", "context.n");
+    }
+    return Gens.quote(r.pick(SchemaModel.TAG_KEYS_ASKED));
+  }
+
+  /** {@code x.getTag(k)} with tags of this type on every admitted type of x (any x in dynamic mode). */
+  private java.util.Optional<String> tagRead(VT vt) {
+    List<String> ok = new ArrayList<>();
+    for (String who : taggable()) {
+      Set<String> types = who.equals("principal") ? scope.principalTypes() : scope.resourceTypes();
+      if (!m.strict || m.commonTagType(types) == vt) {
+        ok.add(who);
+      }
+    }
+    if (ok.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(tagTarget(r.pick(ok)) + ".getTag(" + tagKey() + ")");
+  }
+
   // ---- other types ----------------------------------------------------------------------------
 
   private String intE(int depth) {
@@ -262,6 +352,7 @@ final class ExprGen {
     attrRead("resource", scope.resourceTypes(), VT.INT).ifPresent(s -> options.add(() -> s));
     employeeRead().ifPresent(s -> options.add(() -> s + ".level"));
     param(VT.INT).ifPresent(s -> options.add(() -> s));
+    tagRead(VT.INT).ifPresent(s -> options.add(() -> s));
     if (depth > 0) {
       options.add(() -> p(intE(depth - 1)) + r.oneOf(" + ", " - ") + p(intE(depth - 1)));
       options.add(() -> "9223372036854775800 + " + p(intE(depth - 1))); // overflows now and then
@@ -284,6 +375,7 @@ final class ExprGen {
     attrRead("resource", scope.resourceTypes(), VT.STRING).ifPresent(s -> options.add(() -> s));
     employeeRead().ifPresent(s -> options.add(() -> s + ".dept"));
     param(VT.STRING).ifPresent(s -> options.add(() -> s));
+    tagRead(VT.STRING).ifPresent(s -> options.add(() -> s));
     if (depth > 0) {
       options.add(() -> "lower(" + string(depth - 1) + ")");
       options.add(() -> p("if " + bool(depth - 1) + " then " + string(depth - 1) + " else " + string(depth - 1)));
@@ -331,6 +423,7 @@ final class ExprGen {
     attrRead("resource", scope.resourceTypes(), VT.SET_STRING).ifPresent(s -> options.add(() -> s));
     attrRead("resource", scope.resourceTypes(), VT.SET_STRING).ifPresent(s -> options.add(() -> s));
     param(VT.SET_STRING).ifPresent(s -> options.add(() -> s));
+    tagRead(VT.SET_STRING).ifPresent(s -> options.add(() -> s));
     return r.pick(options).get();
   }
 

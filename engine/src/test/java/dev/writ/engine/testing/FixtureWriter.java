@@ -51,6 +51,10 @@ public final class FixtureWriter {
         ArrayNode parents = o.putArray("parents");
         e.parents().forEach(p -> parents.add(p.toString()));
       }
+      if (!e.tags().isEmpty()) {
+        ObjectNode tags = o.putObject("tags");
+        e.tags().forEach((k, v) -> tags.set(k, Values.toJson(v)));
+      }
     }
     return list;
   }

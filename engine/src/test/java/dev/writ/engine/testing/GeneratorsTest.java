@@ -49,6 +49,76 @@ class GeneratorsTest {
     assertTrue(mix.bad > 0 && mix.bad < total / 5, mix::toString);
   }
 
+  /**
+   * Entity tags are exercised: bundles call {@code hasTag}/{@code getTag}, some decisions carry
+   * the error of a missing tag, and some decisions change when the store's tags are taken away.
+   */
+  @Test
+  void generatedPoliciesAndDataExerciseEntityTags() {
+    int n = Integer.getInteger("writ.generators.tries", 500);
+    int bundles = 0;
+    int withTags = 0;
+    int tagCalls = 0;
+    int decisions = 0;
+    int onTagBundles = 0;
+    int missingTag = 0;
+    int dependOnTags = 0;
+    int taggedEntities = 0;
+    int entities = 0;
+    for (int i = 0; i < n; i++) {
+      Scenario s = Scenario.of(1000L + i, 1 + i % 10, i % 4 != 0);
+      bundles++;
+      entities += s.entities().size();
+      taggedEntities += (int) s.entities().stream().filter(e -> !e.tags().isEmpty()).count();
+      int calls = 0;
+      for (dev.writ.language.source.SourceFile f : s.bundle().files()) {
+        calls += occurrences(f.text(), ".hasTag(") + occurrences(f.text(), ".getTag(");
+      }
+      ReferenceEvaluator ref = new ReferenceEvaluator(s.bundle().checked());
+      dev.writ.engine.entity.EntityStore untagged = dev.writ.engine.entity.MapEntityStore.of(s.entities().stream()
+          .map(e -> new Entity(e.uid(), e.kind(), e.attributes(), e.parents())).toList());
+      for (RequestGen.Generated g : s.requests()) {
+        decisions++;
+        if (calls == 0) {
+          continue;
+        }
+        onTagBundles++;
+        try {
+          Decision d = ref.decide(g.request(), s.store(), g.options());
+          Decision without = ref.decide(g.request(), untagged, g.options());
+          if (d.errors().stream().anyMatch(e -> e.message().contains("has no tag"))) {
+            missingTag++;
+          }
+          if (d.decision() != without.decision() || !d.errors().equals(without.errors())
+              || !d.policies().equals(without.policies())) {
+            dependOnTags++;
+          }
+        } catch (BadRequestException e) {
+          // counted by the outcome mix above
+        }
+      }
+      if (calls > 0) {
+        withTags++;
+        tagCalls += calls;
+      }
+    }
+    System.out.printf("tags: %d of %d bundles call hasTag/getTag (%d calls); %d of %d entities carry tags;"
+            + " of %d decisions, %d on those bundles, %d with a missing-tag error, %d that change without the tags%n",
+        withTags, bundles, tagCalls, taggedEntities, entities, decisions, onTagBundles, missingTag, dependOnTags);
+    assertTrue(withTags > bundles / 5, "bundles with tag methods: " + withTags);
+    assertTrue(taggedEntities > entities / 10, "tagged entities: " + taggedEntities);
+    assertTrue(missingTag > onTagBundles / 100, "decisions with a missing tag: " + missingTag);
+    assertTrue(dependOnTags > onTagBundles / 50, "decisions that depend on tags: " + dependOnTags);
+  }
+
+  private static int occurrences(String text, String what) {
+    int count = 0;
+    for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+
   @Test
   void generatedDataSurvivesItsFixtureForm() {
     for (int i = 0; i < 100; i++) {
@@ -64,6 +134,7 @@ class GeneratorsTest {
         assertEquals(a.kind(), b.kind(), yaml);
         assertEquals(a.parents(), b.parents(), yaml);
         assertEquals(a.attributes(), b.attributes(), yaml);
+        assertEquals(a.tags(), b.tags(), yaml);
       }
       for (RequestGen.Generated g : s.requests()) {
         String req = FixtureWriter.yaml(FixtureWriter.request(g.request()));
@@ -75,6 +146,8 @@ class GeneratorsTest {
         assertEquals(g.request().delegation(), r.delegation(), req);
         assertEquals(g.request().context(), r.context(), req);
         assertEquals(g.request().durationSeconds(), r.durationSeconds(), req);
+        assertEquals(g.request().entities().stream().map(Entity::tags).toList(),
+            r.entities().stream().map(Entity::tags).toList(), req);
       }
     }
   }

@@ -165,7 +165,7 @@ public final class RequestGen {
         }
       }
       overlay.add(new Entity(principal, m.strict ? t.kind() : r.oneOf(t.kind(), null), attrs,
-          Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids())))));
+          Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids()))), overlayTags(t)));
     } else if (r.chance(0.04) && store.get(principal) != null && kindOf(principal).isPrincipal()) {
       // the request's entities are merged over a stored one: other attribute values, more parents
       // (a principal, which nothing can be a member of, so that no cycle arises)
@@ -177,7 +177,7 @@ public final class RequestGen {
       attrs.remove(r.pick(List.of("mfa", "tags", "dept", "manager")));
       SchemaModel.TypeDef t = m.types.get(principal.type());
       overlay.add(new Entity(principal, old.kind(), attrs, t.memberOf().contains("Team")
-          ? Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids()))) : Set.of()));
+          ? Set.of(new EntityUid("Team", r.pick(m.types.get("Team").ids()))) : Set.of(), overlayTags(t)));
     }
     EntityUid resource = resource();
     List<String> actions = actions(resource);
@@ -409,6 +409,14 @@ public final class RequestGen {
           new Value.Int(2), "y", new Value.RecordV(Map.of("z", new Value.Str("prod"))))), Value.RecordV.EMPTY));
     }
     return new Value.RecordV(f);
+  }
+
+  /** Tags of a request's entity (merged over the stored ones, key by key): one key, now and then. */
+  private Map<String, Value> overlayTags(SchemaModel.TypeDef t) {
+    if (t.tagType() == null || r.chance(0.5)) {
+      return Map.of();
+    }
+    return Map.of(r.pick(SchemaModel.TAG_KEYS), valueOf("tag", t.tagType()));
   }
 
   private Value valueOf(String name, VT type) {

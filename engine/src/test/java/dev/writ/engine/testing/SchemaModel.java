@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The generator's own picture of a bundle's schema: entity types with kinds, parents,
+ * The generator's own picture of a bundle's schema: entity types with kinds, parents, tag types,
  * attributes and a pool of ids, actions, action groups and intents. It renders the
  * declarations (strict mode) and tells the expression generator what a selector admits, so
  * that generated bundles pass the checker by construction. In dynamic mode the same model
@@ -32,8 +32,9 @@ public final class SchemaModel {
 
   public record Attr(String name, VT type, boolean optional) {}
 
+  /** @param tagType the type of the entity's tag values ({@code tags T}); null when the type declares none */
   public record TypeDef(String name, EntityKind kind, List<String> memberOf, Map<String, Attr> attrs,
-                        List<String> ids) {}
+                        List<String> ids, VT tagType) {}
 
   public record Param(String name, VT type, boolean optional, String pattern) {}
 
@@ -53,6 +54,14 @@ public final class SchemaModel {
   static final Map<String, VT> PRINCIPAL_ATTRS = new LinkedHashMap<>();
   static final Map<String, VT> RESOURCE_ATTRS = new LinkedHashMap<>();
   static final Map<String, VT> PARAMS = new LinkedHashMap<>();
+  /**
+   * The tag keys entity data draws from; policies also ask for {@code nothing}, which no entity
+   * has. {@code env} is also a resource attribute: tags are not attributes.
+   */
+  static final List<String> TAG_KEYS = List.of("owner", "cost-center", "env", "tier");
+  static final List<String> TAG_KEYS_ASKED = List.of("owner", "cost-center", "env", "tier", "nothing");
+  /** The tag types the generators declare: values the checker and the entity reader accept for `tags T`. */
+  static final List<VT> TAG_TYPES = List.of(VT.STRING, VT.INT, VT.BOOL, VT.SET_STRING);
 
   static {
     PRINCIPAL_ATTRS.put("level", VT.INT);
@@ -90,10 +99,13 @@ public final class SchemaModel {
   public final List<IntentModel> intents = new ArrayList<>();
   public final List<RuleModel> rules = new ArrayList<>();
   public final boolean declareActions;
+  /** Most tagged types share this tag type, so that tag reads across a selector's types have one type. */
+  private final VT usualTagType;
 
   public SchemaModel(Rand r, boolean strict) {
     this.strict = strict;
     this.declareActions = strict || r.chance(0.5);
+    this.usualTagType = r.pick(TAG_TYPES);
     principal(r, "Employee", EntityKind.HUMAN, List.of("Team"), List.of("alice", "bob", "carol", "dave", "erin"), true);
     if (r.chance(0.5)) {
       principal(r, "Contractor", EntityKind.HUMAN, List.of("Team"), List.of("frank", "gina"), false);
@@ -106,9 +118,9 @@ public final class SchemaModel {
       principal(r, "SubAgent", EntityKind.AGENT, List.of("Team"), List.of("sub1", "sub2"), false);
     }
     types.put("Team", new TypeDef("Team", EntityKind.GROUP, List.of("Team"), Map.of(),
-        List.of("root", "eng", "sre", "sec", "owners", "leads")));
+        List.of("root", "eng", "sre", "sec", "owners", "leads"), null));
     types.put("Cluster", new TypeDef("Cluster", EntityKind.GROUP, List.of("Cluster"), Map.of(),
-        List.of("global", "prod", "eu", "dev")));
+        List.of("global", "prod", "eu", "dev"), null));
     resource(r, "Database", List.of("Cluster"), List.of("orders", "users", "scratch"));
     resource(r, "Bucket", List.of("Cluster", "Team"), List.of("logs", "backups"));
     boolean dashboard = r.chance(0.5);
@@ -140,7 +152,7 @@ public final class SchemaModel {
         attrs.put(a.getKey(), new Attr(a.getKey(), a.getValue(), !always && r.chance(0.35)));
       }
     }
-    types.put(name, new TypeDef(name, kind, memberOf, attrs, ids));
+    types.put(name, new TypeDef(name, kind, memberOf, attrs, ids, tagType(r, 0.55)));
   }
 
   private void resource(Rand r, String name, List<String> memberOf, List<String> ids) {
@@ -151,7 +163,15 @@ public final class SchemaModel {
         attrs.put(a.getKey(), new Attr(a.getKey(), a.getValue(), !always && r.chance(0.35)));
       }
     }
-    types.put(name, new TypeDef(name, EntityKind.RESOURCE, memberOf, attrs, ids));
+    types.put(name, new TypeDef(name, EntityKind.RESOURCE, memberOf, attrs, ids, tagType(r, 0.6)));
+  }
+
+  /** A tag type for an entity type (mostly the usual one), or null for none. */
+  private VT tagType(Rand r, double p) {
+    if (!r.chance(p)) {
+      return null;
+    }
+    return r.chance(0.8) ? usualTagType : r.pick(TAG_TYPES);
   }
 
   // ---- questions the generators ask -------------------------------------------------------
@@ -251,6 +271,31 @@ public final class SchemaModel {
     return found;
   }
 
+  /**
+   * The tag type every one of these types declares, or null when one declares none or they
+   * differ (also when the set is empty). The checker types {@code e.getTag(k)} so.
+   */
+  public VT commonTagType(Set<String> typeNames) {
+    VT found = null;
+    for (String t : typeNames) {
+      TypeDef def = types.get(t);
+      if (def == null || def.tagType() == null || (found != null && found != def.tagType())) {
+        return null;
+      }
+      found = def.tagType();
+    }
+    return found;
+  }
+
+  /**
+   * Whether every one of these types declares tags (of whatever type): what the checker wants for
+   * {@code hasTag} and {@code getTag} in strict mode. False for an empty set.
+   */
+  public boolean allDeclareTags(Set<String> typeNames) {
+    return !typeNames.isEmpty() && typeNames.stream().allMatch(t -> types.get(t) != null
+        && types.get(t).tagType() != null);
+  }
+
   /** Whether some of these types declares the attribute (what the checker wants for `has`). */
   public boolean someDeclares(Set<String> typeNames, String name) {
     return typeNames.isEmpty() || typeNames.stream().anyMatch(t -> types.get(t) != null
@@ -275,6 +320,9 @@ public final class SchemaModel {
             attrs.add(" " + a.name() + (a.optional() ? "?" : "") + ": " + a.type().text);
           }
           s.append(String.join(",", attrs)).append(" }");
+        }
+        if (t.tagType() != null) {
+          s.append(" tags ").append(t.tagType().text);
         }
         out.add(s.toString());
       }
