@@ -244,7 +244,8 @@ class AuthzenTest {
     DataException e = assertThrows(DataException.class, () -> authzen.evaluations(json("{'action': {'name': 'r'}, "
         + "'evaluations': [{'subject': {'type': 'E', 'id': 'a'}, 'resource': {'type': 'D', 'id': 'm'}}, "
         + "{'resource': {'type': 'D', 'id': 'm'}}]}"), decider(), PROBLEMS));
-    assertTrue(e.getMessage().startsWith("evaluations[1]: missing field `subject`"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("evaluations[1].subject: missing field `subject`"), e.getMessage());
+    assertEquals(java.util.Optional.of("evaluations[1].subject"), e.field(), "the error is at the missing member");
     assertTrue(decided.isEmpty(), "nothing is decided when the payload is malformed");
   }
 
