@@ -67,8 +67,7 @@ public final class ActionCheck {
       params = IntentParams.check(intent, request.intent().get().params(), new ArrayList<>());
     }
     EvalScope.ForAction at = scope(request, entities, intentName, params, time).forAction(request.actions().get(0));
-    List<CompiledRule> forbids = new ArrayList<>(2);
-    authorizer.forbids(at, new RuleIndex.Candidates(), new EvaluationLog(false), forbids);
+    List<CompiledRule> forbids = new ArrayList<>(authorizer.forbids(at, new RuleIndex.Candidates(), new EvaluationLog(false)));
     forbids.sort(java.util.Comparator.comparing(r -> r.name));
     return List.copyOf(forbids);
   }

@@ -53,13 +53,15 @@ public final class Authorizer implements Decider {
   @Override
   public Decision decide(AccessRequest request, EntityStore entities, DecideOptions options) {
     RequestValidator.Valid valid = validator.validate(request, entities);
-    List<String> reasons = new ArrayList<>(2);
+    // Made on the first reason: a permit has none.
+    List<String> reasons = List.of();
     CompiledIntent intent = null;
     Map<String, Value> params = Map.of();
     String intentName = null;
     if (request.intent().isPresent()) {
       intentName = request.intent().get().name();
       intent = plan.intent(intentName);
+      reasons = new ArrayList<>(2);
       if (intent == null) {
         reasons.add("intent `" + intentName + "` is not declared");
       } else {
@@ -88,11 +90,13 @@ public final class Authorizer implements Decider {
       ActionResult result = new ActionResult(action);
       results[distinct++] = result;
       if (intent != null && !intent.covers(at.acting())) {
+        reasons = growable(reasons);
         reasons.add("`" + action + "` on `" + request.resource() + "` is outside intent `" + intentName + "`");
         continue;
       }
       decideAction(at, result, request, candidates, log);
       if (result.outcome == Outcome.DENY) {
+        reasons = growable(reasons);
         if (result.forbids.isEmpty()) {
           reasons.add("no grant applies to `" + action + "` on `" + request.resource() + "`"
               + delegationDenial(result, at, request, candidates));
@@ -106,9 +110,13 @@ public final class Authorizer implements Decider {
     return DecisionAssembler.assemble(results, distinct, reasons, log, intent, request, options);
   }
 
+  private static List<String> growable(List<String> reasons) {
+    return reasons.isEmpty() && !(reasons instanceof ArrayList) ? new ArrayList<>(2) : reasons;
+  }
+
   private void decideAction(EvalScope.ForAction at, ActionResult result, AccessRequest request,
                             RuleIndex.Candidates candidates, EvaluationLog log) {
-    forbids(at, candidates, log, result.forbids);
+    result.forbids = forbids(at, candidates, log);
     if (!result.forbids.isEmpty()) {
       return;
     }
@@ -134,7 +142,7 @@ public final class Authorizer implements Decider {
       if (missing.isEmpty()) {
         log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, rule.data.standing() == null
             ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
-        result.satisfied.add(rule);
+        result.satisfy(rule);
         if (rule.data.ttlSeconds() == null) {
           unbounded = true;
         } else {
@@ -145,12 +153,13 @@ public final class Authorizer implements Decider {
           log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.PENDING_APPROVAL, "waiting for "
               + missing.stream().map(p -> p.missing() + " approval(s) from `" + p.from() + "`").toList());
         }
-        result.pending.addAll(missing);
+        result.pend(missing);
       }
     }
     if (!result.satisfied.isEmpty()) {
       result.outcome = Outcome.PERMIT;
-      result.ttl = unbounded ? null : longest;
+      result.bounded = !unbounded;
+      result.ttl = longest;
     } else if (!result.pending.isEmpty()) {
       result.outcome = Outcome.PENDING;
     }
@@ -160,9 +169,11 @@ public final class Authorizer implements Decider {
    * Adds to {@code out} the forbids that apply to the action for the acting principal or for any
    * chain member taken as principal, in the order found (a forbid that errors applies). Chain
    * members the store does not know are skipped: a decision has refused them already, and an
-   * action fact's chain may name an entity that has since been removed.
+   * action fact's chain may name an entity that has since been removed. Returns the shared empty
+   * list when none applies.
    */
-  void forbids(EvalScope.ForAction at, RuleIndex.Candidates candidates, EvaluationLog log, List<CompiledRule> out) {
+  List<CompiledRule> forbids(EvalScope.ForAction at, RuleIndex.Candidates candidates, EvaluationLog log) {
+    List<CompiledRule> out = List.of();
     for (int i = at.depth(); i >= 0; i--) {
       EvalState s = at.at(i);
       if (i < at.depth() && s.principal == null) {
@@ -172,10 +183,14 @@ public final class Authorizer implements Decider {
       for (int c = 0; c < candidates.size(); c++) {
         CompiledRule rule = plan.rule(candidates.get(c));
         if (applies(rule, s, log, true) && !out.contains(rule)) {
+          if (out.isEmpty()) {
+            out = new ArrayList<>(2);
+          }
           out.add(rule);
         }
       }
     }
+    return out;
   }
 
   /**
@@ -213,9 +228,13 @@ public final class Authorizer implements Decider {
         ? "admits the sponsor `" + request.delegation().get(0) + "` but " : "";
   }
 
-  /** Scope and conditions; an error makes a forbid apply (fail closed) and a grant not apply. */
+  /**
+   * Scope and conditions; an error makes a forbid apply (fail closed) and a grant not apply. Every
+   * rule passed here is a candidate of the state's action from a {@link RuleIndex}, whose action
+   * level is exact (concrete names, prefixes, any), so the action clause is not tested again.
+   */
   private static boolean applies(CompiledRule rule, EvalState s, EvaluationLog log, boolean forbid) {
-    if (!rule.scopeMatches(s)) {
+    if (!rule.scopeMatchesIndexed(s)) {
       log.trace(rule, s.actionName(), s.principalUid, RuleTrace.Result.NOT_APPLICABLE, "scope does not match");
       return false;
     }

@@ -1,9 +1,11 @@
 package dev.writ.engine.eval;
 
+import dev.writ.engine.decision.Obligation;
 import dev.writ.engine.plan.PlanRule;
 
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.vocab.EntityKind;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +26,8 @@ public final class CompiledRule {
   final Set<EntityKind> delegateKinds; // null: no delegation allowed
   final boolean delegateAnyKind;
   final long delegateDepth;
+  /** The rule's obligations as a decision lists them: by name, then value, without duplicates. */
+  final List<Obligation> obligations;
 
   record Approval(long count, EntityUid from, ExprNode where, PlanRule.Approval data) {}
 
@@ -57,6 +61,16 @@ public final class CompiledRule {
       delegateAnyKind = r.delegation().anyKind();
       delegateDepth = r.delegation().depth();
     }
+    List<PlanRule.ObligationDef> defs = new ArrayList<>(r.obligations());
+    defs.sort(DecisionAssembler.OBLIGATION_ORDER);
+    List<Obligation> obs = new ArrayList<>(defs.size());
+    for (PlanRule.ObligationDef o : defs) {
+      Obligation ob = new Obligation(o.name(), o.value(), r.name());
+      if (!obs.contains(ob)) {
+        obs.add(ob);
+      }
+    }
+    this.obligations = List.copyOf(obs);
   }
 
   // ---- scope, one clause at a time (tools: the standing-privilege inventory) ------------
@@ -90,6 +104,16 @@ public final class CompiledRule {
   public boolean scopeMatches(EvalState s) {
     return (actions == null || actions.matches(s.action.value()))
         && (principal == null || principal.matches(s.principalUid, s.principal, s.principalNumbers, !s.chain.isEmpty()))
+        && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceNumbers, true))
+        && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
+  }
+
+  /**
+   * As {@link #scopeMatches}, for a rule the state's action reached through a {@link RuleIndex}:
+   * the index files a rule only under the actions its clause admits, so that clause holds already.
+   */
+  boolean scopeMatchesIndexed(EvalState s) {
+    return (principal == null || principal.matches(s.principalUid, s.principal, s.principalNumbers, !s.chain.isEmpty()))
         && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceNumbers, true))
         && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
   }

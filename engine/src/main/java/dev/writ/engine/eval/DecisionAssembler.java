@@ -29,7 +29,7 @@ final class DecisionAssembler {
       .thenComparing(EvalErrorInfo::at).thenComparing(EvalErrorInfo::message);
   private static final Comparator<PendingApproval> PENDING_ORDER = Comparator.comparing(PendingApproval::policy)
       .thenComparing(PendingApproval::from);
-  private static final Comparator<PlanRule.ObligationDef> OBLIGATION_ORDER = Comparator
+  static final Comparator<PlanRule.ObligationDef> OBLIGATION_ORDER = Comparator
       .comparing(PlanRule.ObligationDef::name).thenComparing(o -> o.value() == null ? "" : o.value());
 
   /** Every action denied, for a request refused as a whole (an undeclared intent, parameters that do not fit). */
@@ -39,7 +39,10 @@ final class DecisionAssembler {
     return Decision.deny(outcomes, reasons);
   }
 
-  /** @param results one per distinct action, in request order */
+  /**
+   * @param results one per distinct action, in request order
+   * @param reasons the deny reasons, in order (not kept: the decision copies them)
+   */
   static Decision assemble(ActionResult[] results, int count, List<String> reasons, EvaluationLog log,
                            CompiledIntent intent, AccessRequest request, DecideOptions options) {
     Map<String, Outcome> outcomes;
@@ -55,51 +58,52 @@ final class DecisionAssembler {
     for (int i = 0; i < count; i++) {
       overall = overall.and(results[i].outcome);
     }
-    List<CompiledRule> granting = new ArrayList<>(2);
+    // The lists are the first action's own while no other action adds to them (the usual
+    // single action), copied only when a second one does.
+    List<CompiledRule> granting = List.of();
     List<CompiledRule> forbidding = List.of();
     List<PendingApproval> pending = List.of();
-    Long ttl = null;
+    long ttl = Long.MAX_VALUE;
     boolean bounded = false;
     for (int i = 0; i < count; i++) {
       ActionResult r = results[i];
-      if (!r.forbids.isEmpty()) {
-        if (forbidding.isEmpty()) {
-          forbidding = new ArrayList<>(r.forbids);
-        } else {
-          addNew(forbidding, r.forbids);
-        }
-      }
+      forbidding = union(forbidding, r.forbids);
       if (r.outcome == Outcome.PERMIT) {
-        addNew(granting, r.satisfied);
-        if (r.ttl != null) {
-          ttl = ttl == null ? r.ttl : Math.min(ttl, r.ttl);
+        granting = union(granting, r.satisfied);
+        if (r.bounded) {
+          ttl = Math.min(ttl, r.ttl);
           bounded = true;
         }
       } else if (r.outcome == Outcome.PENDING) {
-        if (pending.isEmpty()) {
-          pending = new ArrayList<>();
-        }
-        addNew(pending, r.pending);
+        pending = union(pending, r.pending);
       }
     }
     Optional<Long> issued = Optional.empty();
     boolean standing = false;
     if (overall == Outcome.PERMIT) {
-      Long limit = bounded ? ttl : null;
-      limit = min(limit, request.durationSeconds().orElse(null));
-      limit = min(limit, intent == null ? null : intent.data.maxSeconds());
-      limit = min(limit, options.delegatorRemainingSeconds().orElse(null));
-      if (limit == null) {
-        standing = true;
-      } else {
+      long limit = bounded ? ttl : Long.MAX_VALUE;
+      boolean limited = bounded;
+      if (request.durationSeconds().isPresent()) {
+        limit = Math.min(limit, request.durationSeconds().get());
+        limited = true;
+      }
+      if (intent != null && intent.data.maxSeconds() != null) {
+        limit = Math.min(limit, intent.data.maxSeconds());
+        limited = true;
+      }
+      if (options.delegatorRemainingSeconds().isPresent()) {
+        limit = Math.min(limit, options.delegatorRemainingSeconds().get());
+        limited = true;
+      }
+      if (limited) {
         issued = Optional.of(limit);
+      } else {
+        standing = true;
       }
     }
     List<Obligation> obligations = obligations(granting, forbidding);
-    if (obligations.size() > 1) {
-      obligations.sort(Comparator.comparing(Obligation::policy));
-    }
     if (pending.size() > 1) {
+      pending = new ArrayList<>(pending);
       pending.sort(PENDING_ORDER);
     }
     List<EvalErrorInfo> errors = log.errors;
@@ -112,35 +116,59 @@ final class DecisionAssembler {
         reasons, errors, log.traces == null ? Optional.empty() : Optional.of(List.copyOf(log.traces)));
   }
 
-  private static <T> void addNew(List<T> into, List<T> more) {
+  /** {@code into} with the elements of {@code more} it lacks, in order; {@code into} itself is never changed. */
+  private static <T> List<T> union(List<T> into, List<T> more) {
+    if (more.isEmpty()) {
+      return into;
+    }
+    if (into.isEmpty()) {
+      return more;
+    }
+    List<T> out = null;
     for (T t : more) {
-      if (!into.contains(t)) {
-        into.add(t);
+      if (!into.contains(t) && (out == null || !out.contains(t))) {
+        if (out == null) {
+          out = new ArrayList<>(into);
+        }
+        out.add(t);
       }
     }
+    return out == null ? into : out;
   }
 
-  /** The obligations of the granting, then the forbidding rules; each rule's by name and value; no duplicates. */
+  /**
+   * The obligations of the granting, then the forbidding rules; each rule's by name and value
+   * (kept so by the rule); no duplicates; then ordered by rule, stably. A single rule's list is
+   * returned as it is.
+   */
   private static List<Obligation> obligations(List<CompiledRule> granting, List<CompiledRule> forbidding) {
-    List<Obligation> out = List.of();
-    for (List<CompiledRule> group : List.of(granting, forbidding)) {
-      for (CompiledRule r : group) {
-        if (r.data.obligations().isEmpty()) {
+    List<Obligation> first = null;
+    List<Obligation> out = null;
+    for (int g = 0; g < 2; g++) {
+      List<CompiledRule> group = g == 0 ? granting : forbidding;
+      for (int i = 0; i < group.size(); i++) {
+        List<Obligation> own = group.get(i).obligations;
+        if (own.isEmpty()) {
           continue;
         }
-        if (out.isEmpty()) {
-          out = new ArrayList<>();
+        if (first == null) {
+          first = own;
+          continue;
         }
-        List<PlanRule.ObligationDef> defs = new ArrayList<>(r.data.obligations());
-        defs.sort(OBLIGATION_ORDER);
-        for (PlanRule.ObligationDef o : defs) {
-          Obligation ob = new Obligation(o.name(), o.value(), r.name);
+        if (out == null) {
+          out = new ArrayList<>(first);
+        }
+        for (Obligation ob : own) {
           if (!out.contains(ob)) {
             out.add(ob);
           }
         }
       }
     }
+    if (out == null) {
+      return first == null ? List.of() : first;
+    }
+    out.sort(Comparator.comparing(Obligation::policy));
     return out;
   }
 
@@ -158,12 +186,5 @@ final class DecisionAssembler {
     }
     Arrays.sort(out);
     return List.of(out);
-  }
-
-  private static Long min(Long a, Long b) {
-    if (a == null) {
-      return b;
-    }
-    return b == null ? a : Math.min(a, b);
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** The errors and (when explaining) the rule traces of one decision. */
 final class EvaluationLog {
-  final List<EvalErrorInfo> errors = new ArrayList<>();
+  List<EvalErrorInfo> errors = List.of(); // a list of its own from the first error: most decisions have none
   final List<RuleTrace> traces;
 
   EvaluationLog(boolean explain) {
@@ -16,6 +16,9 @@ final class EvaluationLog {
   }
 
   void error(CompiledRule r, EvalError e) {
+    if (errors.isEmpty()) {
+      errors = new ArrayList<>(2);
+    }
     errors.add(new EvalErrorInfo(r.name, e.getMessage(), e.at()));
   }
 

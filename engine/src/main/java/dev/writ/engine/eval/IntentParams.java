@@ -43,12 +43,23 @@ final class IntentParams {
       }
       typed.put(p.name(), c);
     }
-    for (String g : given.keySet()) {
-      if (intent.params().stream().noneMatch(p -> p.name().equals(g))) {
-        reasons.add("intent `" + name + "` has no parameter `" + g + "`");
+    if (typed.size() < given.size()) { // else every given name was declared (each typed one was given)
+      for (String g : given.keySet()) {
+        if (!declares(intent, g)) {
+          reasons.add("intent `" + name + "` has no parameter `" + g + "`");
+        }
       }
     }
     return typed;
+  }
+
+  private static boolean declares(CompiledIntent intent, String param) {
+    for (CompiledIntent.Param p : intent.params()) {
+      if (p.name().equals(param)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The value as the declared type, or null when it cannot be one. */
