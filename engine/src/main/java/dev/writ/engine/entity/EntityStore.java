@@ -31,6 +31,10 @@ public interface EntityStore {
       this.ancestors = ancestors;
     }
 
+    public EntityUid uid() {
+      return uid;
+    }
+
     public Entity entity() {
       return entity;
     }

@@ -18,16 +18,17 @@ import java.util.Set;
 public final class MapEntityStore implements EntityStore {
   static final MapEntityStore EMPTY = new MapEntityStore(Map.of(), Map.of());
 
-  // NOTE: an entity and its ancestor set sit in one map entry, so that a decision finds both with
-  // one probe: with large stores each probe is a cache miss, and they dominate a decision's cost.
-  private final Map<EntityUid, Resolved> nodes;
+  // NOTE: an entity and its ancestor set sit in one entry, so that a decision finds both with one
+  // probe, and the table compares short ids inline: with large stores each dependent read is a
+  // cache miss, and they dominate a decision's cost.
+  private final ResolvedTable nodes;
   private final Map<EntityUid, Entity> entities; // insertion order, for entities()
 
   private MapEntityStore(Map<EntityUid, Entity> entities, Map<EntityUid, Set<EntityUid>> closure) {
     this.entities = entities;
-    Map<EntityUid, Resolved> n = new HashMap<>(Math.max(16, entities.size() * 2));
-    entities.forEach((uid, e) -> n.put(uid, new Resolved(uid, e, closure.getOrDefault(uid, Set.of(uid)))));
-    this.nodes = n;
+    List<Resolved> n = new ArrayList<>(entities.size());
+    entities.forEach((uid, e) -> n.add(new Resolved(uid, e, closure.getOrDefault(uid, Set.of(uid)))));
+    this.nodes = new ResolvedTable(n);
   }
 
   /**
