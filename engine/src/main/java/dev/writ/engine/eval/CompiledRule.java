@@ -19,6 +19,11 @@ public final class CompiledRule {
   final SelectorMatcher principal; // null: any
   final ActionMatcher actions; // null: any
   final SelectorMatcher resource; // null: any
+  // The matchers' dense forms, here so that a scope check reads the rule and two arrays.
+  private final int[] principalCodes; // null: any
+  private final String[] principalTypes;
+  private final int[] resourceCodes; // null: any
+  private final String[] resourceTypes;
   final Set<String> intents; // null: any
   final ExprNode[] conditions;
   final boolean[] unless;
@@ -40,6 +45,10 @@ public final class CompiledRule {
     this.actions = r.actions() == null ? null : new ActionMatcher(r.actions());
     this.resource = r.resource() == null ? null : new SelectorMatcher(r.resource(), compiler);
     this.intents = r.intents() == null ? null : Set.copyOf(r.intents());
+    this.principalCodes = principal == null ? null : principal.codes;
+    this.principalTypes = principal == null ? null : principal.types;
+    this.resourceCodes = resource == null ? null : resource.codes;
+    this.resourceTypes = resource == null ? null : resource.types;
     List<PlanRule.Condition> conds = r.conditions();
     this.conditions = new ExprNode[conds.size()];
     this.unless = new boolean[conds.size()];
@@ -113,8 +122,10 @@ public final class CompiledRule {
    * the index files a rule only under the actions its clause admits, so that clause holds already.
    */
   boolean scopeMatchesIndexed(EvalState s) {
-    return (principal == null || principal.matches(s.principalUid, s.principal, s.principalNumbers, !s.chain.isEmpty()))
-        && (resource == null || resource.matches(s.resourceUid, s.resource, s.resourceNumbers, true))
+    return (principalCodes == null || SelectorMatcher.matches(principalCodes, principalTypes, s.principalUid, s.principal,
+            s.principalNumbers, !s.chain.isEmpty()))
+        && (resourceCodes == null
+            || SelectorMatcher.matches(resourceCodes, resourceTypes, s.resourceUid, s.resource, s.resourceNumbers, true))
         && (intents == null || (s.intentName != null && intents.contains(s.intentName)));
   }
 

@@ -206,7 +206,7 @@ public final class RuleIndex {
       if (level.type == null) {
         level.type = new HashMap<>(4);
       }
-      return level.type.computeIfAbsent(key.value(), k -> make.get());
+      return level.type.computeIfAbsent(key.value().intern(), k -> make.get()); // interned: a hit compares by identity
     }
     if (level.kind == null) {
       level.kind = new EnumMap<>(EntityKind.class);

@@ -19,6 +19,23 @@ public final class SelectorMatcher {
              int inNumber, boolean delegated) {}
 
   final Alt[] alts;
+  /**
+   * The alternatives for the decision path, {@link #WIDTH} ints each: the target, the
+   * {@code delegated} flag and the kind in the first ({@link #head}), then the entity's and the
+   * {@code in} entity's numbers. One array a matcher: reading an {@link Alt} costs the array, the
+   * record and its enum, each a cache miss in a large plan.
+   */
+  final int[] codes;
+  /** Per alternative, the type of a {@code TYPE} target (interned: usually compared by identity); else null. */
+  final String[] types;
+
+  static final int WIDTH = 3;
+  private static final int ANY = 0;
+  private static final int KIND = 1;
+  private static final int TYPE = 2;
+  private static final int ENTITY = 3;
+  private static final int DELEGATED = 4;
+  private static final EntityKind[] KINDS = EntityKind.values();
 
   SelectorMatcher(List<PlanSelector> selectors, ExprCompiler uids) {
     alts = new Alt[selectors.size()];
@@ -36,6 +53,25 @@ public final class SelectorMatcher {
         }
       };
     }
+    codes = new int[alts.length * WIDTH];
+    types = new String[alts.length];
+    for (int i = 0; i < alts.length; i++) {
+      Alt a = alts[i];
+      codes[i * WIDTH] = head(a);
+      codes[i * WIDTH + 1] = a.uidNumber;
+      codes[i * WIDTH + 2] = a.inNumber;
+      types[i] = a.type == null ? null : a.type.intern();
+    }
+  }
+
+  private static int head(Alt a) {
+    int target = switch (a.target) {
+      case ANY -> ANY;
+      case KIND -> KIND;
+      case TYPE -> TYPE;
+      case ENTITY -> ENTITY;
+    };
+    return target | (a.delegated ? DELEGATED : 0) | (a.kind == null ? 0 : (a.kind.ordinal() + 1) << 3);
   }
 
   /**
@@ -91,17 +127,34 @@ public final class SelectorMatcher {
    * numbers of the plan that compiled this matcher: int comparisons, no hashing.
    */
   public boolean matches(EntityUid uid, Entity entity, UidTable.Numbers numbers, boolean delegated) {
-    for (Alt a : alts) {
-      if (a.delegated && !delegated) {
+    return matches(codes, types, uid, entity, numbers, delegated);
+  }
+
+  /** {@link #matches(EntityUid, Entity, UidTable.Numbers, boolean)} over a matcher's {@link #codes} and {@link #types}. */
+  static boolean matches(int[] codes, String[] types, EntityUid uid, Entity entity, UidTable.Numbers numbers,
+                         boolean delegated) {
+    for (int at = 0, i = 0; at < codes.length; at += WIDTH, i++) {
+      int head = codes[at];
+      if ((head & DELEGATED) != 0 && !delegated) {
         continue;
       }
-      boolean target = switch (a.target) {
-        case ANY -> true;
-        case KIND -> entity != null && entity.kind() == a.kind;
-        case TYPE -> uid.type().equals(a.type);
-        case ENTITY -> numbers.self == a.uidNumber;
-      };
-      if (target && (a.inNumber < 0 || numbers.within(a.inNumber))) {
+      boolean target;
+      switch (head & 3) {
+        case ANY:
+          target = true;
+          break;
+        case KIND:
+          target = entity != null && entity.kind() == KINDS[(head >>> 3) - 1];
+          break;
+        case TYPE:
+          target = uid.type().equals(types[i]);
+          break;
+        default:
+          target = numbers.self == codes[at + 1];
+          break;
+      }
+      int in = codes[at + 2];
+      if (target && (in < 0 || numbers.within(in))) {
         return true;
       }
     }

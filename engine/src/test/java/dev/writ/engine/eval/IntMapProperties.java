@@ -6,7 +6,13 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.writ.engine.entity.AttributeTable;
+import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.UidTable;
+import dev.writ.engine.plan.PlanSelector;
+import dev.writ.language.vocab.EntityKind;
+import java.util.ArrayList;
+import java.util.List;
 import dev.writ.engine.value.EntityUid;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +64,52 @@ class IntMapProperties {
             boolean expected = namedSet.contains(i) && set.contains(uid(i));
             assertEquals(expected, table.number(uid(i)) >= 0 && n.within(table.number(uid(i))), "entity " + i);
           }
+        });
+  }
+
+  private static final String[] TYPES = {"User", "Doc", "Agent"};
+
+  /** A uid from 0..11: three types, four ids each. */
+  private static EntityUid small(int i) {
+    return new EntityUid(TYPES[i % 3], "e" + i / 3);
+  }
+
+  /** An alternative from five ints: target, value, in (or none), delegated. */
+  private static PlanSelector selector(int target, int value, int in, boolean delegated) {
+    PlanSelector.Target t = PlanSelector.Target.values()[target];
+    String v = switch (t) {
+      case ANY -> null;
+      case KIND -> EntityKind.values()[value % EntityKind.values().length].keyword();
+      case TYPE -> new String(TYPES[value % 3].toCharArray()); // not interned, as a parsed plan's is not
+      case ENTITY -> small(value).toString();
+    };
+    return new PlanSelector(t, v, in < 0 ? null : small(in).toString(), delegated);
+  }
+
+  @Test
+  void denseSelectorsMatchAsTheAlternatives() {
+    qt().forAll(lists().of(integers().between(0, 3 * 12 * 13 * 2 - 1)).ofSizeBetween(1, 4),
+        integers().between(0, 11), lists().of(integers().between(0, 11)).ofSizeBetween(0, 5),
+        integers().between(0, EntityKind.values().length * 2 + 3)).checkAssert((alts, self, parents, kindAndFlag) -> {
+          List<PlanSelector> selectors = new ArrayList<>();
+          for (int code : alts) {
+            selectors.add(selector(code % 4, (code / 4) % 12, (code / 48) % 13 - 1, (code / 624) % 2 == 1));
+          }
+          ExprCompiler compiler = new ExprCompiler(new AttributeTable(List.of()));
+          SelectorMatcher m = new SelectorMatcher(selectors, compiler);
+          UidTable table = compiler.uidTable();
+          EntityUid uid = small(self);
+          Set<EntityUid> ancestors = new LinkedHashSet<>();
+          ancestors.add(uid);
+          parents.forEach(p -> ancestors.add(small(p)));
+          int k = kindAndFlag / 2;
+          // Past the kinds: no entity data, then an entity of unknown kind.
+          Entity entity = k == EntityKind.values().length ? null
+              : new Entity(uid, k > EntityKind.values().length ? null : EntityKind.values()[k], Map.of(), Set.of());
+          UidTable.Numbers numbers = table.numbers(uid, ancestors);
+          boolean delegated = kindAndFlag % 2 == 1;
+          assertEquals(m.matches(uid, entity, ancestors, delegated), m.matches(uid, entity, numbers, delegated),
+              selectors + " on " + uid + " in " + ancestors);
         });
   }
 
