@@ -5,7 +5,7 @@
 #   benchmarks/http/store-wrk.sh [DURATION] [REPEATS] [SIZES]
 #       DURATION  each measured wrk run (default 10s)
 #       REPEATS   runs per line (default 3)
-#       SIZES     trail lengths to start on (default "10000 111000 1000000")
+#       SIZES     trail lengths to start on (default "10000 111000 1000000"; "" skips part 2)
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
 #   WRIT_BENCH_START_REPEATS=N        starts per line in part 2 (default REPEATS)
@@ -37,7 +37,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${1:-10s}"
 repeats="${2:-3}"
-sizes="${3:-10000 111000 1000000}"
+sizes="${3-10000 111000 1000000}"
 start_repeats="${WRIT_BENCH_START_REPEATS:-$repeats}"
 full_repeats="${WRIT_BENCH_FULL_REPEATS:-$start_repeats}"
 port="${WRIT_BENCH_PORT:-18381}"
@@ -48,7 +48,7 @@ bench_jar="$root/benchmarks/target/benchmarks.jar"
 if [[ ! -f "$writ_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q package -DskipTests -DskipITs -pl cli -am)
 fi
-if [[ ! -f "$bench_jar" ]]; then
+if [[ -n "$sizes" && ! -f "$bench_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q -Pbench package -DskipTests -DskipITs -pl benchmarks -am)
 fi
 policies="$root/replicas-it/src/test/resources/replicas/policies"
@@ -207,9 +207,9 @@ for c in ((1, 16) if loaded else ()):
             cpu.append(float(m.group(1)) * 1000 / n)
     lines.append("| %d | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
         fmt(cpu, " µs") if cpu else "n/a", bad))
-lines += ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC |",
-          "|---:|---|---|---|---|---|---|"]
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
+lines += [] if not rows else ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC |",
+          "|---:|---|---|---|---|---|---|"]
 seen = []
 for row in rows:
     k = (row["records"], row["start"])
