@@ -37,7 +37,7 @@ public final class AuditCodec {
   public static ObjectNode write(AuditEvent e) {
     ObjectNode o = F.objectNode();
     AuditEvent.Header h = e.header();
-    o.put("time", h.time().toString());
+    o.put("time", InstantText.of(h.time()));
     o.put("event", e.type().json());
     o.put("grant", h.grant());
     putNullable(o, "parent", h.parent());
@@ -142,7 +142,7 @@ public final class AuditCodec {
    */
   public static void writeFields(AuditEvent e, JsonGenerator g) throws IOException {
     AuditEvent.Header h = e.header();
-    g.writeStringField("time", h.time().toString());
+    g.writeStringField("time", InstantText.of(h.time()));
     g.writeStringField("event", e.type().json());
     g.writeStringField("grant", h.grant());
     nullable(g, "parent", h.parent());
