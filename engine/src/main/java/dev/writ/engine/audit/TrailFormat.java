@@ -69,6 +69,7 @@ public final class TrailFormat {
     private final MessageDigest digest = Sha256.newDigest();
     private byte[] bytes = new byte[4096];
     private int size;
+    private JsonGenerator generator;
 
     /**
      * Appends the line of record {@code seq}, chained to {@code prev}, and a newline; returns
@@ -78,7 +79,9 @@ public final class TrailFormat {
      */
     public String append(long seq, String prev, AuditEvent event, boolean more) {
       chars.size = 0;
-      try (JsonGenerator g = DataDocument.JSON.getFactory().createGenerator(chars)) {
+      boolean done = false;
+      try {
+        JsonGenerator g = generator();
         g.writeStartObject();
         g.writeNumberField("seq", seq);
         AuditCodec.writeFields(event, g);
@@ -87,8 +90,14 @@ public final class TrailFormat {
         }
         g.writeStringField("prev", prev);
         g.writeEndObject();
+        g.flush();
+        done = true;
       } catch (IOException e) {
         throw new IllegalStateException("internal invariant violated: audit event not serialisable", e);
+      } finally {
+        if (!done) {
+          generator = null; // left inside a half-written line: the next line starts on a fresh one
+        }
       }
       int start = size;
       utf8(chars.buf, chars.size);
@@ -104,6 +113,18 @@ public final class TrailFormat {
       bytes[size++] = '}';
       bytes[size++] = '\n';
       return hash;
+    }
+
+    /**
+     * One generator for every line (creating one per line costs about as much as writing the
+     * line), writing root values back to back: no separator between them, as each is a line of its own.
+     */
+    private JsonGenerator generator() throws IOException {
+      if (generator == null) {
+        generator = DataDocument.JSON.getFactory().createGenerator(chars);
+        generator.setRootValueSeparator(null);
+      }
+      return generator;
     }
 
     /** The bytes written since {@link #clear}. */
