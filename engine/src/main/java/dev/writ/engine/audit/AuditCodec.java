@@ -138,7 +138,7 @@ public final class AuditCodec {
    * Writes the fields of an event (not the braces around them) to a generator: the same fields,
    * values and order as {@link #write(AuditEvent)}'s tree, which this is the streaming form of.
    * The trail writes each event through this once, straight to the bytes of its line, instead of
-   * building the tree and serialising it (AuditCodecStreamingProperties holds the two to one output).
+   * building the tree and serialising it (TrailEncoderProperties holds the two to the same bytes).
    */
   public static void writeFields(AuditEvent e, JsonGenerator g) throws IOException {
     AuditEvent.Header h = e.header();
