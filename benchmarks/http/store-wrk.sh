@@ -5,7 +5,7 @@
 #   benchmarks/http/store-wrk.sh [DURATION] [REPEATS] [SIZES]
 #       DURATION  each measured wrk run (default 10s)
 #       REPEATS   runs per line (default 3)
-#       SIZES     trail lengths to start on (default "10000 111000 1000000")
+#       SIZES     trail lengths to start on (default "10000 111000 1000000"; "" skips part 2)
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
 #   WRIT_BENCH_START_REPEATS=N        starts per line in part 2 (default REPEATS)
@@ -19,7 +19,9 @@
 #
 # 1. Throughput: a fresh data directory, 256 grants issued up front, a 5 s warm-up, then POST
 #    /v1/actions with 1 connection (wrk -t1) and 16 connections (wrk -t2), REPEATS runs each, with
-#    the server's CPU time (user + system, /proc) per check: what the check costs whatever the load.
+#    the server's CPU time (user + system, /proc) per check: what the check costs whatever the load;
+#    of which system time (the kernel's part: sockets, fdatasync, futexes), and the checks per
+#    fdatasync of each run (from the service's writ_store_flushes_total).
 # 2. Start: for each size, a trail written by dev.writ.bench.TrailGenerator (no snapshot), then
 #    REPEATS starts with the snapshot removed (a full replay) and REPEATS starts after a clean stop
 #    (which writes the snapshot): milliseconds from `java -jar` to the first 200 from /health, the
@@ -37,7 +39,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${1:-10s}"
 repeats="${2:-3}"
-sizes="${3:-10000 111000 1000000}"
+sizes="${3-10000 111000 1000000}"
 start_repeats="${WRIT_BENCH_START_REPEATS:-$repeats}"
 full_repeats="${WRIT_BENCH_FULL_REPEATS:-$start_repeats}"
 port="${WRIT_BENCH_PORT:-18381}"
@@ -48,7 +50,7 @@ bench_jar="$root/benchmarks/target/benchmarks.jar"
 if [[ ! -f "$writ_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q package -DskipTests -DskipITs -pl cli -am)
 fi
-if [[ ! -f "$bench_jar" ]]; then
+if [[ -n "$sizes" && ! -f "$bench_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q -Pbench package -DskipTests -DskipITs -pl benchmarks -am)
 fi
 policies="$root/replicas-it/src/test/resources/replicas/policies"
@@ -78,6 +80,12 @@ trap cleanup EXIT
 
 cpu_ms() { # CPU time (user + system) the server has used so far, in ms
   awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
+}
+flushes() { # forces of the trail so far (writ_store_flushes_total; 0 for builds without the counter)
+  curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^writ_store_flushes_total' | awk '{print $2}' | grep . || echo 0
+}
+sys_ms() { # of which system (kernel: sockets, fdatasync, futexes), in ms
+  awk '{print $15 * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
 }
 
 serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid and $ms (until /health answers)
@@ -125,12 +133,17 @@ for i in $(seq 1 256); do
 done
 echo "}" >> "$work/actions.lua"
 run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU time during the run
-  local before after
+  local before after sys_before sys_after
   before=$(cpu_ms)
+  sys_before=$(sys_ms)
+  flushes_before=$(flushes)
   WRIT_BENCH_BODIES="$work/actions.lua" WRIT_BENCH_PATH="/v1/actions" \
     wrk -t"$2" -c"$3" -d"$4" --latency -s "$here/post-bodies.lua" "http://127.0.0.1:$port" > "$1" 2>&1
   after=$(cpu_ms)
+  sys_after=$(sys_ms)
   echo "server CPU ms: $(awk "BEGIN {print $after - $before}")" >> "$1"
+  echo "server system CPU ms: $(awk "BEGIN {print $sys_after - $sys_before}")" >> "$1"
+  echo "flushes: $(awk "BEGIN {print $(flushes) - $flushes_before}")" >> "$1"
 }
 run_wrk "$out/warmup.txt" 2 16 5s
 for c in 1 16; do
@@ -191,9 +204,9 @@ def fmt(values, unit=""):
     return "%s [%s – %s]%s" % (g(statistics.median(values)), g(min(values)), g(max(values)), unit)
 import os
 loaded = os.path.exists(out + "/wrk-c1-r1.txt")
-lines = ["| connections | requests/s | p50 | p99 | server CPU per check | non-2xx |", "|---:|---:|---|---|---|---:|"] if loaded else []
+lines = ["| connections | requests/s | p50 | p99 | server CPU per check | of which system | checks per fdatasync | non-2xx |", "|---:|---:|---|---|---|---|---|---:|"] if loaded else []
 for c in ((1, 16) if loaded else ()):
-    rps, p50, p99, bad, cpu = [], [], [], 0, []
+    rps, p50, p99, bad, cpu, sys_cpu, per_flush = [], [], [], 0, [], [], []
     for r in range(1, repeats + 1):
         text = open("%s/wrk-c%d-r%d.txt" % (out, c, r)).read()
         rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
@@ -205,11 +218,18 @@ for c in ((1, 16) if loaded else ()):
         m = re.search(r"server CPU ms: ([\d.]+)", text)
         if m and n:
             cpu.append(float(m.group(1)) * 1000 / n)
-    lines.append("| %d | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
-        fmt(cpu, " µs") if cpu else "n/a", bad))
-lines += ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC |",
-          "|---:|---|---|---|---|---|---|"]
+        m = re.search(r"server system CPU ms: ([\d.]+)", text)
+        if m and n:
+            sys_cpu.append(float(m.group(1)) * 1000 / n)
+        m = re.search(r"flushes: ([\d.]+)", text)
+        if m and float(m.group(1)) > 0:
+            per_flush.append(n / float(m.group(1)))
+    lines.append("| %d | %s | %s | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
+        fmt(cpu, " µs") if cpu else "n/a", fmt(sys_cpu, " µs") if sys_cpu else "n/a",
+        fmt(per_flush) if per_flush else "n/a", bad))
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
+lines += [] if not rows else ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC |",
+          "|---:|---|---|---|---|---|---|"]
 seen = []
 for row in rows:
     k = (row["records"], row["start"])

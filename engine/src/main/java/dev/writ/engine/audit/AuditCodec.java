@@ -1,5 +1,6 @@
 package dev.writ.engine.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,6 +14,7 @@ import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +37,7 @@ public final class AuditCodec {
   public static ObjectNode write(AuditEvent e) {
     ObjectNode o = F.objectNode();
     AuditEvent.Header h = e.header();
-    o.put("time", h.time().toString());
+    o.put("time", InstantText.of(h.time()));
     o.put("event", e.type().json());
     o.put("grant", h.grant());
     putNullable(o, "parent", h.parent());
@@ -130,6 +132,166 @@ public final class AuditCodec {
       }
     }
     return o;
+  }
+
+  /**
+   * Writes the fields of an event (not the braces around them) to a generator: the same fields,
+   * values and order as {@link #write(AuditEvent)}'s tree, which this is the streaming form of.
+   * The trail writes each event through this once, straight to the bytes of its line, instead of
+   * building the tree and serialising it (TrailEncoderProperties holds the two to the same bytes).
+   */
+  public static void writeFields(AuditEvent e, JsonGenerator g) throws IOException {
+    AuditEvent.Header h = e.header();
+    g.writeStringField("time", InstantText.of(h.time()));
+    g.writeStringField("event", e.type().json());
+    g.writeStringField("grant", h.grant());
+    nullable(g, "parent", h.parent());
+    nullable(g, "intent", h.intent());
+    g.writeObjectFieldStart("params");
+    for (Map.Entry<String, Value> p : h.params().entrySet()) {
+      g.writeFieldName(p.getKey());
+      Values.write(p.getValue(), g);
+    }
+    g.writeEndObject();
+    g.writeStringField("principal", h.principal().toString());
+    uids(g, "chain", h.chain());
+    uids(g, "approvers", h.approvers());
+    strings(g, "policies", h.policies());
+    nullable(g, "revision", h.revision());
+    if (h.caller() != null) {
+      Caller c = h.caller();
+      g.writeObjectFieldStart("caller");
+      g.writeStringField("principal", c.principal().toString());
+      if (c instanceof Caller.Token t) {
+        g.writeStringField("issuer", t.issuer());
+        g.writeStringField("subject", t.subject());
+      } else if (c instanceof Caller.Certificate cert) {
+        g.writeStringField("certificate", cert.identity());
+      }
+      g.writeEndObject();
+    }
+    switch (e.type()) {
+      case REQUESTED -> {
+        AuditEvent.Requested r = (AuditEvent.Requested) e;
+        strings(g, "actions", r.actions());
+        g.writeStringField("resource", r.resource().toString());
+        g.writeFieldName("context");
+        Values.write(r.context(), g);
+        duration(g, "duration", r.durationSeconds());
+        approvals(g, r.approvals());
+      }
+      case DECIDED -> {
+        AuditEvent.Decided d = (AuditEvent.Decided) e;
+        g.writeStringField("decision", d.decision().json());
+        duration(g, "ttl", d.ttlSeconds());
+        g.writeBooleanField("standing", d.standing());
+        strings(g, "forbids", d.forbids());
+        g.writeArrayFieldStart("pending");
+        for (PendingApproval p : d.pending()) {
+          g.writeStartObject();
+          g.writeStringField("policy", p.policy());
+          g.writeStringField("from", p.from().toString());
+          g.writeNumberField("required", p.required());
+          g.writeNumberField("missing", p.missing());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        strings(g, "reasons", d.reasons());
+      }
+      case APPROVED -> {
+        AuditEvent.Approved a = (AuditEvent.Approved) e;
+        g.writeStringField("by", a.by().toString());
+        g.writeBooleanField("counted", a.counted());
+      }
+      case GRANTED -> {
+        AuditEvent.Granted gr = (AuditEvent.Granted) e;
+        strings(g, "actions", gr.actions());
+        g.writeStringField("resource", gr.resource().toString());
+        g.writeFieldName("context");
+        Values.write(gr.context(), g);
+        g.writeStringField("requested_at", gr.requestedAt().toString());
+        duration(g, "duration", gr.requestedDuration());
+        approvals(g, gr.approvals());
+        g.writeStringField("issued_at", gr.issuedAt().toString());
+        nullable(g, "expires_at", gr.expiresAt() == null ? null : gr.expiresAt().toString());
+      }
+      case DELEGATED -> {
+        AuditEvent.Delegated d = (AuditEvent.Delegated) e;
+        g.writeStringField("to", d.to().toString());
+        strings(g, "actions", d.actions());
+      }
+      case ACTION -> {
+        AuditEvent.ActionChecked a = (AuditEvent.ActionChecked) e;
+        g.writeStringField("action", a.action());
+        g.writeStringField("resource", a.resource().toString());
+        g.writeStringField("answer", a.answer().json());
+        g.writeBooleanField("drift", a.drift());
+        strings(g, "reasons", a.reasons());
+      }
+      case DRIFT -> {
+        AuditEvent.Drift d = (AuditEvent.Drift) e;
+        g.writeStringField("action", d.action());
+        g.writeStringField("resource", d.resource().toString());
+        g.writeStringField("mode", d.mode().json());
+      }
+      case REVOKED -> {
+        AuditEvent.Revoked r = (AuditEvent.Revoked) e;
+        g.writeStringField("reason", r.reason());
+        if (r.detail() != null) {
+          g.writeStringField("detail", r.detail());
+        }
+      }
+      case EXPIRED -> g.writeStringField("expires_at", ((AuditEvent.Expired) e).expiresAt().toString());
+      case NARROWED -> {
+        AuditEvent.Narrowed n = (AuditEvent.Narrowed) e;
+        strings(g, "actions_before", n.actionsBefore());
+        nullable(g, "expires_at_before", n.expiresBefore() == null ? null : n.expiresBefore().toString());
+        strings(g, "actions", n.actions());
+        nullable(g, "expires_at", n.expiresAt() == null ? null : n.expiresAt().toString());
+        g.writeStringField("reason", n.reason());
+      }
+    }
+  }
+
+  private static void nullable(JsonGenerator g, String name, String value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeStringField(name, value);
+    }
+  }
+
+  private static void duration(JsonGenerator g, String name, Long seconds) throws IOException {
+    nullable(g, name, seconds == null ? null : Durations.format(seconds));
+  }
+
+  private static void uids(JsonGenerator g, String name, List<EntityUid> list) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (EntityUid u : list) {
+      g.writeString(u.toString());
+    }
+    g.writeEndArray();
+  }
+
+  private static void strings(JsonGenerator g, String name, List<String> list) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String x : list) {
+      g.writeString(x);
+    }
+    g.writeEndArray();
+  }
+
+  private static void approvals(JsonGenerator g, List<AccessRequest.Approval> list) throws IOException {
+    g.writeArrayFieldStart("approvals");
+    for (AccessRequest.Approval ap : list) {
+      g.writeStartObject();
+      g.writeStringField("by", ap.by().toString());
+      if (ap.at().isPresent()) {
+        g.writeStringField("at", ap.at().get().toString());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   /** Reads an event back (replay after a restart). */

@@ -1,7 +1,6 @@
 package dev.writ.engine.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -77,6 +76,7 @@ public final class FileAuditTrail implements AuditTrail {
   private boolean forcing;        // guarded by forceLock
   private volatile AuditException failed;
   private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
+  private final TrailFormat.Encoder encoder = new TrailFormat.Encoder(); // guarded by this object's monitor
 
   private FileAuditTrail(Path file, int bufferSize, Resume resume, LongFunction<Consumer<AuditEvent>> replay) {
     this.file = file;
@@ -315,7 +315,8 @@ public final class FileAuditTrail implements AuditTrail {
 
   @Override
   public List<AuditRecord> append(List<AuditEvent> events) {
-    List<AuditRecord> out = writeRecords(events);
+    List<AuditRecord> out = new ArrayList<>(events.size());
+    writeCommit(events, out);
     if (!out.isEmpty()) {
       awaitDurable(out.get(out.size() - 1).seq());
     }
@@ -324,38 +325,41 @@ public final class FileAuditTrail implements AuditTrail {
 
   @Override
   public synchronized long write(List<AuditEvent> events) {
-    writeRecords(events);
+    writeCommit(events, null); // the store's path: nothing reads the records, so none are built
     return written.seq();
   }
 
-  /** Writes one commit at the end of the file, without forcing it; returns its records. */
-  private synchronized List<AuditRecord> writeRecords(List<AuditEvent> events) {
+  /**
+   * Writes one commit at the end of the file, without forcing it; adds its records to {@code
+   * records} unless that is null. Each event is encoded once, straight to the bytes written.
+   */
+  private synchronized void writeCommit(List<AuditEvent> events, List<AuditRecord> records) {
     AuditException f = failed;
     if (f != null) {
       throw f;
     }
     if (events.isEmpty()) {
-      return List.of();
+      return;
     }
     Mark w = written;
-    List<AuditRecord> out = new ArrayList<>(events.size());
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(events.size() * 512);
+    TrailFormat.Encoder lines = encoder;
+    lines.clear();
     long[] starts = new long[events.size()];
     String h = w.head();
     long seq = w.seq();
     for (int i = 0; i < events.size(); i++) {
       AuditEvent e = events.get(i);
-      ObjectNode body = AuditCodec.write(e);
-      TrailFormat.Line line = TrailFormat.line(++seq, h, body, i < events.size() - 1);
-      out.add(new AuditRecord(seq, e, body, h, line.hash(), line.text()));
-      starts[i] = w.end() + bytes.size();
-      byte[] b = line.text().getBytes(StandardCharsets.UTF_8);
-      bytes.write(b, 0, b.length);
-      bytes.write('\n');
-      h = line.hash();
+      int start = lines.size();
+      String hash = lines.append(++seq, h, e, i < events.size() - 1);
+      starts[i] = w.end() + start;
+      if (records != null) {
+        records.add(new AuditRecord(seq, e, AuditCodec.write(e), h, hash, lines.line(start)));
+      }
+      h = hash;
     }
+    int size = lines.size();
     try {
-      ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+      ByteBuffer buf = lines.buffer();
       long pos = w.end();
       while (buf.hasRemaining()) {
         pos += channel.write(buf, pos);
@@ -373,8 +377,7 @@ public final class FileAuditTrail implements AuditTrail {
     for (int i = 0; i < starts.length; i++) {
       index.note(w.seq() + 1 + i, starts[i]);
     }
-    written = new Mark(seq, w.end() + bytes.size(), h);
-    return out;
+    written = new Mark(seq, w.end() + size, h);
   }
 
   @Override

@@ -1,10 +1,18 @@
 package dev.writ.engine.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.digest.Sha256;
 import dev.writ.engine.json.DataDocument;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * One record per line: a JSON object whose last field is {@code "hash"}, the SHA-256 of the
@@ -46,6 +54,168 @@ public final class TrailFormat {
     }
     String hash = sha256(json);
     return new Line(json.substring(0, json.length() - 1) + HASH_FIELD + hash + "\"}", hash);
+  }
+
+  /**
+   * Writes records as their lines straight to bytes, the way {@link #line(long, String,
+   * ObjectNode, boolean)} writes them from a tree, byte for byte: one generator pass over the
+   * event ({@link AuditCodec#writeFields}), the hash taken from those same bytes, no tree, no
+   * intermediate string. The lines of one commit accumulate, each followed by a newline, until
+   * {@link #clear}. Not thread-safe: one per writer, used under its lock.
+   */
+  public static final class Encoder {
+    private static final byte[] HASH_BYTES = HASH_FIELD.getBytes(StandardCharsets.US_ASCII);
+    private final Chars chars = new Chars();
+    private final MessageDigest digest = Sha256.newDigest();
+    private byte[] bytes = new byte[4096];
+    private int size;
+    private JsonGenerator generator;
+
+    /**
+     * Appends the line of record {@code seq}, chained to {@code prev}, and a newline; returns
+     * the record's hash.
+     *
+     * @param more whether further records of the same commit follow this one
+     */
+    public String append(long seq, String prev, AuditEvent event, boolean more) {
+      chars.size = 0;
+      boolean done = false;
+      try {
+        JsonGenerator g = generator();
+        g.writeStartObject();
+        g.writeNumberField("seq", seq);
+        AuditCodec.writeFields(event, g);
+        if (more) {
+          g.writeBooleanField("more", true);
+        }
+        g.writeStringField("prev", prev);
+        g.writeEndObject();
+        g.flush();
+        done = true;
+      } catch (IOException e) {
+        throw new IllegalStateException("internal invariant violated: audit event not serialisable", e);
+      } finally {
+        if (!done) {
+          generator = null; // left inside a half-written line: the next line starts on a fresh one
+        }
+      }
+      int start = size;
+      utf8(chars.buf, chars.size);
+      digest.update(bytes, start, size - start);
+      String hash = HexFormat.of().formatHex(digest.digest());
+      size--; // the closing brace: the line goes on with its hash
+      put(HASH_BYTES, HASH_BYTES.length);
+      ensure(64 + 3);
+      for (int i = 0; i < 64; i++) {
+        bytes[size++] = (byte) hash.charAt(i);
+      }
+      bytes[size++] = '"';
+      bytes[size++] = '}';
+      bytes[size++] = '\n';
+      return hash;
+    }
+
+    /**
+     * One generator for every line (creating one per line costs about as much as writing the
+     * line), writing root values back to back: no separator between them, as each is a line of its own.
+     */
+    private JsonGenerator generator() throws IOException {
+      if (generator == null) {
+        generator = DataDocument.JSON.getFactory().createGenerator(chars);
+        generator.setRootValueSeparator(null);
+      }
+      return generator;
+    }
+
+    /** The bytes written since {@link #clear}. */
+    public ByteBuffer buffer() {
+      return ByteBuffer.wrap(bytes, 0, size);
+    }
+
+    /** How many bytes were written since {@link #clear}: where the next line starts. */
+    public int size() {
+      return size;
+    }
+
+    /** The line that starts at {@code start} (an earlier {@link #size}), without its newline. */
+    public String line(int start) {
+      int end = start;
+      while (bytes[end] != '\n') {
+        end++;
+      }
+      return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** Forgets the lines written (and a buffer grown large by a big commit). */
+    public void clear() {
+      size = 0;
+      if (bytes.length > 1 << 20) {
+        bytes = new byte[4096];
+      }
+    }
+
+    /**
+     * The chars' UTF-8 form, as {@link String#getBytes} gives it (so a lone surrogate becomes
+     * {@code ?}, as it did when lines were strings): ASCII byte for byte, anything else through
+     * the JDK's encoder.
+     */
+    private void utf8(char[] cs, int n) {
+      ensure(n);
+      int at = size;
+      for (int i = 0; i < n; i++) {
+        char c = cs[i];
+        if (c >= 0x80) {
+          byte[] b = new String(cs, i, n - i).getBytes(StandardCharsets.UTF_8);
+          size = at;
+          put(b, b.length);
+          return;
+        }
+        bytes[at++] = (byte) c;
+      }
+      size = at;
+    }
+
+    private void put(byte[] b, int n) {
+      ensure(n);
+      System.arraycopy(b, 0, bytes, size, n);
+      size += n;
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    /** A reusable char sink for the generator. */
+    private static final class Chars extends Writer {
+      char[] buf = new char[2048];
+      int size;
+
+      @Override
+      public void write(char[] c, int off, int len) {
+        if (size + len > buf.length) {
+          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+        }
+        System.arraycopy(c, off, buf, size, len);
+        size += len;
+      }
+
+      @Override
+      public void write(String s, int off, int len) {
+        if (size + len > buf.length) {
+          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+        }
+        s.getChars(off, off + len, buf, size);
+        size += len;
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    }
   }
 
   /** A parsed line: its fields, its stated hash and whether that hash matches its content. */

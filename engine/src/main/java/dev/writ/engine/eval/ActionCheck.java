@@ -25,51 +25,90 @@ public final class ActionCheck {
   }
 
   /**
-   * Why the request's single action on its resource is outside its intent's envelope, or empty
-   * when it is inside (or the request has no intent). An intent that is no longer declared, or
-   * parameters that no longer fit it, count as outside.
+   * One action fact's check: the request is the grant's, narrowed to the fact's single action
+   * and resource. Its intent parameters are typed and its evaluation scope is built once, when
+   * first needed, for both of the check's questions ({@link Fact#outsideIntent}, {@link
+   * Fact#forbidding}), which ask them of the same request at the same time.
    */
-  public Optional<String> outsideIntent(AccessRequest request, EntityStore entities, Instant time) {
-    if (request.intent().isEmpty()) {
-      return Optional.empty();
+  public Fact fact(AccessRequest request, EntityStore entities, Instant time) {
+    return new Fact(request, entities, time);
+  }
+
+  /** The state of one action fact's check; not thread-safe (one per check). */
+  public final class Fact {
+    private final AccessRequest request;
+    private final EntityStore entities;
+    private final Instant time;
+    private final String intentName;
+    private final CompiledIntent intent;
+    private final List<String> problems = new ArrayList<>(0);
+    private Map<String, Value> params;
+    private EvalScope.ForAction at;
+
+    private Fact(AccessRequest request, EntityStore entities, Instant time) {
+      this.request = request;
+      this.entities = entities;
+      this.time = time;
+      this.intentName = request.intent().map(AccessRequest.IntentRef::name).orElse(null);
+      this.intent = intentName == null ? null : plan.intent(intentName);
     }
-    String name = request.intent().get().name();
-    CompiledIntent intent = plan.intent(name);
-    if (intent == null) {
-      return Optional.of("intent `" + name + "` is not declared in the current bundle");
+
+    /** The intent's parameters as its declaration types them (problems noted once). */
+    private Map<String, Value> params() {
+      if (params == null) {
+        params = intent == null ? Map.of() : IntentParams.check(intent, request.intent().get().params(), problems);
+      }
+      return params;
     }
-    List<String> problems = new ArrayList<>();
-    Map<String, Value> params = IntentParams.check(intent, request.intent().get().params(), problems);
-    if (!problems.isEmpty()) {
-      return Optional.of(problems.get(0));
+
+    private EvalScope.ForAction at() {
+      if (at == null) {
+        at = scope(request, entities, intentName, params(), time).forAction(request.actions().get(0));
+      }
+      return at;
     }
-    EvalScope.ForAction at = scope(request, entities, name, params, time).forAction(request.actions().get(0));
-    return intent.covers(at.acting()) ? Optional.empty()
-        : Optional.of("`" + at.action() + "` on `" + request.resource() + "` is outside intent `" + name + "`");
+
+    /**
+     * Why the request's single action on its resource is outside its intent's envelope, or empty
+     * when it is inside (or the request has no intent). An intent that is no longer declared, or
+     * parameters that no longer fit it, count as outside.
+     */
+    public Optional<String> outsideIntent() {
+      if (intentName == null) {
+        return Optional.empty();
+      }
+      if (intent == null) {
+        return Optional.of("intent `" + intentName + "` is not declared in the current bundle");
+      }
+      params();
+      if (!problems.isEmpty()) {
+        return Optional.of(problems.get(0));
+      }
+      EvalScope.ForAction a = at();
+      return intent.covers(a.acting()) ? Optional.empty()
+          : Optional.of("`" + a.action() + "` on `" + request.resource() + "` is outside intent `" + intentName + "`");
+    }
+
+    /**
+     * The forbids that apply now to the request's single action, for its principal or any member
+     * of its chain, sorted by name (the rules, so that an answer can give each one's {@code
+     * reason}). A forbid that errors applies.
+     */
+    public List<CompiledRule> forbidding() {
+      List<CompiledRule> applying = authorizer.forbids(at(), new RuleIndex.Candidates(), new EvaluationLog(false));
+      if (applying.isEmpty()) {
+        return List.of();
+      }
+      List<CompiledRule> forbids = new ArrayList<>(applying);
+      forbids.sort(java.util.Comparator.comparing(r -> r.name));
+      return List.copyOf(forbids);
+    }
   }
 
   /** Whether a grant for this intent revokes its tree on drift ({@code on drift revoke}). */
   public boolean revokesOnDrift(String intentName) {
     CompiledIntent intent = plan.intent(intentName);
     return intent != null && intent.revokeOnDrift();
-  }
-
-  /**
-   * The forbids that apply now to the request's single action, for its principal or any member
-   * of its chain, sorted by name (the rules, so that an answer can give each one's {@code reason}).
-   * A forbid that errors applies.
-   */
-  public List<CompiledRule> forbidding(AccessRequest request, EntityStore entities, Instant time) {
-    String intentName = request.intent().map(AccessRequest.IntentRef::name).orElse(null);
-    Map<String, Value> params = Map.of();
-    CompiledIntent intent = intentName == null ? null : plan.intent(intentName);
-    if (intent != null) {
-      params = IntentParams.check(intent, request.intent().get().params(), new ArrayList<>());
-    }
-    EvalScope.ForAction at = scope(request, entities, intentName, params, time).forAction(request.actions().get(0));
-    List<CompiledRule> forbids = new ArrayList<>(authorizer.forbids(at, new RuleIndex.Candidates(), new EvaluationLog(false)));
-    forbids.sort(java.util.Comparator.comparing(r -> r.name));
-    return List.copyOf(forbids);
   }
 
   private EvalScope scope(AccessRequest request, EntityStore entities, String intentName, Map<String, Value> params,

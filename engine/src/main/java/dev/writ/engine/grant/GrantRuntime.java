@@ -7,6 +7,7 @@ import dev.writ.engine.audit.Caller;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
+import dev.writ.engine.eval.ActionCheck;
 import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.eval.CompiledRule;
@@ -262,16 +263,19 @@ public final class GrantRuntime {
       Grant g = found.get();
       List<AuditEvent> events = new ArrayList<>();
       expireIfDue(g, t, p.revision(), events, caller);
-      AccessRequest asked = g.asRequest(t).withActions(List.of(fact.action()));
-      asked = new AccessRequest(asked.principal(), asked.actions(), fact.resource(), asked.intent(),
-          asked.durationSeconds(), asked.delegation(), asked.approvals(), asked.context(), asked.time(), List.of());
-      AuditEvent.Header h = header(t, g.id(), g.parent(), asked, g.policies(), p.revision(), caller);
+      // The grant's request narrowed to the fact's action and resource, built once for the check.
+      AccessRequest asked = new AccessRequest(g.principal(), List.of(fact.action()), fact.resource(),
+          g.task() == null ? Optional.empty() : Optional.of(new AccessRequest.IntentRef(g.task().intent(),
+              g.task().params())), g.requestedDuration(), g.chain(), g.approvals(), g.context(), Optional.of(t),
+          List.of());
+      AuditEvent.Header h = header(t, g, p.revision(), caller);
       ActionAnswer answer;
       if (!g.activeAt(t)) {
         answer = new ActionAnswer(Answer.DENY, false, List.of("`" + g.id() + "` is " + describe(g, t)), List.of());
       } else {
+        ActionCheck.Fact check = p.authorizer().actionCheck().fact(asked, p.entities(), t);
         Optional<String> outside = g.task() == null || p.entities().get(fact.resource()) == null ? Optional.empty()
-            : p.authorizer().actionCheck().outsideIntent(asked, p.entities(), t);
+            : check.outsideIntent();
         if (g.task() != null && p.entities().get(fact.resource()) == null) {
           outside = Optional.of("`" + fact.resource() + "` is not a known entity, so it is outside any envelope");
         }
@@ -289,7 +293,7 @@ public final class GrantRuntime {
               ? "`" + g.id() + "` covers `" + g.resource() + "`, not `" + fact.resource() + "`"
               : "`" + g.id() + "` does not cover `" + fact.action() + "`"), List.of());
         } else {
-          List<CompiledRule> forbids = p.authorizer().actionCheck().forbidding(asked, p.entities(), t);
+          List<CompiledRule> forbids = check.forbidding();
           // The forbid's own `reason`, as a decision gives it: it is what the user wrote for this moment.
           answer = forbids.isEmpty() ? new ActionAnswer(Answer.ALLOW, false, List.of(), List.of())
               : new ActionAnswer(Answer.DENY, false, forbids.stream().map(f -> "forbidden now by `" + f.name + "`"

@@ -1,5 +1,6 @@
 package dev.writ.engine.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Type;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -186,5 +188,38 @@ public final class Values {
       }
       case DECIMAL, IPADDR -> f.textNode(v.toString());
     };
+  }
+
+  /**
+   * Writes the data form of a value to a generator: the same tokens as {@link #toJson}, in the
+   * same order, for writers that stream (the audit trail) rather than build a tree.
+   */
+  public static void write(Value v, JsonGenerator g) throws IOException {
+    switch (v.kind()) {
+      case BOOL -> g.writeBoolean(((Value.Bool) v).value());
+      case INT -> g.writeNumber(((Value.Int) v).value());
+      case STRING -> g.writeString(((Value.Str) v).value());
+      case DURATION, TIME, DECIMAL, IPADDR -> g.writeString(v.toString());
+      case SET -> {
+        g.writeStartArray();
+        for (Value e : ((Value.SetV) v).elements()) {
+          write(e, g);
+        }
+        g.writeEndArray();
+      }
+      case ENTITY -> {
+        g.writeStartObject();
+        g.writeStringField("entity", ((Value.EntityV) v).uid().toString());
+        g.writeEndObject();
+      }
+      case RECORD -> {
+        g.writeStartObject();
+        for (Map.Entry<String, Value> f : ((Value.RecordV) v).fields().entrySet()) {
+          g.writeFieldName(f.getKey());
+          write(f.getValue(), g);
+        }
+        g.writeEndObject();
+      }
+    }
   }
 }
