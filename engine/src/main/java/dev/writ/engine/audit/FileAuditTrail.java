@@ -465,12 +465,12 @@ public final class FileAuditTrail implements AuditTrail {
     String prev = null;
     try {
       LineReader lines = new LineReader(channel, at[1], d.end());
-      // The lines before the first one asked for, from the indexed record, are passed over undecoded.
-      while (seq < first && lines.skip()) {
-        seq++;
-      }
       String line;
       while ((line = lines.next()) != null) {
+        if (seq < first) {
+          seq++;
+          continue;
+        }
         TrailFormat.Parsed p;
         try {
           p = TrailFormat.parse(line);
@@ -554,20 +554,11 @@ public final class FileAuditTrail implements AuditTrail {
 
     /** The next line without its newline; null at {@code end}. */
     String next() throws IOException {
-      return line(true);
-    }
-
-    /** Passes over the next line without decoding it; false at {@code end}. */
-    boolean skip() throws IOException {
-      return line(false) != null;
-    }
-
-    private String line(boolean decode) throws IOException {
       while (true) {
         for (int i = lo; i < hi; i++) {
           if (buf[i] == '\n') {
             lineStart = pos - (hi - lo);
-            String s = decode ? new String(buf, lo, i - lo, StandardCharsets.UTF_8) : "";
+            String s = new String(buf, lo, i - lo, StandardCharsets.UTF_8);
             lo = i + 1;
             return s;
           }
