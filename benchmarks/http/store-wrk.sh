@@ -12,6 +12,10 @@
 #   WRIT_BENCH_FULL_REPEATS=N         of which full replays (default the same; at least 1: the first
 #                                     full replay's clean stop writes the snapshot)
 #   WRIT_BENCH_SKIP_LOAD=1            part 2 only
+#   WRIT_BENCH_TRAILS=DIR             keep the generated trails in DIR (DIR/nSIZE/audit.jsonl) and
+#                                     reuse them on the next run (each run starts on a fresh copy:
+#                                     a start may record expiries, and each build writes its own
+#                                     snapshot); generating a million records takes minutes
 #
 # Needs Debian's wrk (`apt-get install wrk`). Builds cli/target/writ.jar and the benchmark jar when
 # missing (reactor builds, no install). Policies and entities are replicas-it's (an incident intent
@@ -164,29 +168,45 @@ stop
 fi
 
 # ---- 2. start time and memory against the trail's length -----------------------------------------
-printf 'records\tstart\trun\tms\trss_mb\tlive_mb\topen_ms\tcpu_ms\n' > "$out/start.tsv"
+printf 'records\tstart\trun\tms\trss_mb\tlive_mb\topen_ms\tcpu_ms\tsnapshot_kb\n' > "$out/start.tsv"
 opened() { # NAME: the ms the service says opening the trail took (builds that log it), else n/a
   grep -oE 'opened the trail in .* in [0-9]+ ms' "$out/server-$1.log" | grep -oE '[0-9]+ ms$' | cut -d' ' -f1 \
     | grep . || echo n/a
 }
 for n in $sizes; do
   data="$work/n$n"
-  java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$data" "$n" | tee -a "$out/machine.txt"
+  if [[ -n "${WRIT_BENCH_TRAILS:-}" ]]; then
+    if [[ ! -f "$WRIT_BENCH_TRAILS/n$n/audit.jsonl" ]]; then
+      rm -rf "$WRIT_BENCH_TRAILS/n$n.tmp"
+      java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$WRIT_BENCH_TRAILS/n$n.tmp" "$n" \
+        | tee "$WRIT_BENCH_TRAILS/n$n.txt"
+      rm -f "$WRIT_BENCH_TRAILS/n$n.tmp/grants.snapshot"
+      mv "$WRIT_BENCH_TRAILS/n$n.tmp" "$WRIT_BENCH_TRAILS/n$n"
+    fi
+    mkdir -p "$data"
+    cp "$WRIT_BENCH_TRAILS/n$n/audit.jsonl" "$data/audit.jsonl"
+    { echo "trail reused from $WRIT_BENCH_TRAILS/n$n:"; cat "$WRIT_BENCH_TRAILS/n$n.txt"; } | tee -a "$out/machine.txt"
+  else
+    java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$data" "$n" | tee -a "$out/machine.txt"
+  fi
   for r in $(seq 1 "$full_repeats"); do
     rm -f "$data/grants.snapshot"
     serve "full-$n" "$data"
     read -r rss live < <(memory)
-    printf '%s\tfull replay\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "full-$n")" "$start_cpu" \
+    printf '%s\tfull replay\t%s\t%s\t%s\t%s\t%s\t%s\tn/a\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "full-$n")" "$start_cpu" \
       | tee -a "$out/start.tsv"
     stop
   done
   for r in $(seq 1 "$start_repeats"); do
+    snap_kb=$(( $(stat -c %s "$data/grants.snapshot" 2>/dev/null || echo 0) / 1024 ))
     serve "snapshot-$n" "$data"
     read -r rss live < <(memory)
-    printf '%s\tsnapshot\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "snapshot-$n")" "$start_cpu" \
+    printf '%s\tsnapshot\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$ms" "$rss" "$live" "$(opened "snapshot-$n")" "$start_cpu" "$snap_kb" \
       | tee -a "$out/start.tsv"
     stop
   done
+  grep -h "grants: " "$out/server-snapshot-$n.log" "$out/server-full-$n.log" 2>/dev/null | sed "s/^/$n records: /" \
+    | tee -a "$out/machine.txt" || true
   rm -rf "$data"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
@@ -228,8 +248,8 @@ for c in ((1, 16) if loaded else ()):
         fmt(cpu, " µs") if cpu else "n/a", fmt(sys_cpu, " µs") if sys_cpu else "n/a",
         fmt(per_flush) if per_flush else "n/a", bad))
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
-lines += [] if not rows else ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC |",
-          "|---:|---|---|---|---|---|---|"]
+lines += [] if not rows else ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC | snapshot read |",
+          "|---:|---|---|---|---|---|---|---|"]
 seen = []
 for row in rows:
     k = (row["records"], row["start"])
@@ -239,11 +259,12 @@ for k in seen:
     sel = [r for r in rows if (r["records"], r["start"]) == k]
     opens = [float(r["open_ms"]) for r in sel if r.get("open_ms") not in (None, "", "n/a")]
     cpus = [float(r["cpu_ms"]) for r in sel if r.get("cpu_ms")]
-    lines.append("| %s | %s | %s | %s | %s | %s | %s |" % ("{:,}".format(int(k[0])), k[1],
+    snaps = [float(r["snapshot_kb"]) for r in sel if r.get("snapshot_kb") not in (None, "", "n/a")]
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % ("{:,}".format(int(k[0])), k[1],
         fmt([float(r["ms"]) for r in sel], " ms"), fmt(cpus, " ms") if cpus else "n/a",
         fmt(opens, " ms") if opens else "n/a",
         fmt([float(r["rss_mb"]) for r in sel], " MB"),
-        fmt([float(r["live_mb"]) for r in sel], " MB")))
+        fmt([float(r["live_mb"]) for r in sel], " MB"), fmt(snaps, " KB") if snaps else "n/a"))
 open(out + "/summary.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF

@@ -340,8 +340,7 @@ public final class Endpoints {
       throw ApiException.badRequest("`" + raw + "` is not an entity (`Type::id`): " + e.getMessage(), "uid");
     }
     call.optionalBody().ifPresent(b -> b.onlyFields(Set.of()));
-    boolean known = service.active().entities().contains(uid) || runtime().grants(Optional.empty(), false).stream()
-        .anyMatch(g -> g.principal().equals(uid) || g.chain().contains(uid));
+    boolean known = service.active().entities().contains(uid) || runtime().knows(uid);
     if (!known) {
       throw ApiException.notFound("no entity and no grant knows `" + uid + "`", "uid");
     }

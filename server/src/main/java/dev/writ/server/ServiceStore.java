@@ -60,6 +60,9 @@ record ServiceStore(MeteredGrantStore store, String kind, String location, Optio
     LOG.info("opened the trail in {}: {} records, {} in {} ms", config.dataDir(), records, from > 0
         ? "the grant table from the snapshot at record " + from + " and " + (records - from) + " replayed after it"
         : "all replayed (no snapshot used)", ms);
+    long[] grants = file.grantCounts();
+    LOG.info("grants: {} in memory, {} ended ones kept as their trail records (read back when asked for)", grants[0],
+        grants[1]);
     if (file.trail() instanceof dev.writ.engine.audit.FileAuditTrail trail) {
       FunctionCounter.builder("writ.store.flushes", trail, dev.writ.engine.audit.FileAuditTrail::forces)
           .description("Forces of the audit trail to disk (fdatasync); concurrent changes share one (group commit)")

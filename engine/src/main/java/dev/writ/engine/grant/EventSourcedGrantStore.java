@@ -1,5 +1,7 @@
 package dev.writ.engine.grant;
 
+import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.audit.AuditException;
 import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import dev.writ.engine.audit.AuditTrail;
@@ -61,12 +63,13 @@ public final class EventSourcedGrantStore implements GrantStore {
     GrantSnapshot.Loaded loaded = snap.loaded();
     FileAuditTrail file = FileAuditTrail.open(dir.resolve("audit.jsonl"), loaded == null ? null : loaded.resume(),
         from -> {
-          table = from == 0 ? new GrantTable() : GrantTable.restore(loaded.table());
+          table = from == 0 ? new GrantTable(this::records) : GrantTable.restore(loaded.table(), this::records);
           return e -> table.apply(e);
         });
     file.resumeRejected().ifPresent(why -> notes.add("ignored the snapshot " + snapshotFile + " at record "
         + loaded.resume().seq() + " because the trail contradicts it (" + why + "); replayed the whole trail"));
     this.trail = file;
+    table.evict(file.lastSeq()); // after a full replay, or ended in the tail: only what can still change stays
     this.snapshotSeq = file.resumedFrom();
     this.snapshotAttempt = snapshotSeq;
   }
@@ -83,6 +86,35 @@ public final class EventSourcedGrantStore implements GrantStore {
 
   public static EventSourcedGrantStore inMemory() {
     return new EventSourcedGrantStore(new MemoryAuditTrail());
+  }
+
+  /**
+   * The events of these records (ascending seqs, durable): what an evicted grant is rebuilt
+   * from. Consecutive seqs (a change's records) are read in one pass from the trail's index.
+   */
+  private List<AuditEvent> records(long[] seqs) {
+    List<AuditEvent> out = new ArrayList<>(seqs.length);
+    for (int i = 0; i < seqs.length; ) {
+      int j = i + 1;
+      while (j < seqs.length && seqs[j] == seqs[j - 1] + 1) {
+        j++;
+      }
+      AuditPage page = trail.read(seqs[i] - 1, j - i, r -> true);
+      for (int k = i; k < j; k++) {
+        AuditRecord r = k - i < page.records().size() ? page.records().get(k - i) : null;
+        if (r == null || r.seq() != seqs[k]) {
+          throw new AuditException("the audit trail has no record " + seqs[k] + " (of a grant the store holds)");
+        }
+        out.add(r.event());
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  /** The grants held in memory and those answered from the trail (ended ones, evicted; see {@link GrantTable#evict}). */
+  public long[] grantCounts() {
+    return read(GrantTable::sizes);
   }
 
   public AuditTrail trail() {
@@ -157,8 +189,9 @@ public final class EventSourcedGrantStore implements GrantStore {
   /**
    * Writes a snapshot of the table as of the last record written, once that record is durable.
    * One at a time: a caller that finds one being written goes on without (unless {@code wait}).
-   * The table is copied under the read lock (its events are immutable values); serialising and
-   * writing happen outside it.
+   * Under the write lock, ended grants whose records are durable leave memory ({@link
+   * GrantTable#evict}) and the table is copied (its events are immutable values); serialising
+   * and writing happen outside it.
    */
   private void snapshot(boolean wait) {
     if (wait) {
@@ -173,15 +206,20 @@ public final class EventSourcedGrantStore implements GrantStore {
       FileAuditTrail file = (FileAuditTrail) trail;
       FileAuditTrail.Resume at;
       GrantTable.Snapshot copy;
-      lock.readLock().lock();
+      lock.writeLock().lock(); // evicting changes the table
       try {
         at = file.resumePoint();
         if (at.seq() <= snapshotSeq) {
           return;
         }
+        if (table.seq() != at.seq()) {
+          throw new IllegalStateException("internal invariant violated: the table has applied " + table.seq()
+              + " records, the trail holds " + at.seq());
+        }
+        table.evict(file.lastSeq()); // only what the trail can read back (durable) leaves memory
         copy = table.snapshot();
       } finally {
-        lock.readLock().unlock();
+        lock.writeLock().unlock();
       }
       file.awaitDurable(at.seq()); // never a snapshot ahead of what the disk holds
       GrantSnapshot.write(snapshotFile, at, copy);

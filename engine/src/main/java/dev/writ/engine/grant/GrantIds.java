@@ -37,7 +37,7 @@ public interface GrantIds {
         byte[] bits = new byte[12];
         random.nextBytes(bits);
         String id = "g-" + base32(bits);
-        if (table.get(id).isEmpty()) {
+        if (!table.contains(id)) {
           return id;
         }
       }

@@ -386,7 +386,7 @@ public final class GrantRuntime {
       // Each descendant against its parent as this change leaves it (parents come before children).
       Map<String, Grant> after = new java.util.HashMap<>();
       after.put(id, g.narrowed(keep, expires));
-      for (Grant d : table.descendants(id)) {
+      for (Grant d : table.descendantsNotEnded(id)) {
         Grant parent = after.get(d.parent());
         if (d.state().isEnded() || expireIfDue(d, t, p.revision(), events, caller)) {
           continue; // ended: nothing left to narrow (and its descendants are ended too)
@@ -448,7 +448,7 @@ public final class GrantRuntime {
       List<AuditEvent> events = new ArrayList<>();
       List<String> revoked = new ArrayList<>();
       java.util.Set<String> done = new java.util.HashSet<>(); // ended in this change: not ended twice
-      for (Grant g : table.all()) {
+      for (Grant g : table.retained()) { // ended grants change nothing here
         if (!servesTask(g, intent, params) || g.state().isEnded() || !done.add(g.id())) {
           continue;
         }
@@ -456,7 +456,7 @@ public final class GrantRuntime {
           events.add(new AuditEvent.Revoked(header(t, g, p.revision(), caller), TASK_ENDED, note));
           revoked.add(g.id());
         }
-        for (Grant d : table.descendants(g.id())) {
+        for (Grant d : table.descendantsNotEnded(g.id())) {
           if (!d.state().isEnded() && done.add(d.id()) && !expireIfDue(d, t, p.revision(), events, caller)) {
             events.add(new AuditEvent.Revoked(header(t, d, p.revision(), caller), "cascade"));
             revoked.add(d.id());
@@ -492,7 +492,7 @@ public final class GrantRuntime {
     return store.update(table -> {
       List<AuditEvent> events = new ArrayList<>();
       List<String> revoked = new ArrayList<>();
-      for (Grant g : table.all()) {
+      for (Grant g : table.retained()) { // ended grants change nothing here
         boolean involved = g.principal().equals(principal) || g.chain().contains(principal);
         if (involved && !g.state().isEnded() && !expireIfDue(g, t, p.revision(), events, caller)) {
           events.add(new AuditEvent.Revoked(header(t, g, p.revision(), caller), "offboarded"));
@@ -510,7 +510,7 @@ public final class GrantRuntime {
     return store.update(table -> {
       List<AuditEvent> events = new ArrayList<>();
       List<String> expired = new ArrayList<>();
-      for (Grant g : table.all()) {
+      for (Grant g : table.retained()) { // ended grants change nothing here
         if (expireIfDue(g, t, p.revision(), events, null)) {
           expired.add(g.id());
         }
@@ -528,10 +528,15 @@ public final class GrantRuntime {
   /** Grants, optionally of one principal, optionally only those active now. */
   public List<Grant> grants(Optional<EntityUid> principal, boolean activeOnly) {
     Instant t = clock.instant();
-    return store.read(table -> table.all().stream()
+    return store.read(table -> (activeOnly ? table.retained() : table.all()).stream()
         .filter(g -> principal.isEmpty() || g.principal().equals(principal.get()))
         .filter(g -> !activeOnly || g.activeAt(t))
         .toList());
+  }
+
+  /** Whether {@code uid} is the principal of a grant or in its chain, ended grants included. */
+  public boolean knows(EntityUid uid) {
+    return store.read(table -> table.involves(uid));
   }
 
   public List<AuditRecord> audit(Predicate<AuditRecord> filter) {
@@ -555,7 +560,7 @@ public final class GrantRuntime {
       events.add(new AuditEvent.Revoked(header(t, g, revision, caller), reason));
       revoked.add(g.id());
     }
-    for (Grant d : table.descendants(g.id())) {
+    for (Grant d : table.descendantsNotEnded(g.id())) {
       if (!d.state().isEnded() && !expireIfDue(d, t, revision, events, caller)) {
         events.add(new AuditEvent.Revoked(header(t, d, revision, caller), "cascade"));
         revoked.add(d.id());
