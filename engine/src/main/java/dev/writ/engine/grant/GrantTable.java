@@ -528,13 +528,23 @@ public final class GrantTable {
     return h.intent() == null ? null : new Task(h.intent(), h.params());
   }
 
+  /**
+   * Numbered ids ({@code g-000042}) move the counter; random ones ({@code g-} and base32) and ids
+   * from elsewhere do not. Checked by hand rather than by catching {@code NumberFormatException}:
+   * every applied event passes here, and most ids are random.
+   */
   private void noteId(String id) {
-    if (id != null && id.startsWith("g-")) {
-      try {
-        lastId = Math.max(lastId, Long.parseLong(id.substring(2)));
-      } catch (NumberFormatException e) {
-        // ids from elsewhere do not affect numbering
-      }
+    if (id == null || !id.startsWith("g-") || id.length() == 2 || id.length() > 20) {
+      return;
     }
+    long n = 0;
+    for (int i = 2; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return;
+      }
+      n = n * 10 + (c - '0');
+    }
+    lastId = Math.max(lastId, n); // at most 18 digits: no overflow
   }
 }

@@ -3,7 +3,12 @@ package dev.writ.engine.grant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.writ.engine.audit.AuditEvent;
+import dev.writ.engine.value.EntityUid;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,5 +30,16 @@ class GrantIdsTest {
   @Test
   void sequentialIdsCount() {
     assertEquals("g-000001", GrantIds.sequential().next(new GrantTable()));
+  }
+
+  @Test
+  void onlyNumberedIdsMoveTheCounter() {
+    GrantTable table = new GrantTable();
+    for (String id : List.of("g-000041", "g-abcdefghijklmnopqrst", "g-12ab", "g-", "x-000099",
+        "g-9999999999999999999999", "g-000007")) {
+      table.apply(new AuditEvent.Expired(new AuditEvent.Header(Instant.EPOCH, id, null, null, Map.of(),
+          new EntityUid("User", "alice"), List.of(), List.of(), List.of(), "r1"), Instant.EPOCH));
+    }
+    assertEquals("g-000042", table.nextId());
   }
 }
