@@ -150,6 +150,21 @@ final class BodyPrefetch extends Handler.Wrapper {
     }
   }
 
+  /** Whether {@code request}'s body has been read into memory here (reading it will not block). */
+  static boolean isPrefetched(Request request) {
+    return Request.as(request, Prefetched.class) != null;
+  }
+
+  /**
+   * The whole body of {@code request}, taken at once (a later read sees its end), when it was read
+   * here and arrived complete; null otherwise (not read here, cut off, or failed), and then it is
+   * to be read as content, where the failure shows.
+   */
+  static byte[] completeBody(Request request) {
+    Prefetched p = Request.as(request, Prefetched.class);
+    return p == null ? null : p.takeComplete();
+  }
+
   /** The request as the next handler reads it: the kept bytes, then how the content ended. */
   private static final class Prefetched extends Request.Wrapper {
     private byte[] body;
@@ -159,6 +174,15 @@ final class BodyPrefetch extends Handler.Wrapper {
       super(request);
       this.body = body.length == 0 ? null : body;
       this.end = end;
+    }
+
+    byte[] takeComplete() {
+      if (end != Content.Chunk.EOF) {
+        return null;
+      }
+      byte[] b = body == null ? new byte[0] : body;
+      body = null;
+      return b;
     }
 
     @Override

@@ -80,7 +80,8 @@ public final class Endpoints {
   public void register(Router r) {
     Access enforcer = Access.of(Role.ENFORCER);
     Access requester = Access.of(Role.REQUESTER);
-    r.add("POST", "/v1/decisions", Set.of("explain"), enforcer, this::decisions)
+    // A stateless decision only computes: answered on the thread that read the call.
+    r.addDirect("POST", "/v1/decisions", Set.of("explain"), enforcer, this::decisions)
         .add("POST", "/v1/grants", requester, this::requestGrant)
         .add("GET", "/v1/grants", Set.of("principal", "active"), requester, this::listGrants)
         .add("GET", "/v1/grants/{id}", requester, this::getGrant)
