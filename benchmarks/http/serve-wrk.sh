@@ -8,10 +8,14 @@
 #                                                   service verifies; results go to n<N>-token/
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
+#   WRIT_BENCH_WARMUP=15s             the warm-up (default 5s); on a busy machine the JIT compiler is
+#                                     still at work after 5 s, and its CPU time counts in the process's
+#                                     CPU per decision
 #
 # Each measured run also writes the server's CPU time (user + system of its process, from /proc)
 # over the run, and that per decision: what a decision costs the server whatever else the machine
-# is doing. summary.md has the table (requests/s, p50, p99, server CPU per decision).
+# is doing; and the same for the HTTP threads alone (writ-http-*: parsing, routing, deciding,
+# answering), without the JIT compiler and GC threads. summary.md has the table.
 #
 # Needs Debian's wrk (`apt-get install wrk`). Builds cli/target/writ.jar and the benchmark jar when
 # missing (reactor builds, no install). Writes the bundle, entities and request bodies with
@@ -83,6 +87,15 @@ echo "first decision: $(head -c 300 "$out/first-decision.json")"
 cpu_ms() { # CPU time (user + system) the server has used so far, in ms
   awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$server/stat"
 }
+http_cpu_ms() { # CPU time (user + system) of the server's HTTP threads (writ-http-*) so far, in ms
+  local ticks=0 t
+  for t in /proc/$server/task/*; do
+    if [[ "$(cat "$t/comm" 2>/dev/null)" == writ-http* ]]; then
+      ticks=$((ticks + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
+    fi
+  done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "jar: $writ_jar"
@@ -90,14 +103,17 @@ cpu_ms() { # CPU time (user + system) the server has used so far, in ms
 } > "$out/machine.txt"
 
 export WRIT_BENCH_DIR="$out"
-wrk -t1 -c4 -d5s -s "$here/post.lua" "http://127.0.0.1:$port" > "$out/wrk-warmup.txt"
+wrk -t1 -c4 -d"${WRIT_BENCH_WARMUP:-5s}" -s "$here/post.lua" "http://127.0.0.1:$port" > "$out/wrk-warmup.txt"
 for conf in "1 1" "2 8"; do
   set -- $conf
   echo "== wrk -t$1 -c$2 -d$duration, $n rules"
   before=$(cpu_ms)
+  http_before=$(http_cpu_ms)
   wrk -t"$1" -c"$2" -d"$duration" --latency -s "$here/post.lua" "http://127.0.0.1:$port" > "$out/wrk-t$1-c$2.txt"
   after=$(cpu_ms)
+  http_after=$(http_cpu_ms)
   echo "server CPU ms: $(awk "BEGIN {print $after - $before}")" >> "$out/wrk-t$1-c$2.txt"
+  echo "HTTP threads CPU ms: $((http_after - http_before))" >> "$out/wrk-t$1-c$2.txt"
   cat "$out/wrk-t$1-c$2.txt"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/load.txt"
@@ -110,15 +126,16 @@ def ms(v):
     m = re.match(r"([\d.]+)(us|ms|s)$", v)
     n = float(m.group(1))
     return n / 1000 if m.group(2) == "us" else n * 1000 if m.group(2) == "s" else n
-print("| connections | decisions/s | p50 | p99 | server CPU per decision | non-2xx |")
-print("|---:|---:|---:|---:|---:|---:|")
+print("| connections | decisions/s | p50 | p99 | server CPU per decision | HTTP threads' CPU per decision | non-2xx |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
 for t, c in ((1, 1), (2, 8)):
     text = open("%s/wrk-t%d-c%d.txt" % (out, t, c)).read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
     n = int(re.search(r"(\d+) requests in", text).group(1))
     cpu = float(re.search(r"server CPU ms: ([\d.]+)", text).group(1))
+    http = float(re.search(r"HTTP threads CPU ms: ([\d.]+)", text).group(1))
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    print("| %d | %.0f | %.3f ms | %.3f ms | %.1f µs | %d |" % (c, rps, ms(lat["50"]), ms(lat["99"]),
-          cpu * 1000 / n if n else 0, int(m.group(1)) if m else 0))
+    print("| %d | %.0f | %.3f ms | %.3f ms | %.1f µs | %.1f µs | %d |" % (c, rps, ms(lat["50"]), ms(lat["99"]),
+          cpu * 1000 / n if n else 0, http * 1000 / n if n else 0, int(m.group(1)) if m else 0))
 PY
