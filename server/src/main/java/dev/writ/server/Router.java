@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.server.auth.AuthFailure;
 import dev.writ.server.auth.Authenticator;
 import dev.writ.server.auth.Identity;
 import dev.writ.server.auth.Role;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -41,6 +44,8 @@ public final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   /** A caller's identifier for a call, echoed on its answer (whatever the answer is). */
   static final String REQUEST_ID = "X-Request-ID";
+  /** The answers' usual content type, encoded once. */
+  private static final HttpField JSON_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Reply.JSON);
 
   /** An endpoint: one operation of the API. */
   @FunctionalInterface
@@ -149,7 +154,11 @@ public final class Router extends Handler.Abstract {
     }
     String[] p = path;
     Route found = route;
-    request.getContext().execute(() -> handleNow(request, response, callback, p, found, start));
+    try {
+      request.getContext().execute(() -> handleNow(request, response, callback, p, found, start));
+    } catch (RejectedExecutionException e) {
+      callback.failed(e); // the server is stopping: Jetty closes the connection
+    }
     return true;
   }
 
@@ -234,7 +243,11 @@ public final class Router extends Handler.Abstract {
   private boolean answer(Request request, Response response, Callback callback, Reply reply, String origin,
                          String routeName, String method, long start) {
     response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    if (reply.contentType().equals(Reply.JSON)) {
+      response.getHeaders().put(JSON_TYPE);
+    } else {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    }
     reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
     String requestId = request.getHeaders().get(REQUEST_ID);
     if (requestId != null) {
