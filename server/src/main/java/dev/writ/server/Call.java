@@ -86,7 +86,8 @@ public final class Call {
     return Optional.of(root);
   }
 
-  private String text() {
+  /** The body as text, read once (empty when there is none; 413 when too large, 400 when not UTF-8). */
+  String text() {
     if (text == null) {
       text = read();
     }
