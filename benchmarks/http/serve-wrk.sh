@@ -6,6 +6,16 @@
 #   WRIT_BENCH_AUTH=token benchmarks/http/serve-wrk.sh ...   the same behind --auth: every call carries a
 #                                                   bearer token (EdDSA, made with `writ token`) that the
 #                                                   service verifies; results go to n<N>-token/
+#   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
+#   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
+#   WRIT_BENCH_WARMUP=15s             the warm-up (default 5s); on a busy machine the JIT compiler is
+#                                     still at work after 5 s, and its CPU time counts in the process's
+#                                     CPU per decision
+#
+# Each measured run also writes the server's CPU time (user + system of its process, from /proc)
+# over the run, and that per decision: what a decision costs the server whatever else the machine
+# is doing; and the same for the HTTP threads alone (writ-http-*: parsing, routing, deciding,
+# answering), without the JIT compiler and GC threads. summary.md has the table.
 #
 # Needs Debian's wrk (`apt-get install wrk`). Builds cli/target/writ.jar and the benchmark jar when
 # missing (reactor builds, no install). Writes the bundle, entities and request bodies with
@@ -23,7 +33,7 @@ duration="${2:-15s}"
 port="${WRIT_BENCH_PORT:-18181}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
-writ_jar="$root/cli/target/writ.jar"
+writ_jar="${WRIT_BENCH_JAR:-$root/cli/target/writ.jar}"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 if [[ ! -f "$writ_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q package -DskipTests -DskipITs -pl cli -am)
@@ -50,7 +60,9 @@ if [[ "$auth" == "token" ]]; then
 elif [[ -n "$auth" ]]; then
   echo "WRIT_BENCH_AUTH is token or unset, not $auth" >&2; exit 2
 fi
-java -Xms2g -Xmx2g -jar "$writ_jar" serve --bundle "$out/bench.wbundle" --entities "$out/entities.json" \
+jfr=()
+[[ -n "${WRIT_BENCH_JFR:-}" ]] && jfr=(-XX:StartFlightRecording=filename="$out/load.jfr",settings=profile)
+java -Xms2g -Xmx2g "${jfr[@]}" -jar "$writ_jar" serve --bundle "$out/bench.wbundle" --entities "$out/entities.json" \
   --host 127.0.0.1 --port "$port" --data "$data" "${auth_flags[@]}" > "$out/server.log" 2>&1 &
 server=$!
 cleanup() {
@@ -72,11 +84,58 @@ curl -sS -H 'Content-Type: application/json' ${WRIT_BENCH_TOKEN:+-H "Authorizati
   "http://127.0.0.1:$port/v1/decisions" > "$out/first-decision.json"
 echo "first decision: $(head -c 300 "$out/first-decision.json")"
 
+cpu_ms() { # CPU time (user + system) the server has used so far, in ms
+  awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$server/stat"
+}
+http_cpu_ms() { # CPU time (user + system) of the server's HTTP threads (writ-http-*) so far, in ms
+  local ticks=0 t
+  for t in /proc/$server/task/*; do
+    if [[ "$(cat "$t/comm" 2>/dev/null)" == writ-http* ]]; then
+      ticks=$((ticks + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
+    fi
+  done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "jar: $writ_jar"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine.txt"
+
 export WRIT_BENCH_DIR="$out"
-wrk -t1 -c4 -d5s -s "$here/post.lua" "http://127.0.0.1:$port" > "$out/wrk-warmup.txt"
+wrk -t1 -c4 -d"${WRIT_BENCH_WARMUP:-5s}" -s "$here/post.lua" "http://127.0.0.1:$port" > "$out/wrk-warmup.txt"
 for conf in "1 1" "2 8"; do
   set -- $conf
   echo "== wrk -t$1 -c$2 -d$duration, $n rules"
-  wrk -t"$1" -c"$2" -d"$duration" --latency -s "$here/post.lua" "http://127.0.0.1:$port" | tee "$out/wrk-t$1-c$2.txt"
+  before=$(cpu_ms)
+  http_before=$(http_cpu_ms)
+  wrk -t"$1" -c"$2" -d"$duration" --latency -s "$here/post.lua" "http://127.0.0.1:$port" > "$out/wrk-t$1-c$2.txt"
+  after=$(cpu_ms)
+  http_after=$(http_cpu_ms)
+  echo "server CPU ms: $(awk "BEGIN {print $after - $before}")" >> "$out/wrk-t$1-c$2.txt"
+  echo "HTTP threads CPU ms: $((http_after - http_before))" >> "$out/wrk-t$1-c$2.txt"
+  cat "$out/wrk-t$1-c$2.txt"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/load.txt"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+
+python3 - "$out" <<'PY' | tee "$out/summary.md"
+import re, sys
+out = sys.argv[1]
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)$", v)
+    n = float(m.group(1))
+    return n / 1000 if m.group(2) == "us" else n * 1000 if m.group(2) == "s" else n
+print("| connections | decisions/s | p50 | p99 | server CPU per decision | HTTP threads' CPU per decision | non-2xx |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
+for t, c in ((1, 1), (2, 8)):
+    text = open("%s/wrk-t%d-c%d.txt" % (out, t, c)).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
+    n = int(re.search(r"(\d+) requests in", text).group(1))
+    cpu = float(re.search(r"server CPU ms: ([\d.]+)", text).group(1))
+    http = float(re.search(r"HTTP threads CPU ms: ([\d.]+)", text).group(1))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    print("| %d | %.0f | %.3f ms | %.3f ms | %.1f µs | %.1f µs | %d |" % (c, rps, ms(lat["50"]), ms(lat["99"]),
+          cpu * 1000 / n if n else 0, http * 1000 / n if n else 0, int(m.group(1)) if m else 0))
+PY

@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * Reads a call's body before the service sees it, without holding a thread while it arrives, and
@@ -56,8 +57,13 @@ final class BodyPrefetch extends Handler.Wrapper {
     return true;
   }
 
-  /** One body being read; run again (by Jetty, on a pool thread) whenever more content can be read. */
-  private final class Loading implements Runnable {
+  /**
+   * One body being read; run again by Jetty whenever more content can be read. It never blocks
+   * (it copies what has arrived, or answers 408 without waiting), so Jetty runs it on the thread
+   * that read the content rather than handing it to another; the router hands on the calls that
+   * may block.
+   */
+  private final class Loading implements Runnable, Invocable {
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -69,6 +75,11 @@ final class BodyPrefetch extends Handler.Wrapper {
       this.request = request;
       this.response = response;
       this.callback = callback;
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING;
     }
 
     @Override
@@ -92,6 +103,16 @@ final class BodyPrefetch extends Handler.Wrapper {
         ByteBuffer bytes = chunk.getByteBuffer();
         int n = bytes.remaining();
         int room = (int) Math.min(n, keep - kept.size());
+        if (room > 0 && last && total == 0) {
+          // the whole body in one chunk (the usual case): one copy
+          byte[] whole = new byte[room];
+          bytes.get(whole);
+          chunk.release();
+          firstByte = System.nanoTime();
+          total = n;
+          next(whole, Content.Chunk.EOF);
+          return;
+        }
         if (room > 0) {
           byte[] copy = new byte[room];
           bytes.get(copy);
@@ -139,7 +160,11 @@ final class BodyPrefetch extends Handler.Wrapper {
     }
 
     private void next(Content.Chunk end) {
-      Prefetched body = new Prefetched(request, kept.toByteArray(), end);
+      next(kept.toByteArray(), end);
+    }
+
+    private void next(byte[] kept, Content.Chunk end) {
+      Prefetched body = new Prefetched(request, kept, end);
       try {
         if (!getHandler().handle(body, response, callback)) {
           Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
@@ -148,6 +173,21 @@ final class BodyPrefetch extends Handler.Wrapper {
         Response.writeError(request, response, callback, t);
       }
     }
+  }
+
+  /** Whether {@code request}'s body has been read into memory here (reading it will not block). */
+  static boolean isPrefetched(Request request) {
+    return Request.as(request, Prefetched.class) != null;
+  }
+
+  /**
+   * The whole body of {@code request}, taken at once (a later read sees its end), when it was read
+   * here and arrived complete; null otherwise (not read here, cut off, or failed), and then it is
+   * to be read as content, where the failure shows.
+   */
+  static byte[] completeBody(Request request) {
+    Prefetched p = Request.as(request, Prefetched.class);
+    return p == null ? null : p.takeComplete();
   }
 
   /** The request as the next handler reads it: the kept bytes, then how the content ended. */
@@ -159,6 +199,15 @@ final class BodyPrefetch extends Handler.Wrapper {
       super(request);
       this.body = body.length == 0 ? null : body;
       this.end = end;
+    }
+
+    byte[] takeComplete() {
+      if (end != Content.Chunk.EOF) {
+        return null;
+      }
+      byte[] b = body == null ? new byte[0] : body;
+      body = null;
+      return b;
     }
 
     @Override

@@ -86,7 +86,8 @@ public final class Call {
     return Optional.of(root);
   }
 
-  private String text() {
+  /** The body as text, read once (empty when there is none; 413 when too large, 400 when not UTF-8). */
+  String text() {
     if (text == null) {
       text = read();
     }
@@ -108,7 +109,13 @@ public final class Call {
       }
       throw tooLarge();
     }
-    byte[] bytes;
+    byte[] bytes = BodyPrefetch.completeBody(request);
+    if (bytes != null) {
+      if (bytes.length > maxBody) {
+        throw tooLarge();
+      }
+      return utf8(bytes);
+    }
     try (InputStream in = Content.Source.asInputStream(request)) {
       bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (bytes.length > maxBody) {
@@ -118,12 +125,29 @@ public final class Call {
     } catch (IOException e) {
       throw ApiException.badRequest("could not read the body: " + e.getMessage(), "body");
     }
+    return utf8(bytes);
+  }
+
+  /** The bytes as text, when they are UTF-8 (an ASCII body, the usual one, needs no decoder). */
+  private static String utf8(byte[] bytes) {
+    if (isAscii(bytes)) {
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw ApiException.badRequest("the body is not UTF-8 text", "body");
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private ApiException tooLarge() {

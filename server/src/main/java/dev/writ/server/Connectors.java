@@ -19,6 +19,18 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 final class Connectors {
   private Connectors() {}
 
+  /** Jetty's default number of acceptor threads for the machine. */
+  private static final int ACCEPTORS = -1;
+
+  /**
+   * One selector thread per core. Calls the router answers directly (stateless decisions) run on
+   * the selector thread that read them, so with Jetty's default (one selector for up to three
+   * cores) a single thread would answer them all, however many cores there are.
+   */
+  static int selectors() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
   /**
    * Adds the connector (and its TLS rotation and connection limit, as beans started and stopped
    * with the server) to {@code jetty}.
@@ -36,12 +48,12 @@ final class Connectors {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false);
       http.addCustomizer(secure);
-      connector = new ServerConnector(jetty,
+      connector = new ServerConnector(jetty, ACCEPTORS, selectors(),
           new SslConnectionFactory(tls.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
           new HttpConnectionFactory(http));
       jetty.addBean(tls);
     } else {
-      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+      connector = new ServerConnector(jetty, ACCEPTORS, selectors(), new HttpConnectionFactory(http));
     }
     connector.setHost(config.host());
     connector.setPort(config.port());

@@ -26,6 +26,7 @@ import dev.writ.engine.request.ActionFact;
 import dev.writ.engine.request.Delegation;
 import dev.writ.engine.request.Narrowing;
 import dev.writ.engine.request.RequestReader;
+import dev.writ.engine.request.StreamingRequestReader;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;
@@ -58,6 +59,7 @@ import java.util.function.Predicate;
  */
 public final class Endpoints {
   private static final Set<String> BATCH_FIELDS = Set.of("requests", "entities");
+  private static final StreamingRequestReader USUAL_REQUESTS = new StreamingRequestReader();
   private static final Set<String> DELEGATION_FIELDS = Set.of("to", "actions", "duration", "time");
   private static final Set<String> APPROVAL_FIELDS = Set.of("by", "at");
   private static final Set<String> REVOKE_FIELDS = Set.of("reason");
@@ -80,7 +82,8 @@ public final class Endpoints {
   public void register(Router r) {
     Access enforcer = Access.of(Role.ENFORCER);
     Access requester = Access.of(Role.REQUESTER);
-    r.add("POST", "/v1/decisions", Set.of("explain"), enforcer, this::decisions)
+    // A stateless decision only computes: answered on the thread that read the call.
+    r.addDirect("POST", "/v1/decisions", Set.of("explain"), enforcer, this::decisions)
         .add("POST", "/v1/grants", requester, this::requestGrant)
         .add("GET", "/v1/grants", Set.of("principal", "active"), requester, this::listGrants)
         .add("GET", "/v1/grants/{id}", requester, this::getGrant)
@@ -113,6 +116,16 @@ public final class Endpoints {
   Reply decisions(Call call) {
     ActivePolicy p = service.active();
     boolean explain = flag(call, "explain").orElse(false);
+    // The usual body, one request of the usual shape, is read from the token stream and its answer
+    // written with a generator: no tree either way. Anything else (a batch, per-request entities,
+    // a body the fast reader declines) takes the tree reader, which binds it the same way or says
+    // what is wrong with it.
+    AccessRequest usual = USUAL_REQUESTS.tryRead(call.text());
+    if (usual != null) {
+      Decision d = decide(p, withCaller(usual, call.caller(), ""), p.entities(), service.now(), explain);
+      service.metrics().decision("stateless", d.decision());
+      return Reply.json(200, g -> DecisionJson.write(d, g));
+    }
     DataNode body = call.body();
     Instant now = service.now();
     if (body.node().has("requests")) {

@@ -1,5 +1,6 @@
 package dev.writ.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.writ.engine.json.DataDocument;
@@ -34,6 +35,23 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("internal invariant violated: reply not serialisable", e);
     }
+  }
+
+  /** Writes an answer's JSON straight to its bytes. */
+  @FunctionalInterface
+  public interface JsonWriter {
+    void write(JsonGenerator g) throws java.io.IOException;
+  }
+
+  /** An answer written with a generator rather than built as a tree first (the same bytes for the same JSON). */
+  public static Reply json(int status, JsonWriter writer) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+    try (JsonGenerator g = DataDocument.JSON.getFactory().createGenerator(out)) {
+      writer.write(g);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("internal invariant violated: reply not serialisable", e);
+    }
+    return new Reply(status, JSON, out.toByteArray(), Map.of());
   }
 
   public static Reply ok(JsonNode node) {

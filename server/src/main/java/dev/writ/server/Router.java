@@ -10,17 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.server.auth.AuthFailure;
 import dev.writ.server.auth.Authenticator;
 import dev.writ.server.auth.Identity;
 import dev.writ.server.auth.Role;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,8 @@ public final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   /** A caller's identifier for a call, echoed on its answer (whatever the answer is). */
   static final String REQUEST_ID = "X-Request-ID";
+  /** The answers' usual content type, encoded once. */
+  private static final HttpField JSON_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Reply.JSON);
 
   /** An endpoint: one operation of the API. */
   @FunctionalInterface
@@ -71,10 +77,12 @@ public final class Router extends Handler.Abstract {
     }
   }
 
+  /**
+   * {@code direct}: the endpoint neither blocks nor waits (no disk, no lock held by a slow call,
+   * no stream), so it runs on the thread that read the call instead of being handed to another.
+   */
   private record Route(String method, String pattern, String[] segments, Set<String> queryNames, Access access,
-                       Endpoint endpoint) {}
-
-  private record Match(Route route, Map<String, String> params) {}
+                       Endpoint endpoint, boolean direct) {}
 
   private final List<Route> routes = new ArrayList<>();
   private final long maxBody;
@@ -82,7 +90,14 @@ public final class Router extends Handler.Abstract {
   private final Authenticator authenticator;
   private final Set<String> allowedOrigins;
 
+  /**
+   * The router tells Jetty that it does not block, so that Jetty runs a call on the thread that
+   * parsed it rather than handing it to another thread (a wake-up and a context switch per call,
+   * more than a decision costs). Calls to routes that may block (anything not added with {@link
+   * #addDirect}) are handed to the server's thread pool here, as Jetty would have done for them.
+   */
   public Router(long maxBody, ServerMetrics metrics, Authenticator authenticator, Set<String> allowedOrigins) {
+    super(InvocationType.NON_BLOCKING);
     this.maxBody = maxBody;
     this.metrics = metrics;
     this.authenticator = authenticator;
@@ -91,12 +106,22 @@ public final class Router extends Handler.Abstract {
 
   /** Adds a route; {@code queryNames} are the query parameters it accepts (others are refused). */
   public Router add(String method, String pattern, Set<String> queryNames, Access access, Endpoint endpoint) {
-    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint));
+    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint, false));
     return this;
   }
 
   public Router add(String method, String pattern, Access access, Endpoint endpoint) {
     return add(method, pattern, Set.of(), access, endpoint);
+  }
+
+  /**
+   * Adds a route whose endpoint only computes (it never blocks: no disk, no waiting on other
+   * calls, no streaming), so it is answered on the thread that read the call. A call whose body
+   * has not been read into memory yet is still handed to the pool.
+   */
+  public Router addDirect(String method, String pattern, Set<String> queryNames, Access access, Endpoint endpoint) {
+    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint, true));
+    return this;
   }
 
   /** A route as declared: what the OpenAPI description must describe (OpenApiTest holds it to that). */
@@ -110,61 +135,90 @@ public final class Router extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     long start = System.nanoTime();
+    String[] path;
+    Route route = null;
+    try {
+      path = decode(request.getHttpURI().getPath());
+      String method = request.getMethod();
+      for (Route r : routes) {
+        if (r.method.equals(method) && matches(r.segments, path)) {
+          route = r;
+          break;
+        }
+      }
+    } catch (ApiException e) {
+      path = null;
+    }
+    if (route != null && route.direct && (!hasBody(request) || BodyPrefetch.isPrefetched(request))) {
+      return handleNow(request, response, callback, path, route, start);
+    }
+    String[] p = path;
+    Route found = route;
+    try {
+      request.getContext().execute(() -> handleNow(request, response, callback, p, found, start));
+    } catch (RejectedExecutionException e) {
+      callback.failed(e); // the server is stopping: Jetty closes the connection
+    }
+    return true;
+  }
+
+  /**
+   * Handles a call whose route (if any) was found: {@code route} is null when no route of the
+   * call's method matches {@code path} (null when the path did not decode).
+   */
+  private boolean handleNow(Request request, Response response, Callback callback, String[] path, Route route,
+                            long start) {
     String method = request.getMethod();
     String routeName = "unmatched";
     Reply reply;
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     try {
-      String[] path = decode(request.getHttpURI().getPath());
-      Set<String> allowed = new LinkedHashSet<>();
-      Match match = null;
-      String pathPattern = null; // the first route on this path, whatever its method (405, preflight)
-      for (Route r : routes) {
-        Map<String, String> params = match(r.segments, path);
-        if (params != null) {
-          allowed.add(r.method);
-          if (pathPattern == null) {
-            pathPattern = r.pattern;
-          }
-          if (r.method.equals(method) && match == null) {
-            match = new Match(r, params);
+      if (path == null) {
+        path = decode(request.getHttpURI().getPath()); // throws the 404 it threw before
+      }
+      if (route == null) {
+        Set<String> allowed = new LinkedHashSet<>();
+        String pathPattern = null; // the first route on this path, whatever its method (405, preflight)
+        for (Route r : routes) {
+          if (matches(r.segments, path)) {
+            allowed.add(r.method);
+            if (pathPattern == null) {
+              pathPattern = r.pattern;
+            }
           }
         }
-      }
-      if (match == null && !allowed.isEmpty() && method.equals("OPTIONS") && origin != null
-          && allowedOrigins.contains(origin)) {
-        // A browser's CORS preflight from an allowed origin: say what it may send.
-        routeName = pathPattern;
-        reply = new Reply(204, Reply.JSON, new byte[0], Map.of("Access-Control-Allow-Methods",
-            String.join(", ", allowed), "Access-Control-Allow-Headers", "Authorization, Content-Type",
-            "Access-Control-Max-Age", "600"));
-        return answer(request, response, callback, reply, origin, routeName, method, start);
-      }
-      if (match == null && allowed.isEmpty()) {
-        throw ApiException.notFound("no such endpoint: " + request.getHttpURI().getPath(), "path");
-      }
-      if (match == null) {
+        if (!allowed.isEmpty() && method.equals("OPTIONS") && origin != null && allowedOrigins.contains(origin)) {
+          // A browser's CORS preflight from an allowed origin: say what it may send.
+          routeName = pathPattern;
+          reply = new Reply(204, Reply.JSON, new byte[0], Map.of("Access-Control-Allow-Methods",
+              String.join(", ", allowed), "Access-Control-Allow-Headers", "Authorization, Content-Type",
+              "Access-Control-Max-Age", "600"));
+          return answer(request, response, callback, reply, origin, routeName, method, start);
+        }
+        if (allowed.isEmpty()) {
+          throw ApiException.notFound("no such endpoint: " + request.getHttpURI().getPath(), "path");
+        }
         routeName = pathPattern;
         throw new ApiException(405, "method " + method + " is not allowed here; allowed: " + String.join(", ", allowed),
             "method", Map.of("Allow", String.join(", ", allowed)));
       }
-      routeName = match.route.pattern;
+      routeName = route.pattern;
       if (origin != null && !allowedOrigins.contains(origin)) {
         throw AuthFailure.forbidden(AuthFailure.Reason.ORIGIN, "calls from origin `" + origin + "` are not allowed",
             "origin");
       }
-      Identity caller = match.route.access.isPublic() && !authenticator.isOpen()
+      Identity caller = route.access.isPublic() && !authenticator.isOpen()
           ? Identity.anonymous(Request.getRemoteAddr(request))
           : authenticator.authenticate(request);
-      if (!match.route.access.isPublic() && !match.route.access.allows(caller)) {
-        throw AuthFailure.forbidden(AuthFailure.Reason.ROLE, method + " " + match.route.pattern + " needs the role "
-            + String.join(" or ", match.route.access.roles().stream().map(Role::json).sorted().toList()), "role");
+      if (!route.access.isPublic() && !route.access.allows(caller)) {
+        throw AuthFailure.forbidden(AuthFailure.Reason.ROLE, method + " " + route.pattern + " needs the role "
+            + String.join(" or ", route.access.roles().stream().map(Role::json).sorted().toList()), "role");
       }
       if (hasBody(request)) {
         requireJson(request);
       }
-      Fields query = query(request, match.route.queryNames);
-      reply = match.route.endpoint.handle(new Call(request, match.params, query, maxBody, caller));
+      Fields query = query(request, route.queryNames);
+      reply = route.endpoint.handle(new Call(request, params(route.segments, path), query, maxBody, caller));
     } catch (AuthFailure e) {
       reply = refused(request, e);
     } catch (ApiException e) {
@@ -189,7 +243,11 @@ public final class Router extends Handler.Abstract {
   private boolean answer(Request request, Response response, Callback callback, Reply reply, String origin,
                          String routeName, String method, long start) {
     response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    if (reply.contentType().equals(Reply.JSON)) {
+      response.getHeaders().put(JSON_TYPE);
+    } else {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    }
     reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
     String requestId = request.getHeaders().get(REQUEST_ID);
     if (requestId != null) {
@@ -256,6 +314,9 @@ public final class Router extends Handler.Abstract {
   }
 
   private static Fields query(Request request, Set<String> names) {
+    if (request.getHttpURI().getQuery() == null) {
+      return Fields.EMPTY;
+    }
     Fields fields;
     try {
       fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
@@ -318,22 +379,38 @@ public final class Router extends Handler.Abstract {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static Map<String, String> match(String[] pattern, String[] path) {
+  private static boolean matches(String[] pattern, String[] path) {
     if (pattern.length != path.length) {
-      return null;
+      return false;
     }
-    Map<String, String> params = new LinkedHashMap<>();
     for (int i = 0; i < pattern.length; i++) {
       String p = pattern[i];
-      if (p.startsWith("{") && p.endsWith("}")) {
+      if (isParam(p)) {
         if (path[i].isEmpty()) {
-          return null;
+          return false;
         }
-        params.put(p.substring(1, p.length() - 1), path[i]);
       } else if (!p.equals(path[i])) {
-        return null;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The path parameters of a path that {@link #matches} the pattern. */
+  private static Map<String, String> params(String[] pattern, String[] path) {
+    Map<String, String> params = Map.of();
+    for (int i = 0; i < pattern.length; i++) {
+      if (isParam(pattern[i])) {
+        if (params.isEmpty()) {
+          params = new LinkedHashMap<>();
+        }
+        params.put(pattern[i].substring(1, pattern[i].length() - 1), path[i]);
       }
     }
     return params;
+  }
+
+  private static boolean isParam(String segment) {
+    return segment.startsWith("{") && segment.endsWith("}");
   }
 }

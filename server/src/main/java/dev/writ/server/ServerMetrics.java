@@ -12,6 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -46,6 +48,19 @@ public final class ServerMetrics {
   private final Counter expirations;
   private final AtomicLong loadedAt = new AtomicLong();
   private Gauge revisionGauge;
+  /**
+   * Meters looked up once and kept: registering through a builder on every call builds its id
+   * (tags merged and sorted) and searches the registry, which cost more than the decision itself.
+   * The registry hands back the same meter for the same name and tags, so these caches hold
+   * nothing the registry does not.
+   */
+  private final ConcurrentMap<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter[]> decisionCounters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> authFailures = new ConcurrentHashMap<>();
+  private final Counter[] actionChecks = new Counter[Answer.values().length];
+
+  /** A request timer's tags. */
+  private record RequestKey(String route, String method, int status) {}
 
   public ServerMetrics() {
     decisionTimer = Timer.builder("writ.decision").description("Time to evaluate one access request")
@@ -68,7 +83,7 @@ public final class ServerMetrics {
       }
     }
     for (Answer a : Answer.values()) {
-      actionCounter(a);
+      actionChecks[a.ordinal()] = actionCounter(a);
     }
   }
 
@@ -97,7 +112,17 @@ public final class ServerMetrics {
   }
 
   public void decision(String kind, Outcome outcome) {
-    decisions(kind, outcome).increment();
+    Counter[] byOutcome = decisionCounters.get(kind);
+    if (byOutcome == null) {
+      byOutcome = decisionCounters.computeIfAbsent(kind, k -> {
+        Counter[] counters = new Counter[Outcome.values().length];
+        for (Outcome o : Outcome.values()) {
+          counters[o.ordinal()] = decisions(k, o);
+        }
+        return counters;
+      });
+    }
+    byOutcome[outcome.ordinal()].increment();
   }
 
   private Counter decisions(String kind, Outcome outcome) {
@@ -106,7 +131,7 @@ public final class ServerMetrics {
   }
 
   public void actionCheck(ActionAnswer answer) {
-    actionCounter(answer.answer()).increment();
+    actionChecks[answer.answer().ordinal()].increment();
     if (answer.drift()) {
       Counter.builder("writ.drift").description("Actions outside their grant's intent envelope")
           .tag("mode", answer.answer() == Answer.REVOKE ? "revoke" : "deny").register(registry).increment();
@@ -126,8 +151,9 @@ public final class ServerMetrics {
 
   /** A call refused with 401 or 403, by reason ({@code writ_auth_failures_total{reason}}). */
   public void authFailure(String reason) {
-    Counter.builder("writ.auth.failures").description("Calls refused for their credentials (401) or roles (403), "
-        + "by reason").tag("reason", reason).register(registry).increment();
+    authFailures.computeIfAbsent(reason, r -> Counter.builder("writ.auth.failures")
+        .description("Calls refused for their credentials (401) or roles (403), by reason").tag("reason", r)
+        .register(registry)).increment();
   }
 
   public void expired(int n) {
@@ -137,9 +163,14 @@ public final class ServerMetrics {
   }
 
   public void request(String route, String method, int status, long nanos) {
-    Timer.builder("writ.http.requests").description("HTTP requests by route, method and status")
-        .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
-        .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    RequestKey key = new RequestKey(route, method, status);
+    Timer timer = requestTimers.get(key);
+    if (timer == null) {
+      timer = requestTimers.computeIfAbsent(key, k -> Timer.builder("writ.http.requests")
+          .description("HTTP requests by route, method and status").tag("route", k.route()).tag("method", k.method())
+          .tag("status", Integer.toString(k.status())).publishPercentileHistogram().register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   synchronized void bundleLoaded(String revision, Instant at) {

@@ -12,7 +12,11 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
-/** The router on its own: an unexpected exception is a 500 with a generic message, never the exception's text. */
+/**
+ * The router on its own: an unexpected exception is a 500 with a generic message, never the
+ * exception's text; direct routes are answered on the thread that read the call, and any other
+ * route is handed to the pool, so that one that blocks never stalls the calls read after it.
+ */
 class RouterTest {
   @Test
   void unexpectedErrorsAreA500WithoutDetails() throws Exception {
@@ -46,5 +50,67 @@ class RouterTest {
     } finally {
       jetty.stop();
     }
+  }
+
+  @Test
+  void directRoutesAnswerWhereTheCallIsReadAndBlockingOnesNeverStallThem() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Router router = new Router(1024, new ServerMetrics(), dev.writ.server.auth.Authenticator.open(), java.util.Set.of())
+        .add("GET", "/wait", Router.Access.PUBLIC, call -> {
+          entered.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Reply.ok(DataDocument.JSON.createObjectNode().put("read", readingCall()));
+        })
+        .addDirect("POST", "/direct", java.util.Set.of(), Router.Access.PUBLIC,
+            call -> Reply.ok(DataDocument.JSON.createObjectNode().put("read", readingCall())
+                .put("n", call.body().field("n").node().asInt())));
+    Server jetty = new Server();
+    // One selector thread: had the blocking route run on it, nothing else could be read.
+    ServerConnector connector = new ServerConnector(jetty, 1, 1,
+        new org.eclipse.jetty.server.HttpConnectionFactory(WritServer.httpConfiguration()));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    jetty.setHandler(new BodyPrefetch(router, 1024, 0));
+    jetty.start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
+          HttpRequest.newBuilder(base.resolve("/wait")).build(), HttpResponse.BodyHandlers.ofString());
+      entered.await();
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> direct = http.send(HttpRequest.newBuilder(base.resolve("/direct"))
+                .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + i + "}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, direct.statusCode(), direct.body());
+        assertEquals("{\"read\":true,\"n\":" + i + "}", direct.body(), "answered within the read of the call");
+      }
+      assertFalse(waiting.isDone(), "the blocking call is still waiting");
+      release.countDown();
+      HttpResponse<String> waited = waiting.get();
+      assertEquals(200, waited.statusCode());
+      assertEquals("{\"read\":false}", waited.body(), "handed to the pool");
+    } finally {
+      release.countDown();
+      jetty.stop();
+    }
+  }
+
+  /** Whether this thread is inside Jetty's reading of a connection (not a task handed to the pool). */
+  private static boolean readingCall() {
+    for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
+      if (e.getClassName().equals("org.eclipse.jetty.server.internal.HttpConnection")
+          && e.getMethodName().equals("onFillable")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -22,13 +22,16 @@ import java.util.Set;
  */
 public record Identity(Optional<EntityUid> principal, Set<Role> roles, boolean mfa, String ip,
                        Optional<String> certificate, Optional<Caller> recorded, boolean open) {
+  /** Every role (the open service's caller has them all): one immutable set, not one per call. */
+  private static final Set<Role> ALL_ROLES = Set.copyOf(EnumSet.allOf(Role.class));
+
   public Identity {
-    roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+    roles = roles.isEmpty() ? Set.of() : Set.copyOf(roles); // an immutable set is kept as it is
   }
 
   /** The caller of a service without {@code --auth}: may do anything, and is nobody in particular. */
   public static Identity open(String ip, Optional<String> certificate) {
-    return new Identity(Optional.empty(), EnumSet.allOf(Role.class), false, ip, certificate, Optional.empty(), true);
+    return new Identity(Optional.empty(), ALL_ROLES, false, ip, certificate, Optional.empty(), true);
   }
 
   /** The unauthenticated caller of a public route of a service with {@code --auth}: may do nothing else. */

@@ -138,7 +138,8 @@ final class TokenVerifier {
     Set<Role> roles = EnumSet.of(Role.REQUESTER);
     roles.addAll(issuer.roles());
     issuer.rolesClaim().ifPresent(c -> roles.addAll(rolesIn(claims.getClaim(c))));
-    Verified v = new Verified(issuer, sub, principal, roles, mfa(claims));
+    // immutable, so that every call's Identity keeps it as it is rather than copying it
+    Verified v = new Verified(issuer, sub, principal, Set.copyOf(roles), mfa(claims));
     if (verified.size() >= CACHE_SIZE) {
       verified.clear();
     }
