@@ -1,6 +1,7 @@
 package dev.writ.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.writ.engine.batch.RequestBatch;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.entity.EntityStore;

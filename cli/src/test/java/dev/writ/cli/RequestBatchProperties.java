@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.writ.engine.batch.RequestBatch;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.entity.EntityDataException;
 import dev.writ.engine.entity.EntityReader;

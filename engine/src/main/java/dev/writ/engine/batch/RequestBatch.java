@@ -1,4 +1,4 @@
-package dev.writ.cli;
+package dev.writ.engine.batch;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * A JSON-lines batch of {@code writ eval}: one decision (or {@code {"error", "line"}}) per input
+ * A JSON-lines batch of requests ({@code writ eval --requests}): one decision (or {@code {"error", "line"}}) per input
  * line, written to one token stream.
  *
  * <p>Lines are the text between line breaks as {@code \R} defines them ({@code \r\n}, {@code \n},
@@ -32,7 +32,7 @@ import java.util.function.Function;
  * (the streaming reader on the line's text, then the full reader, which binds it or names its
  * problem with the line number); the shared parser then starts afresh on the next line.
  */
-final class RequestBatch {
+public final class RequestBatch {
   private static final JsonFactory FACTORY = DataDocument.JSON.getFactory();
 
   private final StreamingRequestReader fast = new StreamingRequestReader();
@@ -40,7 +40,7 @@ final class RequestBatch {
   private final Function<AccessRequest, Decision> decide;
 
   /** @param decide decides one request (an unknown entity and the like throw {@link BadRequestException}) */
-  RequestBatch(RequestReader full, Function<AccessRequest, Decision> decide) {
+  public RequestBatch(RequestReader full, Function<AccessRequest, Decision> decide) {
     this.full = full;
     this.decide = decide;
   }
@@ -51,7 +51,7 @@ final class RequestBatch {
    *
    * @return whether every line was a valid request
    */
-  boolean run(String name, byte[] input, Writer out) throws IOException {
+  public boolean run(String name, byte[] input, Writer out) throws IOException {
     boolean failed = false;
     int len = input.length;
     boolean finalNewline = len > 0 && input[len - 1] == '\n';
