@@ -13,8 +13,9 @@
 # /dev/null. The per-decision figures (wall clock, and CPU time of the whole JVM: user + system of
 # all its threads, the collector's and the JIT compiler's included) are the difference of the two
 # medians divided by the difference in lines, so JVM start, bundle load and most of the warm-up
-# cancel out; the spread is the same difference taken between the fastest and between the slowest
-# runs. About a minute per jar and round at the defaults on a quiet machine.
+# cancel out; the spread [low - high] is the same difference from the fastest large and slowest
+# small run, and from the slowest large and fastest small run.
+# About a minute per jar and round at the defaults on a quiet machine.
 # Results: benchmarks/target/results-eval/n<N>/ (times.txt, summary.txt).
 set -euo pipefail
 
@@ -57,10 +58,11 @@ for _ in $(seq "$rounds"); do
     echo "$jar large $(run "$jar" "$large")" >> "$out/times.txt"
   done
 done
-per() { # $1 jar, $2 column (3 wall, 4 CPU), $3 median|min|max; microseconds per decision
-  local a b
-  a=$(grep "^$1 small" "$out/times.txt" | cut -d' ' -f"$2" | pick "$3")
-  b=$(grep "^$1 large" "$out/times.txt" | cut -d' ' -f"$2" | pick "$3")
+per() { # $1 jar, $2 column (3 wall, 4 CPU), $3 median|low|high; microseconds per decision
+  local a b small_pick=median large_pick=median
+  case "$3" in low) small_pick=max; large_pick=min ;; high) small_pick=min; large_pick=max ;; esac
+  a=$(grep "^$1 small" "$out/times.txt" | cut -d' ' -f"$2" | pick "$small_pick")
+  b=$(grep "^$1 large" "$out/times.txt" | cut -d' ' -f"$2" | pick "$large_pick")
   awk -v a="$a" -v b="$b" -v la="$lines_small" -v lb="$lines_large" 'BEGIN { printf "%.2f", (b - a) * 1000.0 / (lb - la) }'
 }
 {
@@ -69,8 +71,8 @@ per() { # $1 jar, $2 column (3 wall, 4 CPU), $3 median|min|max; microseconds per
   echo "runs (jar kind wall-ms cpu-ms):"; sed 's/^/  /' "$out/times.txt"
   for jar in $jars; do
     echo "$jar"
-    echo "  per decision, end to end, wall: $(per "$jar" 3 median) us [$(per "$jar" 3 min) - $(per "$jar" 3 max)]"
-    echo "  per decision, end to end, CPU (all JVM threads): $(per "$jar" 4 median) us [$(per "$jar" 4 min) - $(per "$jar" 4 max)]"
+    echo "  per decision, end to end, wall: $(per "$jar" 3 median) us [$(per "$jar" 3 low) - $(per "$jar" 3 high)]"
+    echo "  per decision, end to end, CPU (all JVM threads): $(per "$jar" 4 median) us [$(per "$jar" 4 low) - $(per "$jar" 4 high)]"
   done
   echo "load average at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/summary.txt"
