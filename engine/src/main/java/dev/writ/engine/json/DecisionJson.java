@@ -52,11 +52,20 @@ public final class DecisionJson {
   private static final SerializableString TTL = new SerializedString("ttl");
   private static final SerializableString VALUE = new SerializedString("value");
 
+  /** Each outcome's JSON text, quoted once ({@link Outcome#json()} lowercases its name on every call). */
+  private static final SerializableString[] OUTCOMES = new SerializableString[Outcome.values().length];
+
+  static {
+    for (Outcome o : Outcome.values()) {
+      OUTCOMES[o.ordinal()] = new SerializedString(o.json());
+    }
+  }
+
   /** Writes the decision as one JSON object, the fields in the order of {@link #write(Decision)}. */
   public static void write(Decision d, JsonGenerator g) throws IOException {
     g.writeStartObject();
     g.writeFieldName(DECISION);
-    g.writeString(d.decision().json());
+    g.writeString(OUTCOMES[d.decision().ordinal()]);
     g.writeFieldName(TTL);
     if (d.ttlSeconds().isPresent()) {
       g.writeString(Durations.format(d.ttlSeconds().get()));
@@ -102,7 +111,8 @@ public final class DecisionJson {
     g.writeFieldName(ACTIONS);
     g.writeStartObject();
     for (Map.Entry<String, Outcome> e : d.actions().entrySet()) {
-      g.writeStringField(e.getKey(), e.getValue().json());
+      g.writeFieldName(e.getKey());
+      g.writeString(OUTCOMES[e.getValue().ordinal()]);
     }
     g.writeEndObject();
     strings(g, REASONS, d.reasons());
