@@ -2,27 +2,30 @@
 # End-to-end cost of `writ eval --requests` per decision: JSON lines in, one JSON decision per line out.
 #
 #   benchmarks/eval-batch.sh [N] [REPEAT] [ROUNDS]   N rules of the REALISTIC mix (default 10000); the
-#                                                    4,096-request stream repeated REPEAT times (default 50)
-#                                                    in the large batch; ROUNDS runs of each (default 3)
+#                                                    4,096-request stream repeated REPEAT times (default 100)
+#                                                    in the large batch and REPEAT/5 times in the small one;
+#                                                    ROUNDS runs of each (default 3)
 #
 #   WRIT_JARS="old/writ.jar new/writ.jar" benchmarks/eval-batch.sh ...   compare several builds: their
 #                                                    runs are interleaved (old, new, old, new, ...)
 #
 # Writes the bundle, entities and requests with dev.writ.bench.HttpWorkload, then times `writ eval`
-# on a batch of 4,096 lines and on one of 4,096 x REPEAT lines, each ROUNDS times, output to
-# /dev/null. The per-decision figures (wall clock, and CPU time of the whole JVM: user + system of
+# on a batch of 4,096 x REPEAT/5 lines and on one of 4,096 x REPEAT lines, each ROUNDS times, output
+# to /dev/null. The small batch is long enough (81,920 lines at the default) for the JIT compiler
+# to have compiled the hot path before it ends, so the difference is the steady state; with a
+# small batch of a few thousand lines the difference would mostly be the warm-up. The per-decision figures (wall clock, and CPU time of the whole JVM: user + system of
 # all its threads, the collector's and the JIT compiler's included) are the difference of the two
 # medians divided by the difference in lines, so JVM start, bundle load and most of the warm-up
 # cancel out; the spread [low - high] is the same difference from the fastest large and slowest
 # small run, and from the slowest large and fastest small run.
-# About a minute per jar and round at the defaults on a quiet machine.
+# About half a minute per jar and round at the defaults on a quiet machine.
 # Results: benchmarks/target/results-eval/n<N>/ (times.txt, summary.txt).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 n="${1:-10000}"
-repeat="${2:-50}"
+repeat="${2:-100}"
 rounds="${3:-3}"
 jars="${WRIT_JARS:-$root/cli/target/writ.jar}"
 bench_jar="$here/target/benchmarks.jar"
@@ -33,10 +36,13 @@ bench_jar="$here/target/benchmarks.jar"
 out="${WRIT_BENCH_EVAL_OUT:-$here/target/results-eval}/n$n"
 mkdir -p "$out"
 java -cp "$bench_jar" dev.writ.bench.HttpWorkload "$n" "$out" > /dev/null
-small="$out/requests.jsonl"
+small_repeat=$(( repeat / 5 > 0 ? repeat / 5 : 1 ))
+small="$out/requests-x$small_repeat.jsonl"
 large="$out/requests-x$repeat.jsonl"
+: > "$small"
+for _ in $(seq "$small_repeat"); do cat "$out/requests.jsonl" >> "$small"; done
 : > "$large"
-for _ in $(seq "$repeat"); do cat "$small" >> "$large"; done
+for _ in $(seq "$repeat"); do cat "$out/requests.jsonl" >> "$large"; done
 lines_small=$(wc -l < "$small")
 lines_large=$(wc -l < "$large")
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
