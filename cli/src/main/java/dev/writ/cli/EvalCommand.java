@@ -1,21 +1,18 @@
 package dev.writ.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.writ.engine.batch.RequestBatch;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.entity.EntityReader;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.Authorizer;
-import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.eval.DecideOptions;
 import dev.writ.engine.json.DataDocument;
-import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
 import dev.writ.engine.json.DecisionJson;
 import dev.writ.engine.eval.EvaluationPlan;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.RequestReader;
-import dev.writ.engine.request.StreamingRequestReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -95,60 +92,24 @@ final class EvalCommand implements Callable<Integer> {
       return Writ.EXIT_OK;
     }
     String name;
-    String text;
+    byte[] bytes;
     if (input.requests != null) {
       name = input.requests.toString();
-      text = read(input.requests);
+      bytes = read(input.requests);
     } else {
       name = "<stdin>";
-      text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      bytes = System.in.readAllBytes();
+      String text = new String(bytes, StandardCharsets.UTF_8);
       if (!looksLikeJsonLines(text)) {
         DataNode node = DataNode.root(DataDocument.parse(name, text, true));
         out.println(DecisionJson.write(decide(authorizer, reader, store, node, clock)).toString());
         return Writ.EXIT_OK;
       }
     }
-    return batch(authorizer, reader, store, name, text, clock, out, err);
-  }
-
-  /**
-   * Decides a JSON-lines batch, writing each decision (or error) as one line straight to a token
-   * stream. A line of the usual shape is read without building a tree; any other goes through the
-   * full reader, which binds it the same way or names its problem.
-   */
-  private int batch(Authorizer authorizer, RequestReader reader, EntityStore store, String name, String text,
-                    Clock clock, PrintWriter out, PrintWriter err) throws IOException {
-    boolean failed = false;
-    StreamingRequestReader fast = new StreamingRequestReader();
-    String[] lines = text.split("\\R", -1);
-    int count = text.endsWith("\n") ? lines.length - 1 : lines.length;
-    try (JsonGenerator g = DataDocument.JSON.getFactory().createGenerator(out)) {
-      g.setRootValueSeparator(null);
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      for (int i = 0; i < count; i++) {
-        int number = i + 1;
-        try {
-          AccessRequest request = fast.tryRead(lines[i]);
-          if (request == null) {
-            DataNode node = DataNode.root(DataDocument.parse(name + ":" + number, lines[i], false));
-            if (node.isMissing()) {
-              throw new DataException(name + ":" + number, "empty line; expected a request");
-            }
-            request = reader.request(node);
-          }
-          DecisionJson.write(decide(authorizer, store, request, clock), g);
-        } catch (DataException | BadRequestException | dev.writ.engine.entity.EntityDataException e) {
-          failed = true;
-          g.writeStartObject();
-          g.writeStringField("error", e.getMessage());
-          g.writeNumberField("line", number);
-          g.writeEndObject();
-        }
-        g.writeRaw(System.lineSeparator());
-      }
-    }
+    RequestBatch batch = new RequestBatch(reader, request -> decide(authorizer, store, request, clock));
+    boolean valid = batch.run(name, bytes, out);
     out.flush();
-    if (failed) {
+    if (!valid) {
       err.println("writ: some requests were invalid; see the `error` lines");
       return Writ.EXIT_USAGE;
     }
@@ -181,9 +142,9 @@ final class EvalCommand implements Callable<Integer> {
     return true;
   }
 
-  private static String read(Path p) {
+  private static byte[] read(Path p) {
     try (InputStream in = Files.newInputStream(p)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UserError("cannot read " + p + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
           : e.getMessage()));

@@ -1,6 +1,8 @@
 package dev.writ.engine.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,66 +26,126 @@ import java.util.Map;
 public final class DecisionJson {
   private DecisionJson() {}
 
+  // Field names quoted once: the generator copies them instead of checking each character.
+  private static final SerializableString ACTION = new SerializedString("action");
+  private static final SerializableString ACTIONS = new SerializedString("actions");
+  private static final SerializableString AT = new SerializedString("at");
+  private static final SerializableString DECISION = new SerializedString("decision");
+  private static final SerializableString DETAIL = new SerializedString("detail");
+  private static final SerializableString EFFECT = new SerializedString("effect");
+  private static final SerializableString ERRORS = new SerializedString("errors");
+  private static final SerializableString EXPLANATION = new SerializedString("explanation");
+  private static final SerializableString FORBIDS = new SerializedString("forbids");
+  private static final SerializableString FROM = new SerializedString("from");
+  private static final SerializableString MESSAGE = new SerializedString("message");
+  private static final SerializableString MISSING = new SerializedString("missing");
+  private static final SerializableString NAME = new SerializedString("name");
+  private static final SerializableString OBLIGATIONS = new SerializedString("obligations");
+  private static final SerializableString PENDING = new SerializedString("pending");
+  private static final SerializableString POLICIES = new SerializedString("policies");
+  private static final SerializableString POLICY = new SerializedString("policy");
+  private static final SerializableString PRINCIPAL = new SerializedString("principal");
+  private static final SerializableString REASONS = new SerializedString("reasons");
+  private static final SerializableString REQUIRED = new SerializedString("required");
+  private static final SerializableString RESULT = new SerializedString("result");
+  private static final SerializableString STANDING = new SerializedString("standing");
+  private static final SerializableString TTL = new SerializedString("ttl");
+  private static final SerializableString VALUE = new SerializedString("value");
+
+  /** Each outcome's JSON text, quoted once ({@link Outcome#json()} lowercases its name on every call). */
+  private static final SerializableString[] OUTCOMES = new SerializableString[Outcome.values().length];
+
+  static {
+    for (Outcome o : Outcome.values()) {
+      OUTCOMES[o.ordinal()] = new SerializedString(o.json());
+    }
+  }
+
   /** Writes the decision as one JSON object, the fields in the order of {@link #write(Decision)}. */
   public static void write(Decision d, JsonGenerator g) throws IOException {
     g.writeStartObject();
-    g.writeStringField("decision", d.decision().json());
+    g.writeFieldName(DECISION);
+    g.writeString(OUTCOMES[d.decision().ordinal()]);
+    g.writeFieldName(TTL);
     if (d.ttlSeconds().isPresent()) {
-      g.writeStringField("ttl", Durations.format(d.ttlSeconds().get()));
+      g.writeString(Durations.format(d.ttlSeconds().get()));
     } else {
-      g.writeNullField("ttl");
+      g.writeNull();
     }
-    g.writeBooleanField("standing", d.standing());
-    strings(g, "policies", d.policies());
-    strings(g, "forbids", d.forbids());
-    g.writeArrayFieldStart("pending");
+    g.writeFieldName(STANDING);
+    g.writeBoolean(d.standing());
+    strings(g, POLICIES, d.policies());
+    strings(g, FORBIDS, d.forbids());
+    g.writeFieldName(PENDING);
+    g.writeStartArray();
     for (PendingApproval p : d.pending()) {
       g.writeStartObject();
-      g.writeStringField("policy", p.policy());
-      g.writeStringField("from", p.from().toString());
-      g.writeNumberField("required", p.required());
-      g.writeNumberField("missing", p.missing());
+      g.writeFieldName(POLICY);
+      g.writeString(p.policy());
+      g.writeFieldName(FROM);
+      g.writeString(p.from().toString());
+      g.writeFieldName(REQUIRED);
+      g.writeNumber(p.required());
+      g.writeFieldName(MISSING);
+      g.writeNumber(p.missing());
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeArrayFieldStart("obligations");
+    g.writeFieldName(OBLIGATIONS);
+    g.writeStartArray();
     for (Obligation ob : d.obligations()) {
       g.writeStartObject();
-      g.writeStringField("name", ob.name());
+      g.writeFieldName(NAME);
+      g.writeString(ob.name());
+      g.writeFieldName(VALUE);
       if (ob.value() == null) {
-        g.writeNullField("value");
+        g.writeNull();
       } else {
-        g.writeStringField("value", ob.value());
+        g.writeString(ob.value());
       }
-      g.writeStringField("policy", ob.policy());
+      g.writeFieldName(POLICY);
+      g.writeString(ob.policy());
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeObjectFieldStart("actions");
+    g.writeFieldName(ACTIONS);
+    g.writeStartObject();
     for (Map.Entry<String, Outcome> e : d.actions().entrySet()) {
-      g.writeStringField(e.getKey(), e.getValue().json());
+      g.writeFieldName(e.getKey());
+      g.writeString(OUTCOMES[e.getValue().ordinal()]);
     }
     g.writeEndObject();
-    strings(g, "reasons", d.reasons());
-    g.writeArrayFieldStart("errors");
+    strings(g, REASONS, d.reasons());
+    g.writeFieldName(ERRORS);
+    g.writeStartArray();
     for (EvalErrorInfo err : d.errors()) {
       g.writeStartObject();
-      g.writeStringField("policy", err.policy());
-      g.writeStringField("message", err.message());
-      g.writeStringField("at", err.at());
+      g.writeFieldName(POLICY);
+      g.writeString(err.policy());
+      g.writeFieldName(MESSAGE);
+      g.writeString(err.message());
+      g.writeFieldName(AT);
+      g.writeString(err.at());
       g.writeEndObject();
     }
     g.writeEndArray();
     if (d.explanation().isPresent()) {
-      g.writeArrayFieldStart("explanation");
+      g.writeFieldName(EXPLANATION);
+      g.writeStartArray();
       for (RuleTrace t : d.explanation().get()) {
         g.writeStartObject();
-        g.writeStringField("policy", t.policy());
-        g.writeStringField("effect", t.effect());
-        g.writeStringField("action", t.action());
-        g.writeStringField("principal", t.principal());
-        g.writeStringField("result", t.result().json());
-        g.writeStringField("detail", t.detail());
+        g.writeFieldName(POLICY);
+        g.writeString(t.policy());
+        g.writeFieldName(EFFECT);
+        g.writeString(t.effect());
+        g.writeFieldName(ACTION);
+        g.writeString(t.action());
+        g.writeFieldName(PRINCIPAL);
+        g.writeString(t.principal());
+        g.writeFieldName(RESULT);
+        g.writeString(t.result().json());
+        g.writeFieldName(DETAIL);
+        g.writeString(t.detail());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -91,8 +153,9 @@ public final class DecisionJson {
     g.writeEndObject();
   }
 
-  private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
-    g.writeArrayFieldStart(field);
+  private static void strings(JsonGenerator g, SerializableString field, List<String> values) throws IOException {
+    g.writeFieldName(field);
+    g.writeStartArray();
     for (String v : values) {
       g.writeString(v);
     }

@@ -52,6 +52,20 @@ public final class StreamingRequestReader {
     }
   }
 
+  /**
+   * The request that is the next value of {@code p} (one parser over a whole JSON-lines batch, so
+   * that a line costs no parser of its own), or null when it must be read by {@link RequestReader}.
+   * The caller checks that the value ended on its line; after null, the parser's position is
+   * undefined and it must not be used again.
+   */
+  public AccessRequest read(JsonParser p) {
+    try {
+      return request(p);
+    } catch (GiveUp | IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static AccessRequest request(JsonParser p) throws IOException, GiveUp {
     expect(p.nextToken() == JsonToken.START_OBJECT);
     EntityUid principal = null;
