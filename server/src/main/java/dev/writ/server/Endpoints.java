@@ -530,6 +530,10 @@ public final class Endpoints {
   }
 
   Reply health(Call call) {
+    // The error before the policy: a reload swaps the policy in and then clears the error, so an
+    // answer read in this order never shows a cleared error beside the revision it replaced.
+    Optional<String> error = service.lastError();
+    Optional<Instant> errorAt = service.lastErrorAt();
     ActivePolicy p = service.active();
     ObjectNode o = DataDocument.JSON.createObjectNode();
     o.put("status", "ok");
@@ -539,10 +543,10 @@ public final class Endpoints {
     if (!service.storeInfo().health(o, runtime())) {
       o.put("status", "degraded"); // decisions answer; changes and action checks get 503 until the store is back
     }
-    if (service.lastError().isPresent()) {
+    if (error.isPresent()) {
       ObjectNode e = o.putObject("last_reload_error");
-      e.put("message", service.lastError().get());
-      e.put("at", service.lastErrorAt().map(Instant::toString).orElse(null));
+      e.put("message", error.get());
+      e.put("at", errorAt.map(Instant::toString).orElse(null));
     } else {
       o.putNull("last_reload_error");
     }
