@@ -58,6 +58,12 @@ public final class UidTable {
     public final int self;
     private final int[] ancestors;
 
+    // What a plan's rule index derived from this entity alone (the principal-level nodes it
+    // reaches, per action level): kept here so it is computed once per entity and plan, and
+    // dropped exactly when these numbers are (a new plan, a new store). Racy but idempotent: the
+    // index replaces it whole with an immutable value.
+    private volatile Object indexMemo;
+
     Numbers(UidTable table, int self, int[] ancestors) {
       this.table = table;
       this.self = self;
@@ -76,6 +82,15 @@ public final class UidTable {
         return false;
       }
       return Arrays.binarySearch(a, n) >= 0;
+    }
+
+    /** The rule index's memo for this entity (null until it makes one); see {@code RuleIndex}. */
+    public Object indexMemo() {
+      return indexMemo;
+    }
+
+    public void indexMemo(Object memo) {
+      indexMemo = memo;
     }
 
     /** The sorted numbers of the named ancestors-or-self (do not modify). */

@@ -260,8 +260,106 @@ public final class RuleIndex {
     }
   }
 
+  /**
+   * The principal-level nodes one principal reaches under some action levels, memoised on the
+   * principal's {@link UidTable.Numbers} (so once per entity and plan): a decision reads the list
+   * instead of probing the level once per ancestor, by type, by kind and for "any". Keyed by the
+   * action level's identity, so the grant and the forbid index share one memo without mixing.
+   * Immutable; at most {@link #LIMIT} action levels per entity (the oldest is dropped first), so
+   * the memory it adds is bounded per entity whatever the requests.
+   */
+  static final class PrincipalMemo {
+    static final int LIMIT = 16;
+    final String type; // the principal's type the nodes were found with
+    final Object[] actionLevels;
+    final Object[][] reached;
+
+    private PrincipalMemo(String type, Object[] actionLevels, Object[][] reached) {
+      this.type = type;
+      this.actionLevels = actionLevels;
+      this.reached = reached;
+    }
+
+    Object[] get(Object actionLevel) {
+      Object[] levels = actionLevels;
+      for (int i = 0; i < levels.length; i++) {
+        if (levels[i] == actionLevel) {
+          return reached[i];
+        }
+      }
+      return null;
+    }
+
+    static PrincipalMemo with(PrincipalMemo m, String type, Object actionLevel, Object[] nodes) {
+      if (m == null || !m.type.equals(type)) {
+        return new PrincipalMemo(type, new Object[] {actionLevel}, new Object[][] {nodes});
+      }
+      int keep = Math.min(m.actionLevels.length, LIMIT - 1);
+      int from = m.actionLevels.length - keep;
+      Object[] levels = new Object[keep + 1];
+      Object[][] reached = new Object[keep + 1][];
+      System.arraycopy(m.actionLevels, from, levels, 0, keep);
+      System.arraycopy(m.reached, from, reached, 0, keep);
+      levels[keep] = actionLevel;
+      reached[keep] = nodes;
+      return new PrincipalMemo(type, levels, reached);
+    }
+  }
+
+  /** The principal-level nodes {@code s}'s principal reaches under {@code actionLevel}, from the memo or found now. */
+  private static Object[] reached(Level<Level<Leaf>> actionLevel, EvalState s) {
+    UidTable.Numbers numbers = s.principalNumbers;
+    String type = s.principalUid.type();
+    Object memo = numbers.indexMemo();
+    PrincipalMemo m = memo instanceof PrincipalMemo ? (PrincipalMemo) memo : null;
+    if (m != null && (m.type == type || m.type.equals(type))) {
+      Object[] hit = m.get(actionLevel);
+      if (hit != null) {
+        return hit;
+      }
+    }
+    List<Object> found = new ArrayList<>(4);
+    actionLevel.visit(numbers, type, s.principal, found::add);
+    Object[] nodes = found.toArray();
+    numbers.indexMemo(PrincipalMemo.with(m, type, actionLevel, nodes));
+    return nodes;
+  }
+
+  @SuppressWarnings("unchecked") // reached() holds only principal-level nodes of a Level<Level<Leaf>>
+  private static void visitReached(Level<Level<Leaf>> actionLevel, EvalState s, Candidates out) {
+    for (Object node : reached(actionLevel, s)) {
+      out.principalVisitor.visit((Level<Leaf>) node);
+    }
+  }
+
   /** Adds the candidates for one action with the state's principal and resource, sorted, without duplicates. */
   public void candidates(String action, EvalState s, Candidates out) {
+    out.clear();
+    if (ruleCount == 0) {
+      return;
+    }
+    out.state = s;
+    Level<Level<Leaf>> exact = byAction.get(action);
+    if (exact != null) {
+      visitReached(exact, s, out);
+    }
+    for (int i = 0; i < prefixes.length; i++) {
+      if (action.startsWith(prefixes[i])) {
+        visitReached(prefixLevels[i], s, out);
+      }
+    }
+    if (anyAction != null) {
+      visitReached(anyAction, s, out);
+    }
+    out.state = null; // the buffer outlives the decision: keep nothing of it
+    out.finish();
+  }
+
+  /**
+   * {@link #candidates} without the principal memo: every principal level probed for this
+   * request. The memo's reference; {@code PrincipalMemoProperties} checks both agree.
+   */
+  void candidatesByProbing(String action, EvalState s, Candidates out) {
     out.clear();
     if (ruleCount == 0) {
       return;
@@ -282,7 +380,7 @@ public final class RuleIndex {
     if (anyAction != null) {
       anyAction.visit(principal, type, s.principal, principalVisitor);
     }
-    out.state = null; // the buffer outlives the decision: keep nothing of it
+    out.state = null;
     out.finish();
   }
 }
