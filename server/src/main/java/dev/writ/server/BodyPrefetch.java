@@ -180,6 +180,12 @@ final class BodyPrefetch extends Handler.Wrapper {
     return Request.as(request, Prefetched.class) != null;
   }
 
+  /** How many bytes of {@code request}'s body were read into memory here; -1 when it was not read here. */
+  static int prefetchedLength(Request request) {
+    Prefetched p = Request.as(request, Prefetched.class);
+    return p == null ? -1 : p.length();
+  }
+
   /**
    * The whole body of {@code request}, taken at once (a later read sees its end), when it was read
    * here and arrived complete; null otherwise (not read here, cut off, or failed), and then it is
@@ -199,6 +205,11 @@ final class BodyPrefetch extends Handler.Wrapper {
       super(request);
       this.body = body.length == 0 ? null : body;
       this.end = end;
+    }
+
+    int length() {
+      byte[] b = body;
+      return b == null ? 0 : b.length;
     }
 
     byte[] takeComplete() {

@@ -19,6 +19,9 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 final class Connectors {
   private Connectors() {}
 
+  /** The most selector threads, whatever the number of cores (see {@link #selectors}). */
+  static final int MAX_SELECTORS = 32;
+
   /** Jetty's default number of acceptor threads for the machine. */
   private static final int ACCEPTORS = -1;
 
@@ -31,10 +34,11 @@ final class Connectors {
    * thread is descheduled. Measured on 2 cores shared with wrk, 8 connections: 2 selectors gave
    * 32,000 decisions/s with a p99 of 26 ms; 8 gave the same rate with a p99 of 2.6 ms
    * (docs/performance.md, *Third round: writ serve*). Idle selectors cost a thread each, nothing
-   * more.
+   * more; but each is leased from the server's thread pool, so the count is capped (on a machine
+   * with hundreds of cores, one per core would leave the pool no threads for blocking calls).
    */
   static int selectors() {
-    return Math.max(8, Runtime.getRuntime().availableProcessors());
+    return Math.min(MAX_SELECTORS, Math.max(8, Runtime.getRuntime().availableProcessors()));
   }
 
   /**

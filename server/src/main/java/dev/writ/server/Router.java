@@ -149,17 +149,35 @@ public final class Router extends Handler.Abstract {
     } catch (ApiException e) {
       path = null;
     }
-    if (route != null && route.direct && (!hasBody(request) || BodyPrefetch.isPrefetched(request))) {
+    if (route != null && route.direct && (!hasBody(request) || directBody(BodyPrefetch.prefetchedLength(request)))) {
       return handleNow(request, response, callback, path, route, start);
     }
     String[] p = path;
     Route found = route;
     try {
-      request.getContext().execute(() -> handleNow(request, response, callback, p, found, start));
+      request.getContext().execute(() -> {
+        try {
+          handleNow(request, response, callback, p, found, start);
+        } catch (Throwable t) { // on the pool nothing above us would fail the call: it would hang until the idle timeout
+          Response.writeError(request, response, callback, t);
+        }
+      });
     } catch (RejectedExecutionException e) {
       callback.failed(e); // the server is stopping: Jetty closes the connection
     }
     return true;
+  }
+
+  /**
+   * The largest body a direct route answers on the thread that read it. A single decision request
+   * is well under it; a large batch, with its shared entities, can take milliseconds of CPU, and on
+   * a selector thread it would hold up every other connection that thread reads, so it goes to the
+   * pool like any other call.
+   */
+  static final int DIRECT_BODY_LIMIT = 16 * 1024;
+
+  static boolean directBody(int prefetched) {
+    return prefetched >= 0 && prefetched <= DIRECT_BODY_LIMIT;
   }
 
   /**

@@ -163,7 +163,7 @@ public final class ServerMetrics {
   }
 
   public void request(String route, String method, int status, long nanos) {
-    RequestKey key = new RequestKey(route, method, status);
+    RequestKey key = new RequestKey(route, methodTag(method), status);
     Timer timer = requestTimers.get(key);
     if (timer == null) {
       timer = requestTimers.computeIfAbsent(key, k -> Timer.builder("writ.http.requests")
@@ -171,6 +171,17 @@ public final class ServerMetrics {
           .tag("status", Integer.toString(k.status())).publishPercentileHistogram().register(registry));
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The HTTP methods that get their own series; any other token a caller sends is counted as {@code OTHER}. */
+  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+  /**
+   * The method as a tag: a client may send any token as its method, and each new tag would be a
+   * new timer with its histogram, kept for good.
+   */
+  static String methodTag(String method) {
+    return METHODS.contains(method) ? method : "OTHER";
   }
 
   synchronized void bundleLoaded(String revision, Instant at) {

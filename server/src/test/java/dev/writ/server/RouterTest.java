@@ -2,6 +2,7 @@ package dev.writ.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.writ.engine.json.DataDocument;
 import java.net.URI;
@@ -85,12 +86,8 @@ class RouterTest {
           HttpRequest.newBuilder(base.resolve("/wait")).build(), HttpResponse.BodyHandlers.ofString());
       entered.await();
       for (int i = 0; i < 3; i++) {
-        HttpResponse<String> direct = http.send(HttpRequest.newBuilder(base.resolve("/direct"))
-                .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + i + "}")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, direct.statusCode(), direct.body());
-        assertEquals("{\"read\":true,\"n\":" + i + "}", direct.body(), "answered within the read of the call");
+        String direct = postInOneWrite(connector.getLocalPort(), "/direct", "{\"n\": " + i + "}");
+        assertEquals("{\"read\":true,\"n\":" + i + "}", direct, "answered within the read of the call");
       }
       assertFalse(waiting.isDone(), "the blocking call is still waiting");
       release.countDown();
@@ -100,6 +97,66 @@ class RouterTest {
     } finally {
       release.countDown();
       jetty.stop();
+    }
+  }
+
+  @Test
+  void aDirectRouteHandsALargeBodyToThePool() throws Exception {
+    int max = 4 * Router.DIRECT_BODY_LIMIT;
+    Router router = new Router(max, new ServerMetrics(), dev.writ.server.auth.Authenticator.open(), java.util.Set.of())
+        .addDirect("POST", "/direct", java.util.Set.of(), Router.Access.PUBLIC,
+            call -> Reply.ok(DataDocument.JSON.createObjectNode().put("read", readingCall())
+                .put("size", call.body().field("pad").node().asText().length())));
+    Server jetty = new Server();
+    ServerConnector connector = new ServerConnector(jetty, 1, 1,
+        new org.eclipse.jetty.server.HttpConnectionFactory(WritServer.httpConfiguration()));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    jetty.setHandler(new BodyPrefetch(router, max, 0));
+    jetty.start();
+    try {
+      for (int size : new int[] {100, Router.DIRECT_BODY_LIMIT, 2 * Router.DIRECT_BODY_LIMIT}) {
+        String body = "{\"pad\": \"" + "x".repeat(size - 12) + "\"}";
+        String r = postInOneWrite(connector.getLocalPort(), "/direct", body);
+        boolean direct = body.length() <= Router.DIRECT_BODY_LIMIT;
+        assertEquals("{\"read\":" + direct + ",\"size\":" + (size - 12) + "}", r,
+            "a body of " + body.length() + " bytes " + (direct ? "answered in the read" : "handed to the pool"));
+      }
+    } finally {
+      jetty.stop();
+    }
+  }
+
+  @Test
+  void directBodiesAreSmall() {
+    assertTrue(Router.directBody(0));
+    assertTrue(Router.directBody(Router.DIRECT_BODY_LIMIT));
+    assertFalse(Router.directBody(Router.DIRECT_BODY_LIMIT + 1));
+    assertFalse(Router.directBody(-1), "a body not read in advance is never direct");
+  }
+
+  /**
+   * POSTs {@code body} with its headers in one write, so that the server reads the whole call at
+   * once (a client that writes the body after the headers lets the server see them apart, and a
+   * body read after its headers is handed to the pool whatever the route); returns the answer's
+   * JSON body, after checking the status is 200.
+   */
+  private static String postInOneWrite(int port, String path, String body) throws Exception {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
+    java.io.ByteArrayOutputStream call = new java.io.ByteArrayOutputStream();
+    call.writeBytes(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    call.writeBytes(bytes);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      socket.setTcpNoDelay(true);
+      socket.getOutputStream().write(call.toByteArray());
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+      return answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1);
     }
   }
 
