@@ -138,31 +138,6 @@ final class PlanCodec {
       throws IOException {
     try (InputStream in = new DigestInputStream(new Bounded(
         new GZIPInputStream(new java.io.ByteArrayInputStream(data, offset, length), 64 * 1024), maxJsonBytes),
-        jsonDigest);
-         JsonParser p = MAPPER.getFactory().createParser(in)) {
-      PlanData plan = PlanStreamDecoder.read(p);
-      if (p.nextToken() != null) {
-        throw new PlanStreamDecoder.GiveWay();
-      }
-      if (in.read() != -1 || in.skip(Long.MAX_VALUE) > 0) {
-        throw new IOException("data after the end of the plan");
-      }
-      return plan;
-    } catch (TooLarge e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      // Not in the exact form the streaming decoder reads (or not a plan at all): decode again by
-      // data binding, whose refusal names the field and is the message a reader has always seen.
-      jsonDigest.reset();
-      return decodePlanByBinding(data, offset, length, maxJsonBytes, jsonDigest);
-    }
-  }
-
-  /** The plan by Jackson's data binding: the reference the streaming decoder is held to, and its fallback. */
-  static PlanData decodePlanByBinding(byte[] data, int offset, int length, long maxJsonBytes, MessageDigest jsonDigest)
-      throws IOException {
-    try (InputStream in = new DigestInputStream(new Bounded(
-        new GZIPInputStream(new java.io.ByteArrayInputStream(data, offset, length), 64 * 1024), maxJsonBytes),
         jsonDigest)) {
       PlanData plan = PLAN_READER.readValue(in);
       // Read to the end so the digest covers everything and gzip checks its CRC and length.
@@ -304,105 +279,88 @@ final class PlanCodec {
     }
   }
 
-  /** How a malformed expression is refused: data binding reports it, the streaming decoder gives way. */
-  interface Refusal {
-    <T> T refuse(String format, Object... args) throws IOException;
-  }
-
-  /**
-   * Reads the flat form back, from the last node to the first, with an explicit stack. The parser
-   * is at the expression's first token; it is left at its last.
-   */
-  static PlanExpr readExpr(JsonParser p, Refusal r) throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
-      return r.refuse("an expression must be an array");
-    }
-    List<PlanExpr.Op> ops = new ArrayList<>();
-    List<String> strs = new ArrayList<>();
-    long[] nums = new long[8];
-    int[] argcs = new int[8];
-    List<String> ats = new ArrayList<>();
-    int n = 0;
-    while (p.nextToken() != JsonToken.END_ARRAY) {
-      if (n == nums.length) {
-        nums = Arrays.copyOf(nums, n * 2);
-        argcs = Arrays.copyOf(argcs, n * 2);
-      }
-      PlanExpr.Op op = p.currentToken() == JsonToken.VALUE_STRING ? OP_NAMES.get(p.getText()) : null;
-      if (op == null) {
-        return r.refuse("unknown expression operator `%s`", p.getText());
-      }
-      ops.add(op);
-      strs.add(exprString(p, r));
-      nums[n] = exprInteger(p, r);
-      long argc = exprInteger(p, r);
-      if (argc < 0 || argc > Integer.MAX_VALUE) {
-        return r.refuse("bad argument count %d", argc);
-      }
-      argcs[n] = (int) argc;
-      ats.add(exprString(p, r));
-      n++;
-    }
-    if (n == 0) {
-      return r.refuse("empty expression");
-    }
-    ArrayList<PlanExpr> stack = new ArrayList<>();
-    int[] depth = new int[n];
-    int sp = 0;
-    for (int i = n - 1; i >= 0; i--) {
-      int argc = argcs[i];
-      if (argc > sp) {
-        return r.refuse("expression node %d has too few arguments", i);
-      }
-      PlanExpr[] args = new PlanExpr[argc];
-      int d = 1;
-      for (int k = 0; k < argc; k++) {
-        sp--;
-        args[k] = stack.remove(sp);
-        d = Math.max(d, depth[sp] + 1);
-      }
-      if (d > MAX_EXPR_DEPTH) {
-        return r.refuse("expression nests deeper than %d levels", MAX_EXPR_DEPTH);
-      }
-      // An immutable list, so that PlanExpr's List.copyOf keeps it instead of copying it again.
-      stack.add(new PlanExpr(ops.get(i), strs.get(i), nums[i], argc == 0 ? List.of() : List.of(args), ats.get(i)));
-      depth[sp] = d;
-      sp++;
-    }
-    if (sp != 1) {
-      return r.refuse("expression nodes do not form one tree");
-    }
-    return stack.get(0);
-  }
-
-  private static String exprString(JsonParser p, Refusal r) throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (t != JsonToken.VALUE_STRING) {
-      return r.refuse("expected a string or null in an expression, got %s", t);
-    }
-    return p.getText();
-  }
-
-  private static long exprInteger(JsonParser p, Refusal r) throws IOException {
-    JsonToken t = p.nextToken();
-    if (t != JsonToken.VALUE_NUMBER_INT) {
-      return r.refuse("expected an integer in an expression, got %s", t);
-    }
-    return p.getLongValue();
-  }
-
+  /** Reads the flat form back, from the last node to the first, with an explicit stack. */
   private static final class ExprDeserializer extends JsonDeserializer<PlanExpr> {
     @Override
     public PlanExpr deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-      return readExpr(p, new Refusal() {
-        @Override
-        public <T> T refuse(String format, Object... args) throws IOException {
-          return ctx.reportInputMismatch(PlanExpr.class, format, args);
+      if (p.currentToken() != JsonToken.START_ARRAY) {
+        return ctx.reportInputMismatch(PlanExpr.class, "an expression must be an array");
+      }
+      List<PlanExpr.Op> ops = new ArrayList<>();
+      List<String> strs = new ArrayList<>();
+      long[] nums = new long[8];
+      int[] argcs = new int[8];
+      List<String> ats = new ArrayList<>();
+      int n = 0;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (n == nums.length) {
+          nums = Arrays.copyOf(nums, n * 2);
+          argcs = Arrays.copyOf(argcs, n * 2);
         }
-      });
+        PlanExpr.Op op = p.currentToken() == JsonToken.VALUE_STRING ? OP_NAMES.get(p.getText()) : null;
+        if (op == null) {
+          return ctx.reportInputMismatch(PlanExpr.class, "unknown expression operator `%s`", p.getText());
+        }
+        ops.add(op);
+        strs.add(string(p, ctx));
+        nums[n] = integer(p, ctx);
+        long argc = integer(p, ctx);
+        if (argc < 0 || argc > Integer.MAX_VALUE) {
+          return ctx.reportInputMismatch(PlanExpr.class, "bad argument count %d", argc);
+        }
+        argcs[n] = (int) argc;
+        ats.add(string(p, ctx));
+        n++;
+      }
+      if (n == 0) {
+        return ctx.reportInputMismatch(PlanExpr.class, "empty expression");
+      }
+      ArrayList<PlanExpr> stack = new ArrayList<>();
+      int[] depth = new int[n];
+      int sp = 0;
+      for (int i = n - 1; i >= 0; i--) {
+        int argc = argcs[i];
+        if (argc > sp) {
+          return ctx.reportInputMismatch(PlanExpr.class, "expression node %d has too few arguments", i);
+        }
+        PlanExpr[] args = new PlanExpr[argc];
+        int d = 1;
+        for (int k = 0; k < argc; k++) {
+          sp--;
+          args[k] = stack.remove(sp);
+          d = Math.max(d, depth[sp] + 1);
+        }
+        if (d > MAX_EXPR_DEPTH) {
+          return ctx.reportInputMismatch(PlanExpr.class, "expression nests deeper than %d levels", MAX_EXPR_DEPTH);
+        }
+        // An immutable list, so that PlanExpr's List.copyOf keeps it instead of copying it again.
+        stack.add(new PlanExpr(ops.get(i), strs.get(i), nums[i], argc == 0 ? List.of() : List.of(args), ats.get(i)));
+        depth[sp] = d;
+        sp++;
+      }
+      if (sp != 1) {
+        return ctx.reportInputMismatch(PlanExpr.class, "expression nodes do not form one tree");
+      }
+      return stack.get(0);
+    }
+
+    private static String string(JsonParser p, DeserializationContext ctx) throws IOException {
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (t != JsonToken.VALUE_STRING) {
+        return ctx.reportInputMismatch(PlanExpr.class, "expected a string or null in an expression, got %s", t);
+      }
+      return p.getText();
+    }
+
+    private static long integer(JsonParser p, DeserializationContext ctx) throws IOException {
+      JsonToken t = p.nextToken();
+      if (t != JsonToken.VALUE_NUMBER_INT) {
+        return ctx.reportInputMismatch(PlanExpr.class, "expected an integer in an expression, got %s", t);
+      }
+      return p.getLongValue();
     }
   }
 
