@@ -94,8 +94,31 @@ public final class RuleIndex {
 
   /** Leaves collect rule ids while building, then freeze into sorted arrays. */
   static final class Leaf {
-    List<Integer> building = new ArrayList<>();
-    int[] ids = EMPTY;
+    int[] ids = new int[2]; // while building: the first `count` entries, in the order added
+    int count;
+
+    void add(int id) {
+      // Rules are added in id order, so a rule that reaches a leaf twice is its last entry.
+      if (count > 0 && ids[count - 1] == id) {
+        return;
+      }
+      if (count == ids.length) {
+        ids = Arrays.copyOf(ids, count * 2);
+      }
+      ids[count++] = id;
+    }
+
+    void freeze() {
+      int[] out = Arrays.copyOf(ids, count);
+      Arrays.sort(out);
+      int n = 0;
+      for (int i = 0; i < out.length; i++) {
+        if (n == 0 || out[n - 1] != out[i]) {
+          out[n++] = out[i];
+        }
+      }
+      ids = n == 0 ? EMPTY : (n == out.length ? out : Arrays.copyOf(out, n));
+    }
   }
 
   private final Map<String, Level<Level<Leaf>>> byAction = new HashMap<>();
@@ -117,14 +140,13 @@ public final class RuleIndex {
               leaves.add(l);
               return l;
             });
-            leaf.building.add(r.id);
+            leaf.add(r.id);
           }
         }
       }
     }
     for (Leaf l : leaves) {
-      l.ids = l.building.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
-      l.building = null;
+      l.freeze();
     }
     prefixes = byPrefix.keySet().toArray(String[]::new);
     @SuppressWarnings("unchecked")
