@@ -1,10 +1,10 @@
 package dev.writ.engine.audit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
 import dev.writ.engine.json.DataDocument;
@@ -15,6 +15,7 @@ import dev.writ.engine.value.EntityUid;
 import dev.writ.engine.value.Value;
 import dev.writ.language.vocab.Durations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,108 +31,24 @@ import java.util.Optional;
 public final class AuditCodec {
   private AuditCodec() {}
 
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
   /** Events are read from trees already in memory; this only names them in (unlikely) errors. */
   private static final DataDocument EVENTS = DataDocument.parse("<audit event>", "{}", false);
 
+  /**
+   * The event as a JSON tree: exactly what {@link #writeFields} writes (one definition of the
+   * event's shape), buffered as tokens and read back as a tree, numbers keeping their types.
+   */
   public static ObjectNode write(AuditEvent e) {
-    ObjectNode o = F.objectNode();
-    AuditEvent.Header h = e.header();
-    o.put("time", InstantText.of(h.time()));
-    o.put("event", e.type().json());
-    o.put("grant", h.grant());
-    putNullable(o, "parent", h.parent());
-    putNullable(o, "intent", h.intent());
-    ObjectNode params = o.putObject("params");
-    h.params().forEach((k, v) -> params.set(k, Values.toJson(v)));
-    o.put("principal", h.principal().toString());
-    o.set("chain", uids(h.chain()));
-    o.set("approvers", uids(h.approvers()));
-    ArrayNode policies = o.putArray("policies");
-    h.policies().forEach(policies::add);
-    putNullable(o, "revision", h.revision());
-    // Only when a call was authenticated, so trails of in-process and open use keep their shape.
-    if (h.caller() != null) {
-      o.set("caller", caller(h.caller()));
+    try (TokenBuffer buffer = new TokenBuffer(DataDocument.JSON, false)) {
+      buffer.writeStartObject();
+      writeFields(e, buffer);
+      buffer.writeEndObject();
+      try (JsonParser p = buffer.asParser()) {
+        return (ObjectNode) DataDocument.JSON.readTree(p);
+      }
+    } catch (IOException x) {
+      throw new UncheckedIOException(x); // a buffer in memory: only a bug gets here
     }
-    switch (e.type()) {
-      case REQUESTED -> {
-        AuditEvent.Requested r = (AuditEvent.Requested) e;
-        o.set("actions", strings(r.actions()));
-        o.put("resource", r.resource().toString());
-        o.set("context", Values.toJson(r.context()));
-        putDuration(o, "duration", r.durationSeconds());
-        o.set("approvals", approvals(r.approvals()));
-      }
-      case DECIDED -> {
-        AuditEvent.Decided d = (AuditEvent.Decided) e;
-        o.put("decision", d.decision().json());
-        putDuration(o, "ttl", d.ttlSeconds());
-        o.put("standing", d.standing());
-        o.set("forbids", strings(d.forbids()));
-        ArrayNode pending = o.putArray("pending");
-        for (PendingApproval p : d.pending()) {
-          ObjectNode x = pending.addObject();
-          x.put("policy", p.policy());
-          x.put("from", p.from().toString());
-          x.put("required", p.required());
-          x.put("missing", p.missing());
-        }
-        o.set("reasons", strings(d.reasons()));
-      }
-      case APPROVED -> {
-        AuditEvent.Approved a = (AuditEvent.Approved) e;
-        o.put("by", a.by().toString());
-        o.put("counted", a.counted());
-      }
-      case GRANTED -> {
-        AuditEvent.Granted g = (AuditEvent.Granted) e;
-        o.set("actions", strings(g.actions()));
-        o.put("resource", g.resource().toString());
-        o.set("context", Values.toJson(g.context()));
-        o.put("requested_at", g.requestedAt().toString());
-        putDuration(o, "duration", g.requestedDuration());
-        o.set("approvals", approvals(g.approvals()));
-        o.put("issued_at", g.issuedAt().toString());
-        putNullable(o, "expires_at", g.expiresAt() == null ? null : g.expiresAt().toString());
-      }
-      case DELEGATED -> {
-        AuditEvent.Delegated d = (AuditEvent.Delegated) e;
-        o.put("to", d.to().toString());
-        o.set("actions", strings(d.actions()));
-      }
-      case ACTION -> {
-        AuditEvent.ActionChecked a = (AuditEvent.ActionChecked) e;
-        o.put("action", a.action());
-        o.put("resource", a.resource().toString());
-        o.put("answer", a.answer().json());
-        o.put("drift", a.drift());
-        o.set("reasons", strings(a.reasons()));
-      }
-      case DRIFT -> {
-        AuditEvent.Drift d = (AuditEvent.Drift) e;
-        o.put("action", d.action());
-        o.put("resource", d.resource().toString());
-        o.put("mode", d.mode().json());
-      }
-      case REVOKED -> {
-        AuditEvent.Revoked r = (AuditEvent.Revoked) e;
-        o.put("reason", r.reason());
-        if (r.detail() != null) { // only when given, so that other revocations keep their shape
-          o.put("detail", r.detail());
-        }
-      }
-      case EXPIRED -> o.put("expires_at", ((AuditEvent.Expired) e).expiresAt().toString());
-      case NARROWED -> {
-        AuditEvent.Narrowed n = (AuditEvent.Narrowed) e;
-        o.set("actions_before", strings(n.actionsBefore()));
-        putNullable(o, "expires_at_before", n.expiresBefore() == null ? null : n.expiresBefore().toString());
-        o.set("actions", strings(n.actions()));
-        putNullable(o, "expires_at", n.expiresAt() == null ? null : n.expiresAt().toString());
-        o.put("reason", n.reason());
-      }
-    }
-    return o;
   }
 
   /**
@@ -344,18 +261,6 @@ public final class AuditCodec {
     return value;
   }
 
-  private static ObjectNode caller(Caller c) {
-    ObjectNode x = F.objectNode();
-    x.put("principal", c.principal().toString());
-    if (c instanceof Caller.Token t) {
-      x.put("issuer", t.issuer());
-      x.put("subject", t.subject());
-    } else if (c instanceof Caller.Certificate cert) {
-      x.put("certificate", cert.identity());
-    }
-    return x;
-  }
-
   private static Caller caller(JsonNode x) {
     if (x == null || x.isNull()) {
       return null;
@@ -363,40 +268,6 @@ public final class AuditCodec {
     EntityUid principal = EntityUid.parse(x.path("principal").asText());
     return x.has("certificate") ? new Caller.Certificate(principal, x.path("certificate").asText())
         : new Caller.Token(principal, x.path("issuer").asText(), x.path("subject").asText());
-  }
-
-  private static void putNullable(ObjectNode o, String name, String value) {
-    if (value == null) {
-      o.putNull(name);
-    } else {
-      o.put(name, value);
-    }
-  }
-
-  private static void putDuration(ObjectNode o, String name, Long seconds) {
-    putNullable(o, name, seconds == null ? null : Durations.format(seconds));
-  }
-
-  private static ArrayNode uids(List<EntityUid> list) {
-    ArrayNode a = F.arrayNode();
-    list.forEach(u -> a.add(u.toString()));
-    return a;
-  }
-
-  private static ArrayNode strings(List<String> list) {
-    ArrayNode a = F.arrayNode();
-    list.forEach(a::add);
-    return a;
-  }
-
-  private static ArrayNode approvals(List<AccessRequest.Approval> list) {
-    ArrayNode a = F.arrayNode();
-    for (AccessRequest.Approval ap : list) {
-      ObjectNode x = a.addObject();
-      x.put("by", ap.by().toString());
-      ap.at().ifPresent(t -> x.put("at", t.toString()));
-    }
-    return a;
   }
 
   private static String text(JsonNode o, String name) {
