@@ -1,6 +1,10 @@
 package dev.writ.server;
 
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -63,7 +67,7 @@ final class Connectors {
           new HttpConnectionFactory(http));
       jetty.addBean(tls);
     } else {
-      connector = new ServerConnector(jetty, ACCEPTORS, selectors(), new HttpConnectionFactory(http));
+      connector = new PlainConnector(jetty, new HttpConnectionFactory(http));
     }
     connector.setHost(config.host());
     connector.setPort(config.port());
@@ -74,6 +78,20 @@ final class Connectors {
     // Counts TCP connections (a TLS connection once), accepted or still handshaking.
     jetty.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), connector));
     return connector;
+  }
+
+  /** The clear-text connector: its sockets skip the reads that cannot find anything ({@link SparingEndPoint}). */
+  private static final class PlainConnector extends ServerConnector {
+    PlainConnector(Server jetty, HttpConnectionFactory http) {
+      super(jetty, ACCEPTORS, selectors(), http);
+    }
+
+    @Override
+    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+      SocketChannelEndPoint endPoint = new SparingEndPoint(channel, selector, key, getScheduler());
+      endPoint.setIdleTimeout(getIdleTimeout());
+      return endPoint;
+    }
   }
 
   /** Whether the connector speaks TLS. */
