@@ -67,7 +67,12 @@ final class BodyPrefetch extends Handler.Wrapper {
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    /**
+     * The kept bytes: the first chunk's copy alone (the usual body, one chunk of data and then
+     * its end, is copied once and passed on as it is), and from a second chunk on, all of them.
+     */
+    private byte[] first;
+    private ByteArrayOutputStream kept;
     private long total;
     private long firstByte;
 
@@ -102,7 +107,7 @@ final class BodyPrefetch extends Handler.Wrapper {
         boolean last = chunk.isLast();
         ByteBuffer bytes = chunk.getByteBuffer();
         int n = bytes.remaining();
-        int room = (int) Math.min(n, keep - kept.size());
+        int room = (int) Math.min(n, keep - keptSize());
         if (room > 0 && last && total == 0) {
           // the whole body in one chunk (the usual case): one copy
           byte[] whole = new byte[room];
@@ -116,7 +121,7 @@ final class BodyPrefetch extends Handler.Wrapper {
         if (room > 0) {
           byte[] copy = new byte[room];
           bytes.get(copy);
-          kept.writeBytes(copy);
+          keep(copy);
         }
         if (total == 0 && n > 0) {
           firstByte = System.nanoTime();
@@ -159,8 +164,25 @@ final class BodyPrefetch extends Handler.Wrapper {
       }
     }
 
+    private int keptSize() {
+      return kept != null ? kept.size() : first != null ? first.length : 0;
+    }
+
+    private void keep(byte[] copy) {
+      if (first == null && kept == null) {
+        first = copy;
+        return;
+      }
+      if (kept == null) {
+        kept = new ByteArrayOutputStream(first.length + copy.length);
+        kept.writeBytes(first);
+        first = null;
+      }
+      kept.writeBytes(copy);
+    }
+
     private void next(Content.Chunk end) {
-      next(kept.toByteArray(), end);
+      next(kept != null ? kept.toByteArray() : first != null ? first : new byte[0], end);
     }
 
     private void next(byte[] kept, Content.Chunk end) {

@@ -1,6 +1,7 @@
 package dev.writ.server;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -10,7 +11,8 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * A clear-text connection's socket that skips the reads that cannot find anything.
+ * A clear-text connection's socket that skips the reads that cannot find anything (and asks the
+ * channel for the peer's address once).
  *
  * <p>For each call on a keep-alive connection Jetty made five system calls: the selector's wait,
  * the read of the request, the write of the answer, then a read of the next request (it has not
@@ -39,6 +41,8 @@ final class SparingEndPoint extends SocketChannelEndPoint {
    * selector's thread and the thread handling the connection may differ.
    */
   private volatile boolean drained;
+  /** The peer's address once asked (null before, and when the channel could not tell). */
+  private volatile SocketAddress remote;
 
   SparingEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
     super(channel, selector, key, scheduler);
@@ -60,6 +64,20 @@ final class SparingEndPoint extends SocketChannelEndPoint {
     boolean done = super.flush(buffers);
     drained = true;
     return done;
+  }
+
+  /**
+   * The peer's address, asked of the channel once: the channel takes a lock on every call, and the
+   * router asks on every call (the caller's {@code ip}); a connected socket's peer never changes.
+   */
+  @Override
+  public SocketAddress getRemoteSocketAddress() {
+    SocketAddress a = remote;
+    if (a == null) {
+      a = super.getRemoteSocketAddress();
+      remote = a;
+    }
+    return a;
   }
 
   @Override

@@ -19,8 +19,11 @@ public enum Role {
   /** All of the above, revokes any grant, offboards principals. */
   ADMIN;
 
+  /** The name in JSON and in policies, made once (it is read on every call). */
+  private final String json = name().toLowerCase(Locale.ROOT);
+
   public String json() {
-    return name().toLowerCase(Locale.ROOT);
+    return json;
   }
 
   public static Optional<Role> parse(String s) {
