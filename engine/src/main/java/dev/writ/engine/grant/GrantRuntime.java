@@ -548,10 +548,13 @@ public final class GrantRuntime {
   /** Grants, optionally of one principal, optionally only those active now. */
   public List<Grant> grants(Optional<EntityUid> principal, boolean activeOnly) {
     Instant t = clock.instant();
-    return store.read(table -> (activeOnly ? table.retained() : table.all()).stream()
+    // Ended grants that left memory are read back after the store's lock is released (see GrantTable.listing).
+    List<Grant> all = activeOnly ? store.read(table -> List.copyOf(table.retained()))
+        : store.read(GrantTable::listing).read();
+    return all.stream()
         .filter(g -> principal.isEmpty() || g.principal().equals(principal.get()))
         .filter(g -> !activeOnly || g.activeAt(t))
-        .toList());
+        .toList();
   }
 
   /** Whether {@code uid} is the principal of a grant or in its chain, ended grants included. */
