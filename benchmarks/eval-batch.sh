@@ -6,6 +6,8 @@
 #                                                    in the large batch and REPEAT/5 times in the small one;
 #                                                    ROUNDS runs of each (default 3)
 #
+#   WRIT_BENCH_WORKLOAD_JAR=path/to/benchmarks.jar   write the bundle with another build (an older
+#                                                    writ.jar reads only the bundle format of its time)
 #   WRIT_JARS="old/writ.jar new/writ.jar" benchmarks/eval-batch.sh ...   compare several builds: their
 #                                                    runs are interleaved (old, new, old, new, ...)
 #
@@ -28,7 +30,7 @@ n="${1:-10000}"
 repeat="${2:-100}"
 rounds="${3:-3}"
 jars="${WRIT_JARS:-$root/cli/target/writ.jar}"
-bench_jar="$here/target/benchmarks.jar"
+bench_jar="${WRIT_BENCH_WORKLOAD_JAR:-$here/target/benchmarks.jar}"
 [[ -n "${WRIT_JARS:-}" || -f "$root/cli/target/writ.jar" ]] \
   || (cd "$root" && mvn -B -ntp -q package -DskipTests -DskipITs -pl cli -am)
 [[ -f "$bench_jar" ]] || (cd "$root" && mvn -B -ntp -q -Pbench package -DskipTests -DskipITs -pl benchmarks -am)

@@ -7,6 +7,8 @@
 #                                                   bearer token (EdDSA, made with `writ token`) that the
 #                                                   service verifies; results go to n<N>-token/
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
+#   WRIT_BENCH_WORKLOAD_JAR=path/to/benchmarks.jar   write the bundle and requests with another build
+#                                     (an older writ.jar reads only the bundle format of its own time)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
 #   WRIT_BENCH_WARMUP=15s             the warm-up (default 5s); on a busy machine the JIT compiler is
 #                                     still at work after 5 s, and its CPU time counts in the process's
@@ -34,7 +36,7 @@ port="${WRIT_BENCH_PORT:-18181}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
 writ_jar="${WRIT_BENCH_JAR:-$root/cli/target/writ.jar}"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
+bench_jar="${WRIT_BENCH_WORKLOAD_JAR:-$root/benchmarks/target/benchmarks.jar}"
 if [[ ! -f "$writ_jar" ]]; then
   (cd "$root" && mvn -B -ntp -q package -DskipTests -DskipITs -pl cli -am)
 fi

@@ -26,6 +26,8 @@
 #    the server's CPU time (user + system, /proc) per check: what the check costs whatever the load;
 #    of which system time (the kernel's part: sockets, fdatasync, futexes), and the checks per
 #    fdatasync of each run (from the service's writ_store_flushes_total).
+#    Context switches of the server's threads per check (/proc/PID/task/*/status): the wake-ups
+#    and hand-offs a check costs, a figure that does not depend on how loaded the machine is.
 # 2. Start: for each size, a trail written by dev.writ.bench.TrailGenerator (no snapshot), then
 #    REPEATS starts with the snapshot removed (a full replay) and REPEATS starts after a clean stop
 #    (which writes the snapshot): milliseconds from `java -jar` to the first 200 from /health, the
@@ -88,6 +90,9 @@ cpu_ms() { # CPU time (user + system) the server has used so far, in ms
 flushes() { # forces of the trail so far (writ_store_flushes_total; 0 for builds without the counter)
   curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^writ_store_flushes_total' | awk '{print $2}' | grep . || echo 0
 }
+switches() { # context switches of the server's threads so far (voluntary: waits and hand-offs; involuntary: preemption)
+  cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}'
+}
 sys_ms() { # of which system (kernel: sockets, fdatasync, futexes), in ms
   awk '{print $15 * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
 }
@@ -141,10 +146,13 @@ run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU
   before=$(cpu_ms)
   sys_before=$(sys_ms)
   flushes_before=$(flushes)
+  read -r vol_before invol_before < <(switches)
   WRIT_BENCH_BODIES="$work/actions.lua" WRIT_BENCH_PATH="/v1/actions" \
     wrk -t"$2" -c"$3" -d"$4" --latency -s "$here/post-bodies.lua" "http://127.0.0.1:$port" > "$1" 2>&1
   after=$(cpu_ms)
   sys_after=$(sys_ms)
+  read -r vol_after invol_after < <(switches)
+  echo "server context switches: $((vol_after - vol_before)) voluntary, $((invol_after - invol_before)) involuntary" >> "$1"
   echo "server CPU ms: $(awk "BEGIN {print $after - $before}")" >> "$1"
   echo "server system CPU ms: $(awk "BEGIN {print $sys_after - $sys_before}")" >> "$1"
   echo "flushes: $(awk "BEGIN {print $(flushes) - $flushes_before}")" >> "$1"
@@ -224,9 +232,9 @@ def fmt(values, unit=""):
     return "%s [%s – %s]%s" % (g(statistics.median(values)), g(min(values)), g(max(values)), unit)
 import os
 loaded = os.path.exists(out + "/wrk-c1-r1.txt")
-lines = ["| connections | requests/s | p50 | p99 | server CPU per check | of which system | checks per fdatasync | non-2xx |", "|---:|---:|---|---|---|---|---|---:|"] if loaded else []
+lines = ["| connections | requests/s | p50 | p99 | server CPU per check | of which system | checks per fdatasync | context switches per check | non-2xx |", "|---:|---:|---|---|---|---|---|---|---:|"] if loaded else []
 for c in ((1, 16) if loaded else ()):
-    rps, p50, p99, bad, cpu, sys_cpu, per_flush = [], [], [], 0, [], [], []
+    rps, p50, p99, bad, cpu, sys_cpu, per_flush, sw = [], [], [], 0, [], [], [], []
     for r in range(1, repeats + 1):
         text = open("%s/wrk-c%d-r%d.txt" % (out, c, r)).read()
         rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
@@ -244,9 +252,12 @@ for c in ((1, 16) if loaded else ()):
         m = re.search(r"flushes: ([\d.]+)", text)
         if m and float(m.group(1)) > 0:
             per_flush.append(n / float(m.group(1)))
-    lines.append("| %d | %s | %s | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
+        m = re.search(r"server context switches: (\d+) voluntary, (\d+) involuntary", text)
+        if m and n:
+            sw.append((int(m.group(1)) + int(m.group(2))) / n)
+    lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
         fmt(cpu, " µs") if cpu else "n/a", fmt(sys_cpu, " µs") if sys_cpu else "n/a",
-        fmt(per_flush) if per_flush else "n/a", bad))
+        fmt(per_flush) if per_flush else "n/a", fmt(sw) if sw else "n/a", bad))
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
 lines += [] if not rows else ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC | snapshot read |",
           "|---:|---|---|---|---|---|---|---|"]

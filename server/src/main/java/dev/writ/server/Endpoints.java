@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 /**
@@ -92,7 +93,8 @@ public final class Endpoints {
         .add("POST", "/v1/grants/{id}/delegations", requester, this::delegate)
         .add("POST", "/v1/grants/{id}/narrowing", requester, this::narrow)
         .add("POST", "/v1/tasks/end", enforcer, this::endTask)
-        .add("POST", "/v1/actions", enforcer, this::act)
+        // Answered when the check's records are durable, from the trail's group commit (no thread waits).
+        .addDeferred("POST", "/v1/actions", enforcer, this::act)
         .add("POST", "/v1/principals/{uid}/offboard", Access.of(Role.ADMIN), this::offboard)
         .add("GET", "/v1/audit", Set.of("grant", "intent", "since", "principal", "event", "after", "limit", "follow",
                 "heartbeat"), Access.of(Role.AUDITOR),
@@ -388,15 +390,16 @@ public final class Endpoints {
   // ---- action facts ------------------------------------------------------------------
 
   /** {@code {grant, action, resource, time?}}: {@code allow}, {@code deny} or {@code revoke} (docs/language.md §8). */
-  Reply act(Call call) {
+  CompletionStage<Reply> act(Call call) {
     ActivePolicy p = service.active();
     DataNode body = call.body();
     clientTime(body.field("time"), "time");
     ActionFact fact = p.requests().action(body);
-    ActionAnswer answer = runtime().act(fact, call.caller().recordedOrNull());
-    service.metrics().actionCheck(answer);
-    countRevocations(answer.revoked());
-    return Reply.ok(ApiJson.answer(answer));
+    return runtime().actDeferred(fact, call.caller().recordedOrNull()).thenApply(answer -> {
+      service.metrics().actionCheck(answer);
+      countRevocations(answer.revoked());
+      return Reply.ok(ApiJson.answer(answer));
+    });
   }
 
   // ---- audit, health, metrics --------------------------------------------------------

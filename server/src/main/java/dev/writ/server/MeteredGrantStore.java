@@ -9,6 +9,8 @@ import dev.writ.engine.grant.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -26,6 +28,8 @@ final class MeteredGrantStore implements GrantStore {
   private final GrantStore store;
   private final MeterRegistry registry;
   private final AtomicInteger up = new AtomicInteger(1);
+  /** Meters looked up once per operation and outcome, not built again for every call. */
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   MeteredGrantStore(GrantStore store, MeterRegistry registry, String kind) {
     this.store = store;
@@ -51,6 +55,19 @@ final class MeteredGrantStore implements GrantStore {
   @Override
   public <T> Committed<T> commit(Function<GrantTable, Change<T>> op) {
     return timed("update", () -> store.commit(op));
+  }
+
+  /** Timed until the change is durable (or fails to be), which is when its caller is answered. */
+  @Override
+  public <T> Deferred<T> commitDeferred(Function<GrantTable, Change<T>> op) {
+    long start = System.nanoTime();
+    Deferred<T> d = timed("update", start, () -> store.commitDeferred(op), false);
+    d.durable().whenComplete((done, failure) -> {
+      Throwable cause = failure instanceof CompletionException c && c.getCause() != null
+          ? c.getCause() : failure;
+      record("update", start, cause == null ? "ok" : outcome(cause));
+    });
+    return d;
   }
 
   @Override
@@ -79,27 +96,51 @@ final class MeteredGrantStore implements GrantStore {
   }
 
   private <T> T timed(String operation, Supplier<T> call) {
-    long start = System.nanoTime();
-    String outcome = "error";
+    return timed(operation, System.nanoTime(), call, true);
+  }
+
+  /** Runs {@code call}; records its time when it fails, and when it succeeds if {@code recordOk}. */
+  private <T> T timed(String operation, long start, Supplier<T> call, boolean recordOk) {
     try {
       T result = call.get();
-      outcome = "ok";
       up.set(1);
+      if (recordOk) {
+        record(operation, start, "ok");
+      }
       return result;
-    } catch (GrantException e) {
-      outcome = "refused"; // the store answered: an unknown id, a grant in the wrong state
-      up.set(1);
+    } catch (RuntimeException e) {
+      record(operation, start, outcome(e));
       throw e;
-    } catch (StoreUnavailableException e) {
-      outcome = "unavailable";
-      up.set(0);
-      errors(operation).increment();
-      throw e;
-    } finally {
-      Timer.builder("writ.store").description("Grant store calls: changes, reads and trail queries")
-          .tag("operation", operation).tag("outcome", outcome).publishPercentileHistogram().register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * {@code refused}: the store answered (an unknown id, a grant in the wrong state); {@code
+   * unavailable}: it could not be reached or used (counted, and {@code writ_store_up} drops to 0).
+   */
+  private String outcome(Throwable e) {
+    if (e instanceof GrantException) {
+      up.set(1);
+      return "refused";
+    }
+    if (e instanceof StoreUnavailableException) {
+      up.set(0);
+      return "unavailable";
+    }
+    return "error";
+  }
+
+  private void record(String operation, long start, String outcome) {
+    if (outcome.equals("unavailable")) {
+      errors(operation).increment();
+    }
+    timer(operation, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer timer(String operation, String outcome) {
+    return timers.computeIfAbsent(operation + ' ' + outcome, k -> Timer.builder("writ.store")
+        .description("Grant store calls: changes, reads and trail queries").tag("operation", operation)
+        .tag("outcome", outcome).publishPercentileHistogram().register(registry));
   }
 
   private Counter errors(String operation) {

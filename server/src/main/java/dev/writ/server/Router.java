@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import dev.writ.engine.grant.StoreUnavailableException;
 import dev.writ.server.auth.AuthFailure;
@@ -54,6 +56,16 @@ public final class Router extends Handler.Abstract {
   }
 
   /**
+   * An endpoint whose answer waits on something that needs no thread of its own, a durable
+   * commit's group flush: it returns at once and the reply is written when the stage completes,
+   * on the thread that completes it. A stage that fails is answered as a thrown exception is.
+   */
+  @FunctionalInterface
+  public interface DeferredEndpoint {
+    CompletionStage<Reply> handle(Call call);
+  }
+
+  /**
    * Who may call a route: a caller with any of these roles ({@link Role#ADMIN} has them all);
    * {@link #PUBLIC} needs no credentials at all.
    */
@@ -87,7 +99,7 @@ public final class Router extends Handler.Abstract {
    * no stream), so it runs on the thread that read the call instead of being handed to another.
    */
   private record Route(String method, String pattern, String[] segments, Set<String> queryNames, Access access,
-                       Endpoint endpoint, boolean direct) {}
+                       Endpoint endpoint, boolean direct, DeferredEndpoint deferred) {}
 
   private final List<Route> routes = new ArrayList<>();
   private final long maxBody;
@@ -111,7 +123,7 @@ public final class Router extends Handler.Abstract {
 
   /** Adds a route; {@code queryNames} are the query parameters it accepts (others are refused). */
   public Router add(String method, String pattern, Set<String> queryNames, Access access, Endpoint endpoint) {
-    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint, false));
+    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint, false, null));
     return this;
   }
 
@@ -125,7 +137,16 @@ public final class Router extends Handler.Abstract {
    * has not been read into memory yet is still handed to the pool.
    */
   public Router addDirect(String method, String pattern, Set<String> queryNames, Access access, Endpoint endpoint) {
-    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint, true));
+    routes.add(new Route(method, pattern, split(pattern), Set.copyOf(queryNames), access, endpoint, true, null));
+    return this;
+  }
+
+  /**
+   * Adds a route whose answer is written when the stage its endpoint returns completes (see
+   * {@link DeferredEndpoint}); the endpoint itself runs on the pool, like any route not direct.
+   */
+  public Router addDeferred(String method, String pattern, Access access, DeferredEndpoint endpoint) {
+    routes.add(new Route(method, pattern, split(pattern), Set.of(), access, null, false, endpoint));
     return this;
   }
 
@@ -241,26 +262,44 @@ public final class Router extends Handler.Abstract {
         requireJson(request);
       }
       Fields query = query(request, route.queryNames);
-      reply = route.endpoint.handle(new Call(request, params(route.segments, path), query, maxBody, caller));
-    } catch (AuthFailure e) {
-      reply = refused(request, e);
-    } catch (ApiException e) {
-      reply = Reply.error(e);
-    } catch (StoreUnavailableException e) {
-      // Fail closed: nothing was acknowledged; the store logged the details. Decisions still answer.
-      reply = Reply.error(new ApiException(503, e.getMessage(), "store", Map.of("Retry-After", "1")));
-    } catch (RuntimeException e) {
-      if (JsonErrors.isInputError(e)) {
-        reply = Reply.error(JsonErrors.fromInput(e, ""));
-      } else {
-        LOG.error("unexpected error on {} {}", method, request.getHttpURI().getPath(), e);
-        reply = Reply.error(new ApiException(500, "internal error; the service log has the details", "server"));
+      Call call = new Call(request, params(route.segments, path), query, maxBody, caller);
+      if (route.deferred != null) {
+        String name = routeName;
+        route.deferred.handle(call).whenComplete((later, failure) -> {
+          try {
+            answer(request, response, callback, failure == null ? later : failed(request,
+                failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure),
+                origin, name, method, start);
+          } catch (Throwable t) { // nothing above this thread would fail the call: it would hang until the idle timeout
+            Response.writeError(request, response, callback, t);
+          }
+        });
+        return true;
       }
-    } catch (Error e) {
-      LOG.error("unexpected error on {} {}", method, request.getHttpURI().getPath(), e);
-      reply = Reply.error(new ApiException(500, "internal error; the service log has the details", "server"));
+      reply = route.endpoint.handle(call);
+    } catch (RuntimeException | Error e) {
+      reply = failed(request, e);
     }
     return answer(request, response, callback, reply, origin, routeName, method, start);
+  }
+
+  /** The reply to a call that failed with {@code e}, whether thrown or completing a deferred answer. */
+  private Reply failed(Request request, Throwable e) {
+    if (e instanceof AuthFailure a) {
+      return refused(request, a);
+    }
+    if (e instanceof ApiException a) {
+      return Reply.error(a);
+    }
+    if (e instanceof StoreUnavailableException) {
+      // Fail closed: nothing was acknowledged; the store logged the details. Decisions still answer.
+      return Reply.error(new ApiException(503, e.getMessage(), "store", Map.of("Retry-After", "1")));
+    }
+    if (e instanceof RuntimeException r && JsonErrors.isInputError(r)) {
+      return Reply.error(JsonErrors.fromInput(r, ""));
+    }
+    LOG.error("unexpected error on {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+    return Reply.error(new ApiException(500, "internal error; the service log has the details", "server"));
   }
 
   private boolean answer(Request request, Response response, Callback callback, Reply reply, String origin,

@@ -2,6 +2,8 @@ package dev.writ.engine.audit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +35,22 @@ public interface AuditTrail extends AutoCloseable {
    * @throws AuditException when the flush failed (the trail then refuses every later write)
    */
   void awaitDurable(long seq);
+
+  /**
+   * As {@link #awaitDurable}, without holding the calling thread until then: the stage completes
+   * once every record up to {@code seq} is durable, or exceptionally with the {@link
+   * AuditException} of a failed flush. What depends on it runs on whichever thread completes it
+   * (one that forced the trail, or the caller when it is already durable), so it must not block.
+   * This default waits on the calling thread, for trails whose writes are durable at once.
+   */
+  default CompletionStage<Void> whenDurable(long seq) {
+    try {
+      awaitDurable(seq);
+      return CompletableFuture.completedFuture(null);
+    } catch (AuditException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** The seq of the last record written (durable or not). */
   long writtenSeq();

@@ -13,6 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -77,6 +81,12 @@ public final class FileAuditTrail implements AuditTrail {
   private volatile AuditException failed;
   private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
   private final TrailFormat.Encoder encoder = new TrailFormat.Encoder(); // guarded by this object's monitor
+  /** Callers of {@link #whenDurable} whose records are not durable yet. */
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  /** Held by the one thread that forces for {@link #waiters} and completes them. */
+  private final AtomicBoolean completing = new AtomicBoolean();
+
+  private record Waiter(long seq, CompletableFuture<Void> done) {}
 
   private FileAuditTrail(Path file, int bufferSize, Resume resume, LongFunction<Consumer<AuditEvent>> replay) {
     this.file = file;
@@ -430,6 +440,59 @@ public final class FileAuditTrail implements AuditTrail {
     if (target.seq() < seq) {
       awaitDurable(seq); // written after the force began (cannot happen for a caller's own commit)
     }
+  }
+
+  /**
+   * Group commit without a waiting thread per commit: the caller's stage is queued, and the first
+   * caller that finds no one completing the queue forces the trail (through {@link
+   * #awaitDurable}, so it shares forces with waiting callers too) and completes every queued
+   * stage the force covers, then looks again, until the queue is empty. Later callers queue and
+   * return at once, so their threads go back to work while a force runs; the force that covers
+   * them completes them. A caller queues before it tries to lead, and a leader looks at the queue
+   * again after it stops leading, so no stage is left behind.
+   */
+  @Override
+  public CompletionStage<Void> whenDurable(long seq) {
+    AuditException f = failed;
+    if (f != null) {
+      return CompletableFuture.failedFuture(f);
+    }
+    if (durable.seq() >= seq) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    waiters.add(new Waiter(seq, done));
+    while (!waiters.isEmpty() && completing.compareAndSet(false, true)) {
+      try {
+        completeWaiters();
+      } finally {
+        completing.set(false);
+      }
+    }
+    return done;
+  }
+
+  /** Forces for the queued stages and completes those it covers (all of them, when the force fails). */
+  private void completeWaiters() {
+    long target = 0;
+    for (Waiter w : waiters) {
+      target = Math.max(target, w.seq);
+    }
+    try {
+      awaitDurable(target);
+    } catch (RuntimeException e) { // the trail now refuses every write: so must every waiting commit
+      for (Waiter w; (w = waiters.poll()) != null; ) {
+        w.done.completeExceptionally(e);
+      }
+      return;
+    }
+    long d = durable.seq();
+    waiters.removeIf(w -> w.seq <= d && complete(w));
+  }
+
+  private static boolean complete(Waiter w) {
+    w.done.complete(null); // runs what depends on it (an answer's write) here: it does not block
+    return true;
   }
 
   /** How many forces to disk have completed since open (each covers one or more commits). */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -146,29 +147,52 @@ public final class EventSourcedGrantStore implements GrantStore {
 
   @Override
   public <T> Committed<T> commit(Function<GrantTable, Change<T>> op) {
-    long seq;
-    T result;
-    boolean recorded;
+    Written<T> w = write(op);
+    // Outside the lock: the next change is decided and written while this one's flush runs.
+    trail.awaitDurable(w.seq);
+    snapshotIfDue(w.seq);
+    return w.committed();
+  }
+
+  /**
+   * As {@link #commit}, answered from the trail's group commit ({@link AuditTrail#whenDurable}):
+   * no thread waits for the flush on this change's behalf.
+   */
+  @Override
+  public <T> Deferred<T> commitDeferred(Function<GrantTable, Change<T>> op) {
+    Written<T> w = write(op);
+    CompletionStage<Void> durable = trail.whenDurable(w.seq);
+    snapshotIfDue(w.seq); // a snapshot waits for its own records to be durable
+    return new Deferred<>(w.committed(), durable);
+  }
+
+  /** A change written to the trail and applied to the table, up to the seq of its last record. */
+  private record Written<T>(T result, long seq, boolean recorded) {
+    Committed<T> committed() {
+      return new Committed<>(result, recorded ? seq : 0);
+    }
+  }
+
+  private <T> Written<T> write(Function<GrantTable, Change<T>> op) {
     lock.writeLock().lock();
     try {
       Change<T> change = op.apply(table);
       // Written first: if the write fails, the table is untouched and the caller gets the error.
-      seq = trail.write(change.events());
+      long seq = trail.write(change.events());
       change.events().forEach(table::apply);
-      result = change.result().apply(table);
-      recorded = !change.events().isEmpty();
+      return new Written<>(change.result().apply(table), seq, !change.events().isEmpty());
     } finally {
       lock.writeLock().unlock();
     }
-    // Outside the lock: the next change is decided and written while this one's flush runs.
-    trail.awaitDurable(seq);
+  }
+
+  private void snapshotIfDue(long seq) {
     if (snapshotFile != null && seq - snapshotAttempt >= snapshotEvery && !closed) {
       snapshotAttempt = seq;
       Thread t = new Thread(() -> snapshot(false), "writ-snapshot"); // off the caller's path
       t.setDaemon(true);
       t.start();
     }
-    return new Committed<>(result, recorded ? seq : 0);
   }
 
   @Override

@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -251,9 +253,28 @@ public final class GrantRuntime {
 
   /** As {@link #act(ActionFact)}, recording {@code caller} (null: none), the enforcement point, on its events. */
   public ActionAnswer act(ActionFact fact, Caller caller) {
+    GrantStore.Committed<ActionAnswer> c = store.commit(actionCheck(fact, caller));
+    return c.result().withSeq(c.seq());
+  }
+
+  /**
+   * As {@link #act(ActionFact, Caller)}, answered once the check's records are durable without a
+   * thread waiting for them ({@link GrantStore#commitDeferred}): the stage completes with the
+   * answer then, or exceptionally when they cannot be made durable. Whatever depends on it runs on
+   * the thread that completes it and must not block. A fact the store refuses outright (no
+   * policy, a write that fails) throws here, as {@code act} does.
+   */
+  public CompletionStage<ActionAnswer> actDeferred(ActionFact fact, Caller caller) {
+    GrantStore.Deferred<ActionAnswer> d = store.commitDeferred(actionCheck(fact, caller));
+    ActionAnswer answer = d.committed().result().withSeq(d.committed().seq());
+    return d.durable().thenApply(done -> answer);
+  }
+
+  /** The change an action check makes: its events (the check, and any expiry or drift), and its answer. */
+  private Function<GrantTable, GrantStore.Change<ActionAnswer>> actionCheck(ActionFact fact, Caller caller) {
     PolicyContext p = policy.get();
     Instant t = now(fact.time());
-    GrantStore.Committed<ActionAnswer> c = store.commit(table -> {
+    return table -> {
       Optional<Grant> found = table.get(fact.grant());
       if (found.isEmpty()) {
         // Nothing to attribute the fact to: answered, not recorded.
@@ -303,8 +324,7 @@ public final class GrantRuntime {
       events.add(new AuditEvent.ActionChecked(h, fact.action(), fact.resource(), answer.answer(), answer.drift(),
           answer.reasons()));
       return GrantStore.Change.of(events, answer);
-    });
-    return c.result().withSeq(c.seq());
+    };
   }
 
   // ---- revocation, offboarding, expiry -----------------------------------------------
@@ -528,10 +548,13 @@ public final class GrantRuntime {
   /** Grants, optionally of one principal, optionally only those active now. */
   public List<Grant> grants(Optional<EntityUid> principal, boolean activeOnly) {
     Instant t = clock.instant();
-    return store.read(table -> (activeOnly ? table.retained() : table.all()).stream()
+    // Ended grants that left memory are read back after the store's lock is released (see GrantTable.listing).
+    List<Grant> all = activeOnly ? store.read(table -> List.copyOf(table.retained()))
+        : store.read(GrantTable::listing).read();
+    return all.stream()
         .filter(g -> principal.isEmpty() || g.principal().equals(principal.get()))
         .filter(g -> !activeOnly || g.activeAt(t))
-        .toList());
+        .toList();
   }
 
   /** Whether {@code uid} is the principal of a grant or in its chain, ended grants included. */

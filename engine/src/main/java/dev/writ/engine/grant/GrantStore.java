@@ -5,6 +5,8 @@ import dev.writ.engine.audit.AuditPage;
 import dev.writ.engine.audit.AuditRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -44,6 +46,24 @@ public interface GrantStore extends AutoCloseable {
    * returns; returns once they are durable.
    */
   <T> Committed<T> commit(Function<GrantTable, Change<T>> op);
+
+  /**
+   * A committed change that may not be durable yet: {@code durable} completes once it is (or
+   * exceptionally, when it cannot be made durable); nothing that depends on the change may be
+   * acknowledged before. {@code committed} is what {@link #commit} would have returned.
+   */
+  record Deferred<T>(Committed<T> committed, CompletionStage<Void> durable) {}
+
+  /**
+   * As {@link #commit}, but returns once the events are written and applied, without waiting
+   * for them to be durable on the calling thread: an enforcement service answers from {@code
+   * durable}'s completion instead of holding a thread per waiting call. What depends on {@code
+   * durable} runs on the thread that completes it and must not block. This default commits and
+   * waits, for stores whose commits are durable when they return (PostgreSQL's).
+   */
+  default <T> Deferred<T> commitDeferred(Function<GrantTable, Change<T>> op) {
+    return new Deferred<>(commit(op), CompletableFuture.completedFuture(null));
+  }
 
   /** As {@link #commit}, the result alone. */
   default <T> T update(Function<GrantTable, Change<T>> op) {

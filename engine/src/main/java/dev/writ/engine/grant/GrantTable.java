@@ -106,20 +106,60 @@ public final class GrantTable {
 
   /** Every grant, in the order they were first recorded; evicted ones are read back from the trail. */
   public Collection<Grant> all() {
-    if (evicted.isEmpty()) {
-      return grants.values();
+    return evicted.isEmpty() ? grants.values() : listing().read();
+  }
+
+  /**
+   * Every grant as {@link #all} gives it, in two steps: {@code listing()} takes what the table
+   * holds now (cheap: the grants in memory and the traces of evicted ones), and {@link
+   * Listing#read} reads the evicted ones back from the trail. A store takes the first under its
+   * lock and does the second after releasing it, so that listing a long history does not hold up
+   * every change while it reads: an evicted grant's records are durable and never change, so
+   * what is read is the grant as it was when the listing was taken.
+   */
+  public Listing listing() {
+    List<Map.Entry<Long, Grant>> held = new ArrayList<>(grants.size());
+    if (evicted.isEmpty()) { // the map's order is the order they were recorded: nothing to merge into it
+      grants.values().forEach(g -> held.add(Map.entry((long) held.size(), g)));
+    } else {
+      grants.values().forEach(g -> held.add(Map.entry(order(g.id()), g)));
     }
-    long[] seqs = evicted.values().stream().flatMapToLong(e -> java.util.Arrays.stream(e.seqs())).sorted().toArray();
-    List<AuditEvent> events = records.read(seqs);
-    Map<String, List<AuditEvent>> byGrant = new HashMap<>();
-    for (AuditEvent e : events) {
-      byGrant.computeIfAbsent(e.header().grant(), k -> new ArrayList<>()).add(e);
+    List<Map.Entry<String, Evicted>> ended = new ArrayList<>(evicted.entrySet());
+    return new Listing(held, ended, records);
+  }
+
+  /** What {@link #listing} took: the grants in memory, and the traces of evicted ones. */
+  public static final class Listing {
+    private final List<Map.Entry<Long, Grant>> held;
+    private final List<Map.Entry<String, Evicted>> evicted;
+    private final Records records;
+
+    private Listing(List<Map.Entry<Long, Grant>> held, List<Map.Entry<String, Evicted>> evicted, Records records) {
+      this.held = held;
+      this.evicted = evicted;
+      this.records = records;
     }
-    List<Map.Entry<Long, Grant>> out = new ArrayList<>(grants.size() + evicted.size());
-    grants.values().forEach(g -> out.add(Map.entry(order(g.id()), g)));
-    evicted.forEach((id, e) -> out.add(Map.entry(e.order(), rebuild(id, e.seqs(), byGrant.getOrDefault(id, List.of())))));
-    out.sort(Map.Entry.comparingByKey());
-    return out.stream().map(Map.Entry::getValue).toList();
+
+    /** Every grant, in the order they were first recorded, the evicted ones read back from the trail. */
+    public List<Grant> read() {
+      if (evicted.isEmpty()) {
+        return held.stream().map(Map.Entry::getValue).toList();
+      }
+      long[] seqs = evicted.stream().flatMapToLong(e -> java.util.Arrays.stream(e.getValue().seqs())).sorted().toArray();
+      List<AuditEvent> events = records.read(seqs);
+      Map<String, List<AuditEvent>> byGrant = new HashMap<>();
+      for (AuditEvent e : events) {
+        byGrant.computeIfAbsent(e.header().grant(), k -> new ArrayList<>()).add(e);
+      }
+      List<Map.Entry<Long, Grant>> out = new ArrayList<>(held.size() + evicted.size());
+      out.addAll(held);
+      for (Map.Entry<String, Evicted> e : evicted) {
+        out.add(Map.entry(e.getValue().order(), rebuild(e.getKey(), e.getValue().seqs(),
+            byGrant.getOrDefault(e.getKey(), List.of()))));
+      }
+      out.sort(Map.Entry.comparingByKey());
+      return out.stream().map(Map.Entry::getValue).toList();
+    }
   }
 
   /**

@@ -154,6 +154,35 @@ class EvictionStoreTest {
     }
   }
 
+  /**
+   * A full listing is taken under the store's lock and its ended grants read back after it
+   * (GrantTable.listing): changes made between the two, including ones that bring an evicted
+   * grant back into memory, do not show in a listing taken before them.
+   */
+  @Test
+  void aListingReadsItsEndedGrantsAsTheyWereWhenItWasTaken() {
+    Pair p = new Pair();
+    try {
+      List<String> ids = history(p, 0, 120, 3);
+      p.restart(); // evicts what has ended
+      assertTrue(p.fileStore.grantCounts()[1] >= 200);
+      List<Grant> expected = p.kept.grants(Optional.empty(), false);
+      GrantTable.Listing listing = p.fileStore.read(GrantTable::listing);
+      // Changes after the listing was taken: a grant ended now, an action check on an ended grant
+      // (recorded on it, so it comes back into memory), new grants.
+      p.same("act on ended", rt -> rt.act(new ActionFact(ids.get(0), "db:select", Gov.METRICS, Optional.empty())));
+      for (Grant g : p.kept.grants(Optional.empty(), true)) {
+        p.same("revoke live", rt -> rt.revoke(g.id(), "manual", Optional.empty()));
+      }
+      history(p, 2000, 5, 1);
+      assertEquals(expected, listing.read());
+      assertEquals(p.kept.grants(Optional.empty(), false), p.file.grants(Optional.empty(), false));
+    } finally {
+      p.fileStore.close();
+      p.keptStore.close();
+    }
+  }
+
   record SnapshotSize(long bytes, int events, int traces) {}
 
   static SnapshotSize snapshot(Path dir) throws IOException {

@@ -60,7 +60,7 @@ public final class PostgresGrantStore implements GrantStore {
   private final String location;
   private final Duration lockTimeout;
   private final Duration statementTimeout;
-  private GrantTable table = new GrantTable(); // replaced only by forget(), under the write lock
+  private GrantTable table = new GrantTable(this::records); // replaced only by forget(), under the write lock
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong failures = new AtomicLong();
@@ -71,9 +71,15 @@ public final class PostgresGrantStore implements GrantStore {
   private volatile long lastFailureLog;
   private long seq;                          // the last record applied to the table
   private String head = TrailFormat.GENESIS; // and its hash
+  /** Records between two evictions of ended grants from the table (see {@link GrantTable#evict}). */
+  static final long EVICT_EVERY = 10_000;
+  private final long evictEvery;
+  private long evictedAt;     // the seq the table was last evicted at
+  private Connection current; // the connection the write lock's holder has open (ended grants are read back on it)
 
   private PostgresGrantStore(DataSource ds, HikariDataSource ownPool, String location, Duration lockTimeout,
-                             Duration statementTimeout) {
+                             Duration statementTimeout, long evictEvery) {
+    this.evictEvery = evictEvery;
     this.ds = ds;
     this.ownPool = ownPool;
     this.location = location;
@@ -97,7 +103,7 @@ public final class PostgresGrantStore implements GrantStore {
       throw new StoreUnavailableException("cannot connect to " + settings.location() + ": " + rootMessage(e), e);
     }
     try {
-      return open(pool, pool, settings.location(), settings.lockTimeout(), settings.statementTimeout());
+      return open(pool, pool, settings.location(), settings.lockTimeout(), settings.statementTimeout(), EVICT_EVERY);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -109,18 +115,23 @@ public final class PostgresGrantStore implements GrantStore {
    * Migrates and replays as {@link #open(PostgresStoreSettings)} does.
    */
   public static PostgresGrantStore open(DataSource ds, String location) {
-    return open(ds, null, location, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    return open(ds, location, EVICT_EVERY);
+  }
+
+  /** As {@link #open(DataSource, String)}, evicting ended grants every {@code evictEvery} records (tests). */
+  static PostgresGrantStore open(DataSource ds, String location, long evictEvery) {
+    return open(ds, null, location, Duration.ofSeconds(5), Duration.ofSeconds(30), evictEvery);
   }
 
   private static PostgresGrantStore open(DataSource ds, HikariDataSource own, String location, Duration lockTimeout,
-                                         Duration statementTimeout) {
+                                         Duration statementTimeout, long evictEvery) {
     try {
       Migrations.migrate(ds);
     } catch (SQLException | RuntimeException e) {
       throw new StoreUnavailableException("cannot create or migrate the schema in " + location + ": "
           + rootMessage(e), e);
     }
-    PostgresGrantStore store = new PostgresGrantStore(ds, own, location, lockTimeout, statementTimeout);
+    PostgresGrantStore store = new PostgresGrantStore(ds, own, location, lockTimeout, statementTimeout, evictEvery);
     try {
       store.replay();
     } catch (StoreUnavailableException e) {
@@ -288,6 +299,7 @@ public final class PostgresGrantStore implements GrantStore {
         replay();
       }
       c = connection(false);
+      current = c;
       try {
         lockAndCatchUp(c);
       } catch (SQLException e) {
@@ -301,6 +313,7 @@ public final class PostgresGrantStore implements GrantStore {
         c = null;
         evictIdle();
         c = connection(false);
+        current = c;
         lockAndCatchUp(c);
       }
       // Each change decides on the table as the changes before it left it: their events are
@@ -349,6 +362,7 @@ public final class PostgresGrantStore implements GrantStore {
         head = h;
         commits.incrementAndGet();
         grouped.addAndGet(recorded);
+        evictIfDue();
       }
       group.forEach(Pending::succeed);
       recovered();
@@ -369,6 +383,7 @@ public final class PostgresGrantStore implements GrantStore {
       group.forEach(p -> p.fail(failed));
       throw e;
     } finally {
+      current = null;
       closeQuietly(c);
       for (Pending<?> p : group) {
         p.done = true;
@@ -422,7 +437,8 @@ public final class PostgresGrantStore implements GrantStore {
   private void forget(boolean applied) {
     if (applied) {
       stale = true;
-      table = new GrantTable();
+      table = new GrantTable(this::records);
+      evictedAt = 0;
       seq = 0;
       head = TrailFormat.GENESIS;
     }
@@ -436,6 +452,7 @@ public final class PostgresGrantStore implements GrantStore {
         replay();
       } else {
         catchUpNow();
+        evictIfDue();
       }
       lock.readLock().lock(); // held on from the write lock: nothing changes the table in between
     } finally {
@@ -555,6 +572,7 @@ public final class PostgresGrantStore implements GrantStore {
     try {
       c = ds.getConnection();
       c.setAutoCommit(false);
+      current = c;
       try (PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM writ_trail WHERE seq > ? ORDER BY seq")) {
         ps.setFetchSize(FETCH);
         ps.setLong(1, seq);
@@ -564,13 +582,84 @@ public final class PostgresGrantStore implements GrantStore {
       }
       c.commit();
       stale = false;
+      evictedAt = seq;
+      table.evict(seq); // after a replay only what can still change stays in memory
     } catch (SQLException e) {
       rollbackQuietly(c);
       throw unavailable("cannot read the trail", e);
     } finally {
+      current = null;
       closeQuietly(c);
       lock.writeLock().unlock();
     }
+  }
+
+  /**
+   * Every {@link #evictEvery} records, ended grants that nothing can change any more leave the
+   * table (their records are committed: every record the table holds is), as the file store's do
+   * at a snapshot; the caller holds the write lock.
+   */
+  private void evictIfDue() {
+    if (seq - evictedAt >= evictEvery) {
+      evictedAt = seq;
+      table.evict(seq);
+    }
+  }
+
+  /** Rows per query when ended grants are read back. */
+  private static final int READ_BACK_BATCH = 10_000;
+
+  /**
+   * The events of records {@code seqs} (ascending): what an evicted grant is rebuilt from
+   * ({@link GrantTable.Records}), each row checked against its hash. Read on the connection the
+   * write lock's holder has open when it is the caller (so a catch-up or a commit needs no second
+   * connection), else on one of the pool's.
+   */
+  private List<AuditEvent> records(long[] seqs) {
+    Connection mine = lock.isWriteLockedByCurrentThread() ? current : null;
+    Connection c = mine;
+    List<AuditEvent> out = new ArrayList<>(seqs.length);
+    try {
+      if (c == null) {
+        c = connection(true);
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM writ_trail WHERE seq = ANY(?) ORDER BY seq")) {
+        for (int from = 0; from < seqs.length; from += READ_BACK_BATCH) {
+          int to = Math.min(seqs.length, from + READ_BACK_BATCH);
+          Long[] batch = new Long[to - from];
+          for (int i = from; i < to; i++) {
+            batch[i - from] = seqs[i];
+          }
+          ps.setArray(1, c.createArrayOf("bigint", batch));
+          int i = from;
+          try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+              long s = r.getLong(1);
+              if (i >= to || s != seqs[i]) {
+                break;
+              }
+              out.add(TrailRows.readAlone(location, s, r.getString(2)));
+              i++;
+            }
+          }
+          if (i < to) {
+            throw TrailRows.damaged(location, seqs[i], "missing: a record of an ended grant is not in the trail");
+          }
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw unavailable("cannot read ended grants back", e);
+    } finally {
+      if (mine == null) {
+        closeQuietly(c);
+      }
+    }
+  }
+
+  /** The grants held in memory and the ended ones answered from the trail (evicted). */
+  public long[] grantCounts() {
+    return read(GrantTable::sizes);
   }
 
   /** Applies what other processes committed since the last look; the caller holds the write lock. */
@@ -593,12 +682,14 @@ public final class PostgresGrantStore implements GrantStore {
 
   private void catchUpOnce() throws SQLException {
     Connection c = connection(true);
+    current = c;
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM writ_trail WHERE seq > ? ORDER BY seq")) {
       ps.setLong(1, seq);
       try (ResultSet r = ps.executeQuery()) {
         catchUp(r);
       }
     } finally {
+      current = null;
       closeQuietly(c);
     }
   }

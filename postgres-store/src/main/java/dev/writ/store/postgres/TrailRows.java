@@ -21,6 +21,30 @@ final class TrailRows {
    * {@code prevSeq} whose hash is {@code prevHash}.
    */
   static Row read(String location, long seq, String line, long prevSeq, String prevHash) {
+    TrailFormat.Parsed p = parse(location, seq, line);
+    if (seq != prevSeq + 1 || p.seq() != seq || !p.prev().equals(prevHash)) {
+      throw damaged(location, seq, "out of chain: a record was removed, inserted or reordered");
+    }
+    AuditEvent event = event(location, seq, p);
+    ObjectNode body = (ObjectNode) p.json().deepCopy();
+    body.remove(TrailFormat.FRAMING);
+    return new Row(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line), p.more());
+  }
+
+  /**
+   * The event of row {@code seq}, read on its own (an ended grant's record, read back): the line
+   * parses, its hash matches its content and it is the record it is said to be. Its place in the
+   * chain was checked when the store first read it.
+   */
+  static AuditEvent readAlone(String location, long seq, String line) {
+    TrailFormat.Parsed p = parse(location, seq, line);
+    if (p.seq() != seq) {
+      throw damaged(location, seq, "out of place: the row holds record " + p.seq());
+    }
+    return event(location, seq, p);
+  }
+
+  private static TrailFormat.Parsed parse(String location, long seq, String line) {
     TrailFormat.Parsed p;
     try {
       p = TrailFormat.parse(line);
@@ -30,18 +54,15 @@ final class TrailRows {
     if (!p.hashMatches()) {
       throw damaged(location, seq, "altered: its content does not match its hash");
     }
-    if (seq != prevSeq + 1 || p.seq() != seq || !p.prev().equals(prevHash)) {
-      throw damaged(location, seq, "out of chain: a record was removed, inserted or reordered");
-    }
-    AuditEvent event;
+    return p;
+  }
+
+  private static AuditEvent event(String location, long seq, TrailFormat.Parsed p) {
     try {
-      event = AuditCodec.read(p.json());
+      return AuditCodec.read(p.json());
     } catch (RuntimeException e) {
       throw damaged(location, seq, "unreadable event: " + e.getMessage());
     }
-    ObjectNode body = (ObjectNode) p.json().deepCopy();
-    body.remove(TrailFormat.FRAMING);
-    return new Row(new AuditRecord(p.seq(), event, body, p.prev(), p.hash(), line), p.more());
   }
 
   /** A checked record, and whether more records of the same commit follow it. */
