@@ -71,8 +71,7 @@ public final class Authorizer implements Decider {
         return DecisionAssembler.denyAll(request, reasons);
       }
     }
-    EvalScope scope = EvalScope.of(valid.store(), plan, request, valid.principal(), valid.resource(),
-        intentName, params, request.time().orElse(options.defaultTime()));
+    EvalScope scope = EvalScope.of(valid, plan, request, intentName, params, request.time().orElse(options.defaultTime()));
     EvaluationLog log = new EvaluationLog(options.explain());
     RuleIndex.Candidates candidates = CANDIDATES.get();
     // Requests usually name one action: an array, not a map, keeps this path free of hashing.
@@ -317,12 +316,13 @@ public final class Authorizer implements Decider {
       }
       EntityUid from = rule.approvalFrom(i);
       Set<EntityUid> counted = new HashSet<>();
-      for (AccessRequest.Approval given : request.approvals()) {
-        EntityUid by = given.by();
+      List<AccessRequest.Approval> given = request.approvals();
+      for (int g = 0; g < given.size(); g++) {
+        EntityUid by = given.get(g).by();
         if (by.equals(request.principal()) || request.delegation().contains(by)) {
           continue; // no self-approval, not by anyone in the chain either
         }
-        if (s.store.ancestorsOrSelf(by).contains(from)) {
+        if (s.approverAncestors(g, by).contains(from)) {
           counted.add(by);
         }
       }
