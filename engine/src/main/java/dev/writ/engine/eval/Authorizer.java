@@ -164,13 +164,15 @@ public final class Authorizer implements Decider {
       }
       List<PendingApproval> missing = missingApprovals(rule, s, request, log);
       if (missing.isEmpty()) {
-        log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, rule.data.standing() == null
-            ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
+        if (log.explaining()) { // else the rule's plan data is not read at all
+          log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, rule.data.standing() == null
+              ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
+        }
         result.satisfy(rule);
-        if (rule.data.ttlSeconds() == null) {
+        if (!rule.bounded) {
           unbounded = true;
         } else {
-          longest = Math.max(longest, rule.data.ttlSeconds());
+          longest = Math.max(longest, rule.ttlSeconds);
         }
       } else {
         if (log.explaining()) {
@@ -329,10 +331,10 @@ public final class Authorizer implements Decider {
 
   private static List<PendingApproval> missingApprovals(CompiledRule rule, EvalState s, AccessRequest request,
                                                        EvaluationLog log) {
-    List<PlanRule.Approval> approvals = rule.data.approvals();
-    if (approvals.isEmpty()) {
+    if (!rule.hasApprovals()) {
       return List.of();
     }
+    List<PlanRule.Approval> approvals = rule.data.approvals();
     List<PendingApproval> missing = new ArrayList<>();
     for (int i = 0; i < approvals.size(); i++) {
       PlanRule.Approval a = approvals.get(i);
