@@ -4,6 +4,8 @@ import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.value.EntityUid;
 import dev.writ.language.vocab.Suggestions;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Refuses requests that cannot be decided at all (docs/language.md §7): entities the store does not
@@ -13,9 +15,16 @@ import dev.writ.language.vocab.Suggestions;
  */
 final class RequestValidator {
   private final EvaluationPlan plan;
+  private final boolean strict;
+  // TRUE: a declared action, FALSE: an action group; one probe per action, where asking the
+  // plan "a group?" and then "declared?" was two.
+  private final Map<String, Boolean> actions = new HashMap<>();
 
   RequestValidator(EvaluationPlan plan) {
     this.plan = plan;
+    this.strict = plan.schema().strict();
+    plan.schema().actions().keySet().forEach(a -> actions.put(a, Boolean.TRUE));
+    plan.schema().groups().keySet().forEach(g -> actions.put(g, Boolean.FALSE));
   }
 
   /**
@@ -63,7 +72,8 @@ final class RequestValidator {
   }
 
   private void checkConcrete(String a, int i) {
-    boolean concrete = a.indexOf('*') < 0 && !plan.isActionGroup(a) && (!plan.schema().strict() || plan.isDeclaredAction(a));
+    Boolean declared = actions.get(a);
+    boolean concrete = a.indexOf('*') < 0 && (declared == null ? !strict : declared);
     if (concrete) {
       return;
     }
