@@ -17,11 +17,12 @@ public final class Reasons extends AbstractList<String> implements RandomAccess 
   }
 
   private final Object[] items; // String or Pending
-  private final String[] rendered; // memo: racy but idempotent (a String is safely published)
+  // The sentences made so far, from the first read on (a decision nobody asks why has none).
+  // Racy but idempotent: a String is safely published, and a lost memo is only rendered again.
+  private String[] rendered;
 
   private Reasons(Object[] items) {
     this.items = items;
-    this.rendered = new String[items.length];
   }
 
   /**
@@ -43,11 +44,19 @@ public final class Reasons extends AbstractList<String> implements RandomAccess 
 
   @Override
   public String get(int index) {
-    String t = rendered[index];
+    Object o = items[index];
+    if (o instanceof String s) {
+      return s;
+    }
+    String[] memo = rendered;
+    if (memo == null) {
+      memo = new String[items.length];
+      rendered = memo;
+    }
+    String t = memo[index];
     if (t == null) {
-      Object o = items[index];
-      t = o instanceof String s ? s : ((Pending) o).render();
-      rendered[index] = t;
+      t = ((Pending) o).render();
+      memo[index] = t;
     }
     return t;
   }

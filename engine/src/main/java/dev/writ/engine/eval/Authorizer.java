@@ -80,7 +80,8 @@ public final class Authorizer implements Decider {
     ActionResult[] results = new ActionResult[actions.size()];
     int distinct = 0;
     next:
-    for (String action : actions) {
+    for (int a = 0; a < actions.size(); a++) { // indexed: an iterator per decision was not always scalar-replaced
+      String action = actions.get(a);
       for (int i = 0; i < distinct; i++) {
         if (results[i].action.equals(action)) {
           continue next;
@@ -100,8 +101,9 @@ public final class Authorizer implements Decider {
         if (result.forbids.isEmpty()) {
           reasons.add(new NoGrant(action, request.resource(), delegationDenial(result, at, request, candidates)));
         }
-        for (CompiledRule f : result.forbids) {
-          reasons.add(new Forbidden(action, f.name, f.data.meta().reason()));
+        for (int f = 0; f < result.forbids.size(); f++) {
+          CompiledRule rule = result.forbids.get(f);
+          reasons.add(new Forbidden(action, rule.name, rule.data.meta().reason()));
         }
       }
     }
