@@ -25,7 +25,7 @@ public record Decision(Outcome decision, Optional<Long> ttlSeconds, boolean stan
     // One action is the common case: a one-entry map has its order already.
     actions = actions.size() == 1 ? Map.copyOf(actions)
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actions));
-    reasons = List.copyOf(reasons);
+    reasons = reasons instanceof Reasons ? reasons : List.copyOf(reasons); // immutable already
     errors = List.copyOf(errors);
   }
 

@@ -3,6 +3,7 @@ package dev.writ.engine.eval;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.Outcome;
 import dev.writ.engine.decision.PendingApproval;
+import dev.writ.engine.decision.Reasons;
 import dev.writ.engine.decision.RuleTrace;
 import dev.writ.engine.entity.Entity;
 import dev.writ.engine.entity.EntityStore;
@@ -53,34 +54,34 @@ public final class Authorizer implements Decider {
   @Override
   public Decision decide(AccessRequest request, EntityStore entities, DecideOptions options) {
     RequestValidator.Valid valid = validator.validate(request, entities);
-    // Made on the first reason: a permit has none.
-    List<String> reasons = List.of();
     CompiledIntent intent = null;
     Map<String, Value> params = Map.of();
     String intentName = null;
     if (request.intent().isPresent()) {
       intentName = request.intent().get().name();
       intent = plan.intent(intentName);
-      reasons = new ArrayList<>(2);
+      List<String> problems = new ArrayList<>(2);
       if (intent == null) {
-        reasons.add("intent `" + intentName + "` is not declared");
+        problems.add("intent `" + intentName + "` is not declared");
       } else {
-        params = IntentParams.check(intent, request.intent().get().params(), reasons);
+        params = IntentParams.check(intent, request.intent().get().params(), problems);
       }
-      if (!reasons.isEmpty()) {
-        return DecisionAssembler.denyAll(request, reasons);
+      if (!problems.isEmpty()) {
+        return DecisionAssembler.denyAll(request, problems);
       }
     }
-    EvalScope scope = EvalScope.of(valid.store(), plan, request, valid.principal(), valid.resource(),
-        intentName, params, request.time().orElse(options.defaultTime()));
+    EvalScope scope = EvalScope.of(valid, plan, request, intentName, params, request.time().orElse(options.defaultTime()));
     EvaluationLog log = new EvaluationLog(options.explain());
     RuleIndex.Candidates candidates = CANDIDATES.get();
+    // Made on the first reason: a permit has none. Sentences or Reasons.Pending, rendered when read.
+    List<Object> reasons = List.of();
     // Requests usually name one action: an array, not a map, keeps this path free of hashing.
     List<String> actions = request.actions();
     ActionResult[] results = new ActionResult[actions.size()];
     int distinct = 0;
     next:
-    for (String action : actions) {
+    for (int a = 0; a < actions.size(); a++) { // indexed: an iterator per decision was not always scalar-replaced
+      String action = actions.get(a);
       for (int i = 0; i < distinct; i++) {
         if (results[i].action.equals(action)) {
           continue next;
@@ -91,26 +92,51 @@ public final class Authorizer implements Decider {
       results[distinct++] = result;
       if (intent != null && !intent.covers(at.acting())) {
         reasons = growable(reasons);
-        reasons.add("`" + action + "` on `" + request.resource() + "` is outside intent `" + intentName + "`");
+        reasons.add(new OutsideIntent(action, request.resource(), intentName));
         continue;
       }
       decideAction(at, result, request, candidates, log);
       if (result.outcome == Outcome.DENY) {
         reasons = growable(reasons);
         if (result.forbids.isEmpty()) {
-          reasons.add("no grant applies to `" + action + "` on `" + request.resource() + "`"
-              + delegationDenial(result, at, request, candidates));
+          reasons.add(new NoGrant(action, request.resource(), delegationDenial(result, at, request, candidates)));
         }
-        for (CompiledRule f : result.forbids) {
-          String why = f.data.meta().reason();
-          reasons.add("`" + action + "` is forbidden by `" + f.name + "`" + (why == null ? "" : ": " + why));
+        for (int f = 0; f < result.forbids.size(); f++) {
+          CompiledRule rule = result.forbids.get(f);
+          reasons.add(new Forbidden(action, rule.name, rule.data.meta().reason()));
         }
       }
     }
-    return DecisionAssembler.assemble(results, distinct, reasons, log, intent, request, options);
+    return DecisionAssembler.assemble(results, distinct, Reasons.of(reasons), log, intent, request, options);
   }
 
-  private static List<String> growable(List<String> reasons) {
+  // The deny reasons of the decision loop, as data until a caller reads them (Reasons).
+
+  /** {@code `a` on `r` is outside intent `i`}. */
+  private record OutsideIntent(String action, EntityUid resource, String intent) implements Reasons.Pending {
+    @Override
+    public String render() {
+      return "`" + action + "` on `" + resource + "` is outside intent `" + intent + "`";
+    }
+  }
+
+  /** {@code no grant applies to `a` on `r`}, then why a delegation was not admitted ({@code ""} if none). */
+  private record NoGrant(String action, EntityUid resource, String delegation) implements Reasons.Pending {
+    @Override
+    public String render() {
+      return "no grant applies to `" + action + "` on `" + resource + "`" + delegation;
+    }
+  }
+
+  /** {@code `a` is forbidden by `f`}, then the forbid's reason when it has one. */
+  private record Forbidden(String action, String rule, String why) implements Reasons.Pending {
+    @Override
+    public String render() {
+      return "`" + action + "` is forbidden by `" + rule + "`" + (why == null ? "" : ": " + why);
+    }
+  }
+
+  private static List<Object> growable(List<Object> reasons) {
     return reasons.isEmpty() && !(reasons instanceof ArrayList) ? new ArrayList<>(2) : reasons;
   }
 
@@ -140,13 +166,15 @@ public final class Authorizer implements Decider {
       }
       List<PendingApproval> missing = missingApprovals(rule, s, request, log);
       if (missing.isEmpty()) {
-        log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, rule.data.standing() == null
-            ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
+        if (log.explaining()) { // else the rule's plan data is not read at all
+          log.trace(rule, at.action(), s.principalUid, RuleTrace.Result.SATISFIED, rule.data.standing() == null
+              ? "all clauses hold" : "all clauses hold; standing on purpose: " + rule.data.standing());
+        }
         result.satisfy(rule);
-        if (rule.data.ttlSeconds() == null) {
+        if (!rule.bounded) {
           unbounded = true;
         } else {
-          longest = Math.max(longest, rule.data.ttlSeconds());
+          longest = Math.max(longest, rule.ttlSeconds);
         }
       } else {
         if (log.explaining()) {
@@ -305,10 +333,10 @@ public final class Authorizer implements Decider {
 
   private static List<PendingApproval> missingApprovals(CompiledRule rule, EvalState s, AccessRequest request,
                                                        EvaluationLog log) {
-    List<PlanRule.Approval> approvals = rule.data.approvals();
-    if (approvals.isEmpty()) {
+    if (!rule.hasApprovals()) {
       return List.of();
     }
+    List<PlanRule.Approval> approvals = rule.data.approvals();
     List<PendingApproval> missing = new ArrayList<>();
     for (int i = 0; i < approvals.size(); i++) {
       PlanRule.Approval a = approvals.get(i);
@@ -317,12 +345,13 @@ public final class Authorizer implements Decider {
       }
       EntityUid from = rule.approvalFrom(i);
       Set<EntityUid> counted = new HashSet<>();
-      for (AccessRequest.Approval given : request.approvals()) {
-        EntityUid by = given.by();
+      List<AccessRequest.Approval> given = request.approvals();
+      for (int g = 0; g < given.size(); g++) {
+        EntityUid by = given.get(g).by();
         if (by.equals(request.principal()) || request.delegation().contains(by)) {
           continue; // no self-approval, not by anyone in the chain either
         }
-        if (s.store.ancestorsOrSelf(by).contains(from)) {
+        if (s.approverAncestors(g, by).contains(from)) {
           counted.add(by);
         }
       }

@@ -25,9 +25,16 @@ public final class CompiledRule {
   private final int[] resourceCodes; // null: any
   private final String[] resourceTypes;
   final Set<String> intents; // null: any
+  // A decision reads these for every candidate rule: a rule without conditions or approvals
+  // shares one empty array (always in cache, where an array of its own was a miss per
+  // candidate), and which conditions are `unless` is a bit mask in the rule itself.
   final ExprNode[] conditions;
-  final boolean[] unless;
+  private final long unlessMask; // bit i: condition i (i < 64) is an `unless`
+  private final boolean[] unlessFrom64; // conditions 64 and later; null when there are at most 64
   final Approval[] approvals;
+  /** The rule's {@code ttl} in seconds, when {@link #bounded}; read from the rule itself on every permit. */
+  final long ttlSeconds;
+  final boolean bounded;
   final Set<EntityKind> delegateKinds; // null: no delegation allowed
   final boolean delegateAnyKind;
   final long delegateDepth;
@@ -35,6 +42,9 @@ public final class CompiledRule {
   final List<Obligation> obligations;
 
   record Approval(long count, EntityUid from, ExprNode where, PlanRule.Approval data) {}
+
+  private static final ExprNode[] NO_CONDITIONS = new ExprNode[0];
+  private static final Approval[] NO_APPROVALS = new Approval[0];
 
   CompiledRule(PlanRule r, ExprCompiler compiler) {
     this.data = r;
@@ -50,15 +60,29 @@ public final class CompiledRule {
     this.resourceCodes = resource == null ? null : resource.codes;
     this.resourceTypes = resource == null ? null : resource.types;
     List<PlanRule.Condition> conds = r.conditions();
-    this.conditions = new ExprNode[conds.size()];
-    this.unless = new boolean[conds.size()];
+    this.conditions = conds.isEmpty() ? NO_CONDITIONS : new ExprNode[conds.size()];
+    long mask = 0;
+    boolean[] beyond = conds.size() > 64 ? new boolean[conds.size() - 64] : null;
     for (int i = 0; i < conds.size(); i++) {
       conditions[i] = compiler.compile(conds.get(i).expr());
-      unless[i] = conds.get(i).unless();
+      if (conds.get(i).unless()) {
+        if (i < 64) {
+          mask |= 1L << i;
+        } else {
+          beyond[i - 64] = true;
+        }
+      }
     }
-    this.approvals = r.approvals().stream()
-        .map(a -> new Approval(a.count(), compiler.uid(a.from()), a.where() == null ? null : compiler.compile(a.where()), a))
-        .toArray(Approval[]::new);
+    this.unlessMask = mask;
+    this.unlessFrom64 = beyond;
+    List<PlanRule.Approval> as = r.approvals();
+    this.approvals = as.isEmpty() ? NO_APPROVALS : new Approval[as.size()];
+    for (int i = 0; i < as.size(); i++) {
+      PlanRule.Approval a = as.get(i);
+      approvals[i] = new Approval(a.count(), compiler.uid(a.from()), a.where() == null ? null : compiler.compile(a.where()), a);
+    }
+    this.bounded = r.ttlSeconds() != null;
+    this.ttlSeconds = bounded ? r.ttlSeconds() : 0;
     if (r.delegation() == null) {
       delegateKinds = null;
       delegateAnyKind = false;
@@ -134,12 +158,23 @@ public final class CompiledRule {
    * condition that does not; throws on error.
    */
   public int firstFailing(EvalState s) throws EvalError {
-    for (int i = 0; i < conditions.length; i++) {
-      if (conditions[i].test(s) == unless[i]) {
+    ExprNode[] cs = conditions;
+    for (int i = 0; i < cs.length; i++) {
+      if (cs[i].test(s) == unless(i)) {
         return i;
       }
     }
     return -1;
+  }
+
+  /** Whether condition {@code i} is an {@code unless}. */
+  boolean unless(int i) {
+    return i < 64 ? (unlessMask >>> i & 1) != 0 : unlessFrom64[i - 64];
+  }
+
+  /** Whether the rule has approval clauses. */
+  boolean hasApprovals() {
+    return approvals.length > 0;
   }
 
   /**

@@ -41,7 +41,7 @@ final class DecisionAssembler {
 
   /**
    * @param results one per distinct action, in request order
-   * @param reasons the deny reasons, in order (not kept: the decision copies them)
+   * @param reasons the deny reasons, in order (an immutable list: the decision keeps it)
    */
   static Decision assemble(ActionResult[] results, int count, List<String> reasons, EvaluationLog log,
                            CompiledIntent intent, AccessRequest request, DecideOptions options) {

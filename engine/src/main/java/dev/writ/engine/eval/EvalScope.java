@@ -36,6 +36,10 @@ final class EvalScope {
   final EntityUid principalUid;
   final EntityStore.Resolved principal;
   final List<EntityUid> chain;
+  // The chain members and approvers as the validator resolved them (request order), or null when
+  // the caller did not resolve them (action facts, index probes): then the store is asked.
+  private final EntityStore.Resolved[] chainResolved;
+  private final EntityStore.Resolved[] approvers;
 
   private Value.RecordV intentRecord;
   private Value.RecordV requestRecord;
@@ -47,12 +51,27 @@ final class EvalScope {
   EvalScope(EntityStore store, EvaluationPlan plan, EntityUid principalUid, EntityStore.Resolved principal,
             List<EntityUid> chain, EntityUid resourceUid, EntityStore.Resolved resource, Value.RecordV context,
             String intentName, Map<String, Value> intentParams, Long durationSeconds, Instant time) {
+    this(store, plan, principalUid, principal, chain, null, resourceUid, resource, context, intentName, intentParams,
+        durationSeconds, time, null);
+  }
+
+  /**
+   * @param chainResolved the chain's members resolved in {@code store}, in order, or null
+   * @param approvers     the request's approvers resolved in {@code store}, in order, or null
+   */
+  private EvalScope(EntityStore store, EvaluationPlan plan, EntityUid principalUid, EntityStore.Resolved principal,
+                    List<EntityUid> chain, EntityStore.Resolved[] chainResolved, EntityUid resourceUid,
+                    EntityStore.Resolved resource, Value.RecordV context, String intentName,
+                    Map<String, Value> intentParams, Long durationSeconds, Instant time,
+                    EntityStore.Resolved[] approvers) {
     this.store = store;
     this.table = plan.attributes();
     this.uids = plan.uids();
     this.principalUid = principalUid;
     this.principal = principal != null ? principal : store.resolve(principalUid);
     this.chain = chain;
+    this.chainResolved = chainResolved;
+    this.approvers = approvers;
     this.resourceUid = resourceUid;
     this.resource = resource != null ? resource : store.resolve(resourceUid);
     this.resourceValue = new Value.EntityV(resourceUid);
@@ -69,6 +88,24 @@ final class EvalScope {
                       EntityStore.Resolved resource, String intentName, Map<String, Value> intentParams, Instant time) {
     return new EvalScope(store, plan, request.principal(), principal, request.delegation(), request.resource(), resource,
         request.context(), intentName, intentParams, request.durationSeconds().orElse(null), time);
+  }
+
+  /** The scope of a request that passed the validator, reusing every entity it resolved. */
+  static EvalScope of(RequestValidator.Valid valid, EvaluationPlan plan, AccessRequest request, String intentName,
+                      Map<String, Value> intentParams, Instant time) {
+    return new EvalScope(valid.store(), plan, request.principal(), valid.principal(), request.delegation(),
+        valid.chain(), request.resource(), valid.resource(), request.context(), intentName, intentParams,
+        request.durationSeconds().orElse(null), time, valid.approvers());
+  }
+
+  /** Chain member {@code i}, resolved. */
+  EntityStore.Resolved member(int i) {
+    return chainResolved != null ? chainResolved[i] : store.resolve(chain.get(i));
+  }
+
+  /** The ancestors-or-self of the request's approver {@code i} (whose uid is {@code by}). */
+  java.util.Set<EntityUid> approverAncestors(int i, EntityUid by) {
+    return approvers != null ? approvers[i].ancestors() : store.ancestorsOrSelf(by);
   }
 
   /** The states of one action, one per chain position, made when first asked for. */
@@ -109,8 +146,7 @@ final class EvalScope {
         List<EntityUid> chain = scope.chain;
         s = position == chain.size()
             ? new EvalState(this, scope.principalUid, scope.principal, chain)
-            : new EvalState(this, chain.get(position), scope.store.resolve(chain.get(position)),
-                chain.subList(0, position));
+            : new EvalState(this, chain.get(position), scope.member(position), chain.subList(0, position));
         states[position] = s;
       }
       return s;

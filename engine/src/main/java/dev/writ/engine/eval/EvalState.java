@@ -128,4 +128,9 @@ public final class EvalState {
   Value.RecordV requestRecord() {
     return scope.requestRecord();
   }
+
+  /** The ancestors-or-self of the request's approver {@code i} ({@code by}), resolved once per request where it can be. */
+  Set<EntityUid> approverAncestors(int i, EntityUid by) {
+    return scope.approverAncestors(i, by);
+  }
 }

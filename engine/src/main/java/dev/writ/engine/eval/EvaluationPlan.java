@@ -34,10 +34,10 @@ public final class EvaluationPlan {
   private final Set<String> actionGroups;
   private final Set<String> declaredActions;
 
-  private EvaluationPlan(PlanData data) {
+  private EvaluationPlan(PlanData data, boolean fused) {
     this.data = data;
     this.attributes = new AttributeTable(attributeNames(data));
-    ExprCompiler compiler = new ExprCompiler(attributes);
+    ExprCompiler compiler = new ExprCompiler(attributes, fused);
     this.rules = new CompiledRule[data.rules().size()];
     List<CompiledRule> grantList = new ArrayList<>();
     List<CompiledRule> forbidList = new ArrayList<>();
@@ -65,7 +65,12 @@ public final class EvaluationPlan {
   }
 
   public static EvaluationPlan of(PlanData data) {
-    return new EvaluationPlan(data);
+    return new EvaluationPlan(data, true);
+  }
+
+  /** The plan with its expressions as plain trees, no fused forms: the tests' reference for those. */
+  static EvaluationPlan treeForm(PlanData data) {
+    return new EvaluationPlan(data, false);
   }
 
   private static Set<String> attributeNames(PlanData data) {

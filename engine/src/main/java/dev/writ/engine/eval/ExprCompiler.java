@@ -16,9 +16,20 @@ public final class ExprCompiler {
   private final AttributeTable table;
   private final java.util.Map<String, EntityUid> uids = new java.util.HashMap<>();
   private final UidTable.Builder numbers = new UidTable.Builder();
+  private final boolean fused;
 
   public ExprCompiler(AttributeTable table) {
+    this(table, true);
+  }
+
+  /**
+   * @param fused whether to use the fused forms ({@code context.x} read directly, comparisons
+   *              with a constant in one node); false builds the plain tree, one node per
+   *              operator, against which the tests check the fused forms
+   */
+  ExprCompiler(AttributeTable table, boolean fused) {
     this.table = table;
+    this.fused = fused;
   }
 
   /**
@@ -81,13 +92,26 @@ public final class ExprCompiler {
             && (target.str().equals("principal") || target.str().equals("resource"))) {
           return new ExprNode.SlotAttr(target.str().equals("principal"), slot, e.str(), at);
         }
+        if (fused && target.op() == PlanExpr.Op.VAR && target.str().equals("context")) {
+          return new ExprNode.ContextAttr(e.str(), at);
+        }
         return new ExprNode.Attr(compile(target), slot, e.str(), at);
       }
       case HAS:
         return new ExprNode.Has(compile(e.arg(0)), e.str(), at);
       case EQ:
-      case NE:
-        return new ExprNode.Equals(compile(e.arg(0)), compile(e.arg(1)), e.op() == PlanExpr.Op.NE, at);
+      case NE: {
+        ExprNode left = compile(e.arg(0));
+        ExprNode right = compile(e.arg(1));
+        boolean negate = e.op() == PlanExpr.Op.NE;
+        if (fused && right instanceof ExprNode.Const c) {
+          return new ExprNode.EqualsConst(left, c.value, negate, at);
+        }
+        if (fused && left instanceof ExprNode.Const c) {
+          return new ExprNode.EqualsConst(right, c.value, negate, at);
+        }
+        return new ExprNode.Equals(left, right, negate, at);
+      }
       case LT:
       case LE:
       case GT:

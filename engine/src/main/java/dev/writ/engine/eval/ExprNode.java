@@ -50,23 +50,44 @@ public abstract class ExprNode {
   }
 
   static final class Var extends ExprNode {
+    // The variable, decided when compiled: a switch on its name ran on every read.
+    private static final int PRINCIPAL = 0;
+    private static final int RESOURCE = 1;
+    private static final int ACTION = 2;
+    private static final int CONTEXT = 3;
+    private static final int INTENT = 4;
+    private static final int DELEGATION = 5;
+    private static final int REQUEST = 6;
+    private static final int UNKNOWN = 7;
+
     final String name;
+    private final int which;
 
     Var(String name, String at) {
       super(at);
       this.name = name;
+      this.which = switch (name) {
+        case "principal" -> PRINCIPAL;
+        case "resource" -> RESOURCE;
+        case "action" -> ACTION;
+        case "context" -> CONTEXT;
+        case "intent" -> INTENT;
+        case "delegation" -> DELEGATION;
+        case "request" -> REQUEST;
+        default -> UNKNOWN;
+      };
     }
 
     @Override
     public Value eval(EvalState s) throws EvalError {
-      return switch (name) {
-        case "principal" -> s.principalValue;
-        case "resource" -> s.resourceValue;
-        case "action" -> s.action;
-        case "context" -> s.context;
-        case "intent" -> s.intentRecord(at);
-        case "delegation" -> s.delegationRecord();
-        case "request" -> s.requestRecord();
+      return switch (which) {
+        case PRINCIPAL -> s.principalValue;
+        case RESOURCE -> s.resourceValue;
+        case ACTION -> s.action;
+        case CONTEXT -> s.context;
+        case INTENT -> s.intentRecord(at);
+        case DELEGATION -> s.delegationRecord();
+        case REQUEST -> s.requestRecord();
         default -> throw new EvalError("unknown variable `" + name + "`", at);
       };
     }
@@ -139,6 +160,28 @@ public abstract class ExprNode {
     }
   }
 
+  /**
+   * {@code context.name}: the field read straight from the request's context record, with
+   * {@link Attr}'s error when it is missing.
+   */
+  static final class ContextAttr extends ExprNode {
+    final String name;
+
+    ContextAttr(String name, String at) {
+      super(at);
+      this.name = name;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = s.context.fields().get(name);
+      if (v == null) {
+        throw new EvalError("no field `" + name + "` in `context`", at);
+      }
+      return v;
+    }
+  }
+
   static final class Has extends ExprNode {
     final ExprNode target;
     final String name;
@@ -170,6 +213,9 @@ public abstract class ExprNode {
     if (target instanceof Attr a) {
       return "`" + a.name + "`";
     }
+    if (target instanceof ContextAttr a) {
+      return "`" + a.name + "`";
+    }
     return "the record";
   }
 
@@ -190,6 +236,45 @@ public abstract class ExprNode {
     @Override
     public Value eval(EvalState s) throws EvalError {
       boolean eq = left.eval(s).equals(right.eval(s));
+      return Value.Bool.of(eq != negate);
+    }
+  }
+
+  /**
+   * {@code e == c} and {@code e != c} with a constant {@code c} (on either side: value equality
+   * is symmetric, and a constant has nothing to evaluate): one evaluation and a comparison of
+   * the constant's own kind, where {@link Equals} made two calls and a virtual {@code equals}. A
+   * slot read ({@code resource.env == "prod"}) is called directly.
+   */
+  static final class EqualsConst extends ExprNode {
+    final ExprNode operand;
+    final Value constant;
+    final boolean negate;
+    private final SlotAttr slot; // operand, when it is a slot read
+    private final String str; // the constant's string, when it is one
+    private final Value.Bool bool; // the constant, when it is a Bool
+
+    EqualsConst(ExprNode operand, Value constant, boolean negate, String at) {
+      super(at);
+      this.operand = operand;
+      this.constant = constant;
+      this.negate = negate;
+      this.slot = operand instanceof SlotAttr a ? a : null;
+      this.str = constant instanceof Value.Str c ? c.value() : null;
+      this.bool = constant instanceof Value.Bool b ? b : null;
+    }
+
+    @Override
+    public Value eval(EvalState s) throws EvalError {
+      Value v = slot != null ? slot.eval(s) : operand.eval(s);
+      boolean eq;
+      if (str != null) {
+        eq = v instanceof Value.Str x && str.equals(x.value());
+      } else if (bool != null) {
+        eq = v instanceof Value.Bool x && x.value() == bool.value();
+      } else {
+        eq = v.equals(constant);
+      }
       return Value.Bool.of(eq != negate);
     }
   }
