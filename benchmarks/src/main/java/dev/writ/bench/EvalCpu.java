@@ -83,7 +83,7 @@ public final class EvalCpu {
       text.append(om.writeValueAsString(HttpWorkload.request(r, om))).append('\n');
     }
     byte[] input = text.toString().getBytes(StandardCharsets.UTF_8);
-    RequestBatch batch = new RequestBatch(reader, r -> writ.authorizer.decide(r, writ.store, writ.options));
+    RequestBatch batch = new RequestBatch(reader, writ.store, r -> writ.authorizer.decide(r, writ.store, writ.options));
     int lines = writ.requests.length;
     int passes = 25; // lines per round: 25 x 4,096
     double[] decide = new double[rounds];
