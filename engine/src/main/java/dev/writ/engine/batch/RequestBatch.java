@@ -16,6 +16,9 @@ import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.request.StreamingRequestReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
@@ -37,6 +40,7 @@ import java.util.function.Function;
  */
 public final class RequestBatch {
   private static final JsonFactory FACTORY = DataDocument.JSON.getFactory();
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final char[] ERROR = JsonText.fragment("{\"error\":");
   private static final char[] LINE = JsonText.fragment(",\"line\":");
@@ -84,6 +88,18 @@ public final class RequestBatch {
         int next = -1;
         boolean plain = true; // no control character but tab
         while (end < len) {
+          // Eight bytes at a time while all are printable ASCII (no break, no control character):
+          // a byte below 0x20 borrows into its high bit, a byte from 0x80 has it.
+          while (end + 8 <= len) {
+            long w = (long) WORDS.get(input, end);
+            if ((((w - 0x2020202020202020L) | w) & 0x8080808080808080L) != 0) {
+              break;
+            }
+            end += 8;
+          }
+          if (end == len) {
+            break;
+          }
           int b = input[end] & 0xFF;
           if (b >= 0x20) {
             if (b == 0xC2 && end + 1 < len && (input[end + 1] & 0xFF) == 0x85) {

@@ -166,13 +166,19 @@ public final class StreamingRequestReader {
       expect(!a.isEmpty());
       return List.of(a);
     }
-    List<String> out = new ArrayList<>(2);
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+    expect((t = p.nextToken()) != JsonToken.END_ARRAY);
+    String first = string(p, t);
+    expect(!first.isEmpty());
+    if ((t = p.nextToken()) == JsonToken.END_ARRAY) {
+      return List.of(first); // one action, the usual case: the request keeps this list (List.copyOf)
+    }
+    List<String> out = new ArrayList<>(4);
+    out.add(first);
+    do {
       String a = string(p, t);
       expect(!a.isEmpty());
       out.add(a);
-    }
-    expect(!out.isEmpty());
+    } while ((t = p.nextToken()) != JsonToken.END_ARRAY);
     return out;
   }
 

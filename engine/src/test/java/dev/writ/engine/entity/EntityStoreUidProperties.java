@@ -93,6 +93,16 @@ class EntityStoreUidProperties {
   }
 
   @Test
+  void wideCharactersDoNotAliasLatin1Ids() {
+    // Packed a byte a character, U+0100 then `a` would read as NUL then `b`.
+    MapEntityStore store = MapEntityStore.of(List.of(entity(new EntityUid("User", "\u0000b"))));
+    char[] text = "User::\u0100a".toCharArray();
+    assertNull(store.uid(text, 0, text.length));
+    char[] same = "User::\u0000b".toCharArray();
+    assertNotNull(store.uid(same, 0, same.length));
+  }
+
+  @Test
   void storesWithoutTheLookupGiveNothing() {
     char[] text = "User::alice".toCharArray();
     assertNull(EntityStore.empty().uid(text, 0, text.length));
