@@ -18,7 +18,7 @@ public final class JsonText {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final Writer out;
-  private char[] buf = new char[1 << 15];
+  private char[] buf = new char[1 << 12]; // 8 KB: stays in the first-level cache beside the strings it copies
   private int n;
 
   public JsonText(Writer out) {
