@@ -7,6 +7,7 @@ import dev.writ.engine.batch.RequestBatch;
 import dev.writ.engine.bundle.BundleReader;
 import dev.writ.engine.bundle.BundleWriter;
 import dev.writ.engine.compile.PlanCompiler;
+import dev.writ.engine.decision.Decision;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
@@ -34,7 +35,8 @@ import java.util.Optional;
  *       ({@code Authorizer.decide}), the batch as {@code writ eval --requests} ran it before this
  *       round (the text split with {@code \R}, each line read from its own string: the copy in
  *       {@link #previousBatch}), and as it runs now ({@link RequestBatch}: one parser over the
- *       bytes), output discarded;</li>
+ *       bytes), and that batch with each line's decision ready-made (what reading the request and
+ *       writing the decision cost), output discarded;</li>
  *   <li>{@code compile N}: one compile with lint ({@code writ check} and {@code writ bundle}), as
  *       {@code CompileTimeWithLint.total};</li>
  *   <li>{@code load N}: one bundle load (read, verify, decode, build the plan), as
@@ -83,16 +85,26 @@ public final class EvalCpu {
       text.append(om.writeValueAsString(HttpWorkload.request(r, om))).append('\n');
     }
     byte[] input = text.toString().getBytes(StandardCharsets.UTF_8);
-    RequestBatch batch = new RequestBatch(reader, r -> writ.authorizer.decide(r, writ.store, writ.options));
+    RequestBatch batch = new RequestBatch(reader, writ.store, r -> writ.authorizer.decide(r, writ.store, writ.options));
     int lines = writ.requests.length;
     int passes = 25; // lines per round: 25 x 4,096
     double[] decide = new double[rounds];
     double[] before = new double[rounds];
     double[] now = new double[rounds];
+    double[] io = new double[rounds];
+    // The batch with each line's decision taken ready-made (the stream's lines are the requests in
+    // order): what a line costs besides the decision, reading the request and writing the answer.
+    Decision[] decided = new Decision[lines];
+    for (int i = 0; i < lines; i++) {
+      decided[i] = writ.authorizer.decide(writ.requests[i], writ.store, writ.options);
+    }
+    int[] next = new int[1];
+    RequestBatch ioOnly = new RequestBatch(reader, writ.store, r -> decided[next[0]++ % lines]);
     for (int warm = 0; warm < 10; warm++) {
       decideAll(writ);
       previousBatch(reader, writ, input);
       batch.run("bench.jsonl", input, new Discard());
+      ioOnly.run("bench.jsonl", input, new Discard());
     }
     for (int round = 0; round < rounds; round++) {
       long t0 = THREADS.getCurrentThreadCpuTime();
@@ -110,16 +122,22 @@ public final class EvalCpu {
         }
       }
       long t3 = THREADS.getCurrentThreadCpuTime();
+      for (int p = 0; p < passes; p++) {
+        ioOnly.run("bench.jsonl", input, new Discard());
+      }
+      long t4 = THREADS.getCurrentThreadCpuTime();
       double per = 1.0 / ((double) passes * lines);
       decide[round] = (t1 - t0) * per;
       before[round] = (t2 - t1) * per;
       now[round] = (t3 - t2) * per;
+      io[round] = (t4 - t3) * per;
     }
     System.out.printf("eval, %d rules, CPU ns per line (thread clock), median [lowest - highest] of %d rounds of %d lines%n",
         n, rounds, passes * lines);
     System.out.println("  decision only:       " + summary(decide));
     System.out.println("  batch before:        " + summary(before));
     System.out.println("  batch now:           " + summary(now));
+    System.out.println("  batch, decisions ready-made (reading and writing only): " + summary(io));
     System.out.printf("  now / decision: %.2f; now / before: %.2f%n", median(now) / median(decide),
         median(now) / median(before));
   }

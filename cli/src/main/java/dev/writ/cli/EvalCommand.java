@@ -106,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
         return Writ.EXIT_OK;
       }
     }
-    RequestBatch batch = new RequestBatch(reader, request -> decide(authorizer, store, request, clock));
+    RequestBatch batch = new RequestBatch(reader, store, request -> decide(authorizer, store, request, clock));
     boolean valid = batch.run(name, bytes, out);
     out.flush();
     if (!valid) {

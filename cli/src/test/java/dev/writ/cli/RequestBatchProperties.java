@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * split with {@code \R}, each line read on its own): same decisions, same error lines with the
  * same line numbers, same verdict. The inputs mix ordinary requests with every kind of odd line
  * (objects across lines, content after the object, blank lines, every line break, control
- * characters, U+2028 inside a string, invalid UTF-8, a byte order mark).
+ * characters, U+2028 inside a string, invalid UTF-8, a byte order mark) and uids that reach the
+ * output with every kind of escape. The batch takes known uids from the store and writes decisions
+ * from pre-written fragments; the oracle parses every uid and writes through Jackson's generator.
  */
 class RequestBatchProperties {
   @TempDir
@@ -53,6 +55,7 @@ class RequestBatchProperties {
 
   private static RequestReader reader;
   private static Function<AccessRequest, Decision> decide;
+  private static EntityStore store;
 
   @BeforeAll
   static void plan() throws IOException {
@@ -67,7 +70,7 @@ class RequestBatchProperties {
         - { uid: Database::orders, attrs: { env: prod, classification: restricted, tags: [] } }
         """);
     EvaluationPlan plan = Policies.compile(policies, new PrintWriter(new StringWriter()));
-    EntityStore store = new EntityReader(plan.schema()).readFiles(List.of(entities));
+    store = new EntityReader(plan.schema()).readFiles(List.of(entities));
     Authorizer authorizer = new Authorizer(plan);
     DecideOptions options = DecideOptions.at(Instant.parse("2026-06-15T10:00:00Z")).explaining();
     reader = new RequestReader(plan.schema());
@@ -92,6 +95,15 @@ class RequestBatchProperties {
       ALICE + ",\"duration\":\"90\"}",
       ALICE + ",\"context\":{\"note\":\"a\u2028b\"}}",
       ALICE + ",\"context\":{\"note\":\"caf\u00e9 \\\"q\\\"\"}}",
+      // Uids that reach the output (reasons, explanations, errors) with every kind of escape:
+      "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],\"resource\":\"Database::\\\"x\\\\ty\\\"\"}",
+      "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],\"resource\":\"Database::a\\u0001\\n\\t\\u001f\u00e9\"}",
+      "{\"principal\":\"Employee::alice\",\"actions\":[\"db:select\"],\"resource\":\"Database::\\ud800\"}",
+      "{\"principal\":\"Employee::alice\",\"actions\":[\"db:s\\\"el\\\\ect\\u2028\"],\"resource\":\"Database::orders\"}",
+      "{\"principal\":\"Employee::carol\",\"actions\":[\"db:select\",\"db:update\"],\"resource\":\"Database::ord\\u0065rs\","
+          + "\"delegation\":[\"Employee::alice\"]}",
+      "{\"principal\":\"Employee::\\u0061lice\",\"actions\":[\"db:select\"],\"resource\":\"Database::orders\","
+          + "\"context\":{\"n\":-3,\"l\":[1,\"a\",null,{\"entity\":\"Team::sre\"}],\"r\":{\"x\":false}}}",
       ALICE + "} x",
       ALICE + "}{}",
       ALICE + ",",
@@ -147,7 +159,7 @@ class RequestBatchProperties {
   private static String batch(byte[] input) {
     StringWriter out = new StringWriter();
     try {
-      boolean valid = new RequestBatch(reader, decide).run("in.jsonl", input, out);
+      boolean valid = new RequestBatch(reader, store, decide).run("in.jsonl", input, out);
       return out + String.valueOf(valid);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

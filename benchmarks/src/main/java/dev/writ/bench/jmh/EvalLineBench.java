@@ -69,7 +69,7 @@ public class EvalLineBench {
       }
     }
     input = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
-    batch = new RequestBatch(reader, r -> writ.authorizer.decide(r, writ.store, writ.options));
+    batch = new RequestBatch(reader, writ.store, r -> writ.authorizer.decide(r, writ.store, writ.options));
   }
 
   /** Counts what it is given and drops it: the command's output goes to a file or a pipe. */

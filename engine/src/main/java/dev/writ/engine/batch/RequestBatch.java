@@ -1,20 +1,24 @@
 package dev.writ.engine.batch;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.entity.EntityDataException;
+import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.eval.BadRequestException;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.DataException;
 import dev.writ.engine.json.DataNode;
 import dev.writ.engine.json.DecisionJson;
+import dev.writ.engine.json.JsonText;
 import dev.writ.engine.request.AccessRequest;
 import dev.writ.engine.request.RequestReader;
 import dev.writ.engine.request.StreamingRequestReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
@@ -30,18 +34,33 @@ import java.util.function.Function;
  * a line costs neither a {@code String} nor a parser of its own. Any other line, and any line the
  * streaming reader gives up on, is decoded and read on its own, exactly as a single request is
  * (the streaming reader on the line's text, then the full reader, which binds it or names its
- * problem with the line number); the shared parser then starts afresh on the next line.
+ * problem with the line number); the shared parser then starts afresh on the next line. Decisions
+ * are written as text from pre-written fragments ({@link DecisionJson#write(Decision, JsonText)})
+ * into one large buffer.
  */
 public final class RequestBatch {
   private static final JsonFactory FACTORY = DataDocument.JSON.getFactory();
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final StreamingRequestReader fast = new StreamingRequestReader();
+  private static final char[] ERROR = JsonText.fragment("{\"error\":");
+  private static final char[] LINE = JsonText.fragment(",\"line\":");
+
+  private final StreamingRequestReader fast;
   private final RequestReader full;
   private final Function<AccessRequest, Decision> decide;
 
   /** @param decide decides one request (an unknown entity and the like throw {@link BadRequestException}) */
   public RequestBatch(RequestReader full, Function<AccessRequest, Decision> decide) {
+    this(full, EntityStore.empty(), decide);
+  }
+
+  /**
+   * @param store the store {@code decide} decides against: the reader takes the uids it holds from it
+   *              ({@link EntityStore#uid}) rather than parsing each line's principal and resource
+   */
+  public RequestBatch(RequestReader full, EntityStore store, Function<AccessRequest, Decision> decide) {
     this.full = full;
+    this.fast = new StreamingRequestReader(store);
     this.decide = decide;
   }
 
@@ -55,12 +74,11 @@ public final class RequestBatch {
     boolean failed = false;
     int len = input.length;
     boolean finalNewline = len > 0 && input[len - 1] == '\n';
-    String separator = System.lineSeparator();
+    char[] separator = JsonText.fragment(System.lineSeparator());
     JsonParser shared = null; // positioned after the previous line's object, or null: start afresh
     long origin = 0; // the input offset of the shared parser's offset 0
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.setRootValueSeparator(null);
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    JsonText g = new JsonText(out);
+    try {
       int start = 0;
       int number = 0;
       while (start < len || !finalNewline || number == 0) {
@@ -70,6 +88,18 @@ public final class RequestBatch {
         int next = -1;
         boolean plain = true; // no control character but tab
         while (end < len) {
+          // Eight bytes at a time while all are printable ASCII (no break, no control character):
+          // a byte below 0x20 borrows into its high bit, a byte from 0x80 has it.
+          while (end + 8 <= len) {
+            long w = (long) WORDS.get(input, end);
+            if ((((w - 0x2020202020202020L) | w) & 0x8080808080808080L) != 0) {
+              break;
+            }
+            end += 8;
+          }
+          if (end == len) {
+            break;
+          }
           int b = input[end] & 0xFF;
           if (b >= 0x20) {
             if (b == 0xC2 && end + 1 < len && (input[end + 1] & 0xFF) == 0x85) {
@@ -119,18 +149,20 @@ public final class RequestBatch {
           DecisionJson.write(decide.apply(request), g);
         } catch (DataException | BadRequestException | EntityDataException e) {
           failed = true;
-          g.writeStartObject();
-          g.writeStringField("error", e.getMessage());
-          g.writeNumberField("line", number);
-          g.writeEndObject();
+          g.raw(ERROR);
+          g.string(e.getMessage());
+          g.raw(LINE);
+          g.number(number);
+          g.raw('}');
         }
-        g.writeRaw(separator);
+        g.raw(separator);
         if (next < 0) {
           break;
         }
         start = next;
       }
     } finally {
+      g.flush(); // what was written, also when a decision failed unexpectedly (as the generator's close did)
       if (shared != null) {
         shared.close();
       }

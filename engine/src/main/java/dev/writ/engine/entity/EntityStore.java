@@ -60,6 +60,17 @@ public interface EntityStore {
 
   Collection<Entity> entities();
 
+  /**
+   * The uid of an entity this store holds, written {@code Type::id} in {@code text[off, off + len)},
+   * found without building strings (a reader resolves a request's principal and resource from its
+   * parser's characters); null when the store does not hold it or cannot tell cheaply (a quoted
+   * or long id), and the caller parses the text. When not null it equals
+   * {@code EntityUid.parse} of the text.
+   */
+  default EntityUid uid(char[] text, int off, int len) {
+    return null;
+  }
+
   default boolean contains(EntityUid uid) {
     return get(uid) != null;
   }

@@ -99,6 +99,11 @@ public final class MapEntityStore implements EntityStore {
   }
 
   @Override
+  public EntityUid uid(char[] text, int off, int len) {
+    return nodes.uid(text, off, len);
+  }
+
+  @Override
   public int size() {
     return entities.size();
   }

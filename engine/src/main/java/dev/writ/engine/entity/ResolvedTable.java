@@ -22,6 +22,8 @@ final class ResolvedTable {
   private static final long OCCUPIED = 0x8000L; // length field of an id held whole: 0x8000 | length
 
   private final Map<String, Integer> types = new HashMap<>();
+  private String[] typeNames = new String[4]; // by number, for lookups from characters
+  private boolean[] typeNamesValid = new boolean[4]; // whether EntityUid.parse takes the name
   private final long[] keys;
   private final EntityStore.Resolved[] values;
   private final int mask;
@@ -40,6 +42,12 @@ final class ResolvedTable {
       if (type == null) {
         type = types.size();
         types.put(uid.type(), type);
+        if (type == typeNames.length) {
+          typeNames = java.util.Arrays.copyOf(typeNames, type * 2);
+          typeNamesValid = java.util.Arrays.copyOf(typeNamesValid, type * 2);
+        }
+        typeNames[type] = uid.type();
+        typeNamesValid[type] = EntityUid.isTypeName(uid.type());
       }
       encode(uid, type, key);
       int i = slot(uid.hashCode());
@@ -90,6 +98,74 @@ final class ResolvedTable {
         }
       }
     }
+  }
+
+  /**
+   * The stored uid written {@code Type::id} in {@code text[off, off + len)}, found without building
+   * strings; null unless the id is held whole in its slot (at most 16 Latin-1 characters), is not
+   * quoted and the table holds the uid. When not null it equals {@code EntityUid.parse} of the text.
+   */
+  EntityUid uid(char[] text, int off, int len) {
+    int end = off + len;
+    int sep = off;
+    while (sep + 1 < end && !(text[sep] == ':' && text[sep + 1] == ':')) {
+      sep++;
+    }
+    int from = sep + 2; // the id
+    int n = end - from;
+    if (sep == off || n <= 0 || n > INLINE || text[from] == '"') {
+      return null; // no `::`, no type, an empty, long or quoted id: EntityUid.parse decides
+    }
+    int type = type(text, off, sep);
+    if (type < 0) {
+      return null;
+    }
+    int h = 0;
+    long k1 = 0;
+    long k2 = 0;
+    for (int c = 0; c < n; c++) {
+      char ch = text[from + c];
+      if (ch > 0xFF) {
+        return null;
+      }
+      h = 31 * h + ch;
+      if (c < 8) {
+        k1 |= (long) ch << (8 * c);
+      } else {
+        k2 |= (long) ch << (8 * (c - 8));
+      }
+    }
+    int hash = 31 * typeNames[type].hashCode() + h; // as EntityUid's
+    long k0 = ((hash & 0xFFFFFFFFL) << 32) | ((type & 0xFFFFL) << 16) | OCCUPIED | n;
+    long[] ks = keys;
+    for (int i = slot(hash); ; i = (i + 1) & mask) {
+      int at = i * WIDTH;
+      long a = ks[at];
+      if (a == 0) {
+        return null;
+      }
+      if (a == k0 && ks[at + 1] == k1 && ks[at + 2] == k2) {
+        return values[i].uid();
+      }
+    }
+  }
+
+  /** The number of the type named {@code text[from, to)}, or -1 (also when it is not a type name). */
+  private int type(char[] text, int from, int to) {
+    int n = to - from;
+    for (int t = 0; t < types.size(); t++) {
+      String name = typeNames[t];
+      if (name.length() == n) {
+        int c = 0;
+        while (c < n && name.charAt(c) == text[from + c]) {
+          c++;
+        }
+        if (c == n) {
+          return typeNamesValid[t] ? t : -1;
+        }
+      }
+    }
+    return -1;
   }
 
   private int slot(int hash) {

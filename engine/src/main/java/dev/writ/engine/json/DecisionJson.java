@@ -21,7 +21,8 @@ import java.util.Map;
  * The JSON form of a decision (docs/decisions.md), shared by the CLI, the server and reports:
  * as a tree ({@link #write(Decision)}) where it is embedded in a larger answer, or straight to a
  * token stream ({@link #write(Decision, JsonGenerator)}) where decisions are written one after the
- * other ({@code writ eval --requests}). Both give the same text, field for field (DecisionJsonTest).
+ * other (the server's answers), or as text from pre-written fragments ({@link #write(Decision, JsonText)})
+ * for {@code writ eval --requests}. All give the same text, field for field (DecisionJsonProperties).
  */
 public final class DecisionJson {
   private DecisionJson() {}
@@ -58,6 +59,161 @@ public final class DecisionJson {
   static {
     for (Outcome o : Outcome.values()) {
       OUTCOMES[o.ordinal()] = new SerializedString(o.json());
+    }
+  }
+
+  // The fixed text between a decision's values, written once: a batch line copies these instead of
+  // going token by token through a generator. DecisionJsonProperties compares the text with the
+  // generator's on generated decisions.
+  private static final char[][] OPEN = new char[Outcome.values().length][]; // {"decision":"permit","ttl":
+  private static final char[] NULL = JsonText.fragment("null");
+  private static final char[] STANDING_TRUE = JsonText.fragment(",\"standing\":true,\"policies\":[");
+  private static final char[] STANDING_FALSE = JsonText.fragment(",\"standing\":false,\"policies\":[");
+  private static final char[] THEN_FORBIDS = JsonText.fragment("],\"forbids\":[");
+  private static final char[] THEN_PENDING = JsonText.fragment("],\"pending\":[");
+  private static final char[] PENDING_POLICY = JsonText.fragment("{\"policy\":"); // also errors', traces'
+  private static final char[] COMMA_PENDING_POLICY = JsonText.fragment(",{\"policy\":");
+  private static final char[] PENDING_FROM = JsonText.fragment(",\"from\":");
+  private static final char[] PENDING_REQUIRED = JsonText.fragment(",\"required\":");
+  private static final char[] PENDING_MISSING = JsonText.fragment(",\"missing\":");
+  private static final char[] THEN_OBLIGATIONS = JsonText.fragment("],\"obligations\":[");
+  private static final char[] OBLIGATION_NAME = JsonText.fragment("{\"name\":");
+  private static final char[] COMMA_OBLIGATION_NAME = JsonText.fragment(",{\"name\":");
+  private static final char[] OBLIGATION_VALUE = JsonText.fragment(",\"value\":");
+  private static final char[] THEN_POLICY = JsonText.fragment(",\"policy\":");
+  private static final char[] THEN_ACTIONS = JsonText.fragment("],\"actions\":{");
+  private static final char[][] ACTION_OUTCOME = new char[Outcome.values().length][]; // :"permit"
+  private static final char[] THEN_REASONS = JsonText.fragment("},\"reasons\":[");
+  private static final char[] THEN_ERRORS = JsonText.fragment("],\"errors\":[");
+  private static final char[] ERROR_MESSAGE = JsonText.fragment(",\"message\":");
+  private static final char[] ERROR_AT = JsonText.fragment(",\"at\":");
+  private static final char[] THEN_EXPLANATION = JsonText.fragment("],\"explanation\":[");
+  private static final char[] TRACE_EFFECT = JsonText.fragment(",\"effect\":");
+  private static final char[] TRACE_ACTION = JsonText.fragment(",\"action\":");
+  private static final char[] TRACE_PRINCIPAL = JsonText.fragment(",\"principal\":");
+  private static final char[] TRACE_RESULT = JsonText.fragment(",\"result\":");
+  private static final char[] TRACE_DETAIL = JsonText.fragment(",\"detail\":");
+  private static final char[] CLOSE_ARRAY = JsonText.fragment("]}");
+  private static final char[][] RESULTS = new char[RuleTrace.Result.values().length][]; // "applies"
+
+  static {
+    for (Outcome o : Outcome.values()) {
+      OPEN[o.ordinal()] = JsonText.fragment("{\"decision\":\"" + o.json() + "\",\"ttl\":");
+      ACTION_OUTCOME[o.ordinal()] = JsonText.fragment(":\"" + o.json() + "\"");
+    }
+    for (RuleTrace.Result r : RuleTrace.Result.values()) {
+      RESULTS[r.ordinal()] = JsonText.fragment("\"" + r.json() + "\"");
+    }
+  }
+
+  /** A duration's text, kept per seconds value: a batch's decisions carry few distinct ttls. */
+  private record TtlText(long seconds, String text) {}
+
+  private static final TtlText[] TTLS = new TtlText[64]; // racy but idempotent: entries are immutable
+
+  private static String ttl(long seconds) {
+    int slot = (int) ((seconds ^ (seconds >>> 32)) * 0x9E3779B9L >>> 26) & 63;
+    TtlText t = TTLS[slot];
+    if (t == null || t.seconds() != seconds) {
+      t = new TtlText(seconds, Durations.format(seconds));
+      TTLS[slot] = t;
+    }
+    return t.text();
+  }
+
+  /** Writes the decision as {@link #write(Decision, JsonGenerator)} does, as text from pre-written fragments. */
+  public static void write(Decision d, JsonText out) throws IOException {
+    out.raw(OPEN[d.decision().ordinal()]);
+    if (d.ttlSeconds().isPresent()) {
+      out.string(ttl(d.ttlSeconds().get()));
+    } else {
+      out.raw(NULL);
+    }
+    out.raw(d.standing() ? STANDING_TRUE : STANDING_FALSE);
+    strings(out, d.policies());
+    out.raw(THEN_FORBIDS);
+    strings(out, d.forbids());
+    out.raw(THEN_PENDING);
+    List<PendingApproval> pending = d.pending();
+    for (int i = 0; i < pending.size(); i++) {
+      PendingApproval p = pending.get(i);
+      out.raw(i == 0 ? PENDING_POLICY : COMMA_PENDING_POLICY);
+      out.string(p.policy());
+      out.raw(PENDING_FROM);
+      out.string(p.from().toString());
+      out.raw(PENDING_REQUIRED);
+      out.number(p.required());
+      out.raw(PENDING_MISSING);
+      out.number(p.missing());
+      out.raw('}');
+    }
+    out.raw(THEN_OBLIGATIONS);
+    List<Obligation> obligations = d.obligations();
+    for (int i = 0; i < obligations.size(); i++) {
+      Obligation ob = obligations.get(i);
+      out.raw(i == 0 ? OBLIGATION_NAME : COMMA_OBLIGATION_NAME);
+      out.string(ob.name());
+      out.raw(OBLIGATION_VALUE);
+      out.string(ob.value()); // null as null
+      out.raw(THEN_POLICY);
+      out.string(ob.policy());
+      out.raw('}');
+    }
+    out.raw(THEN_ACTIONS);
+    boolean first = true;
+    for (Map.Entry<String, Outcome> e : d.actions().entrySet()) {
+      if (!first) {
+        out.raw(',');
+      }
+      first = false;
+      out.string(e.getKey());
+      out.raw(ACTION_OUTCOME[e.getValue().ordinal()]);
+    }
+    out.raw(THEN_REASONS);
+    strings(out, d.reasons());
+    out.raw(THEN_ERRORS);
+    List<EvalErrorInfo> errors = d.errors();
+    for (int i = 0; i < errors.size(); i++) {
+      EvalErrorInfo err = errors.get(i);
+      out.raw(i == 0 ? PENDING_POLICY : COMMA_PENDING_POLICY);
+      out.string(err.policy());
+      out.raw(ERROR_MESSAGE);
+      out.string(err.message());
+      out.raw(ERROR_AT);
+      out.string(err.at());
+      out.raw('}');
+    }
+    if (d.explanation().isEmpty()) {
+      out.raw(CLOSE_ARRAY);
+      return;
+    }
+    out.raw(THEN_EXPLANATION);
+    List<RuleTrace> traces = d.explanation().get();
+    for (int i = 0; i < traces.size(); i++) {
+      RuleTrace t = traces.get(i);
+      out.raw(i == 0 ? PENDING_POLICY : COMMA_PENDING_POLICY);
+      out.string(t.policy());
+      out.raw(TRACE_EFFECT);
+      out.string(t.effect());
+      out.raw(TRACE_ACTION);
+      out.string(t.action());
+      out.raw(TRACE_PRINCIPAL);
+      out.string(t.principal());
+      out.raw(TRACE_RESULT);
+      out.raw(RESULTS[t.result().ordinal()]);
+      out.raw(TRACE_DETAIL);
+      out.string(t.detail());
+      out.raw('}');
+    }
+    out.raw(CLOSE_ARRAY);
+  }
+
+  private static void strings(JsonText out, List<String> values) throws IOException {
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.raw(',');
+      }
+      out.string(values.get(i));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.writ.engine.request;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.json.DataDocument;
 import dev.writ.engine.json.UnicodeText;
 import dev.writ.engine.value.EntityUid;
@@ -31,6 +32,22 @@ import java.util.Set;
  */
 public final class StreamingRequestReader {
   private static final JsonFactory FACTORY = DataDocument.JSON.getFactory();
+
+  private final EntityStore known;
+
+  /** A reader that parses every uid. */
+  public StreamingRequestReader() {
+    this(EntityStore.empty());
+  }
+
+  /**
+   * A reader that takes the uids {@code known} holds from it, found from the parser's characters
+   * ({@link EntityStore#uid}), instead of parsing each into a new {@link EntityUid}: the same
+   * values, without the strings. Immutable: one reader may serve several threads.
+   */
+  public StreamingRequestReader(EntityStore known) {
+    this.known = known;
+  }
 
   /** Why the fast path gave up; never seen by users (they get the full reader's message). */
   private static final class GiveUp extends Exception {
@@ -66,7 +83,7 @@ public final class StreamingRequestReader {
     }
   }
 
-  private static AccessRequest request(JsonParser p) throws IOException, GiveUp {
+  private AccessRequest request(JsonParser p) throws IOException, GiveUp {
     expect(p.nextToken() == JsonToken.START_OBJECT);
     EntityUid principal = null;
     List<String> actions = null;
@@ -130,7 +147,12 @@ public final class StreamingRequestReader {
     return s;
   }
 
-  private static EntityUid entity(JsonParser p, JsonToken t) throws IOException, GiveUp {
+  private EntityUid entity(JsonParser p, JsonToken t) throws IOException, GiveUp {
+    expect(t == JsonToken.VALUE_STRING);
+    EntityUid uid = known.uid(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    if (uid != null) {
+      return uid; // Latin-1 only, so no lone surrogate
+    }
     try {
       return EntityUid.parse(string(p, t));
     } catch (IllegalArgumentException e) {
@@ -144,17 +166,23 @@ public final class StreamingRequestReader {
       expect(!a.isEmpty());
       return List.of(a);
     }
-    List<String> out = new ArrayList<>(2);
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+    expect((t = p.nextToken()) != JsonToken.END_ARRAY);
+    String first = string(p, t);
+    expect(!first.isEmpty());
+    if ((t = p.nextToken()) == JsonToken.END_ARRAY) {
+      return List.of(first); // one action, the usual case: the request keeps this list (List.copyOf)
+    }
+    List<String> out = new ArrayList<>(4);
+    out.add(first);
+    do {
       String a = string(p, t);
       expect(!a.isEmpty());
       out.add(a);
-    }
-    expect(!out.isEmpty());
+    } while ((t = p.nextToken()) != JsonToken.END_ARRAY);
     return out;
   }
 
-  private static List<EntityUid> entities(JsonParser p, JsonToken t) throws IOException, GiveUp {
+  private List<EntityUid> entities(JsonParser p, JsonToken t) throws IOException, GiveUp {
     if (t != JsonToken.START_ARRAY) {
       return List.of(entity(p, t));
     }
@@ -165,7 +193,7 @@ public final class StreamingRequestReader {
     return out;
   }
 
-  private static List<AccessRequest.Approval> approvals(JsonParser p, JsonToken t) throws IOException, GiveUp {
+  private List<AccessRequest.Approval> approvals(JsonParser p, JsonToken t) throws IOException, GiveUp {
     expect(t == JsonToken.START_ARRAY);
     List<AccessRequest.Approval> out = new ArrayList<>(2);
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -195,7 +223,7 @@ public final class StreamingRequestReader {
     return out;
   }
 
-  private static AccessRequest.IntentRef intent(JsonParser p, JsonToken t) throws IOException, GiveUp {
+  private AccessRequest.IntentRef intent(JsonParser p, JsonToken t) throws IOException, GiveUp {
     expect(t == JsonToken.START_OBJECT);
     String name = null;
     Map<String, Value> params = new LinkedHashMap<>();
@@ -225,11 +253,12 @@ public final class StreamingRequestReader {
   }
 
   private static Instant instant(JsonParser p, JsonToken t) throws IOException, GiveUp {
-    String text = string(p, t);
-    Instant fast = utcSeconds(text);
+    expect(t == JsonToken.VALUE_STRING);
+    Instant fast = utcSeconds(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     if (fast != null) {
       return fast;
     }
+    String text = string(p, t);
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
@@ -243,16 +272,21 @@ public final class StreamingRequestReader {
    * form, or a field out of range, so that {@code Instant.parse} decides (leap seconds included).
    */
   static Instant utcSeconds(String s) {
-    if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-        || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+    return utcSeconds(s.toCharArray(), 0, s.length());
+  }
+
+  /** {@link #utcSeconds(String)} of {@code s[off, off + len)}, read from the parser's buffer without a string. */
+  private static Instant utcSeconds(char[] s, int off, int len) {
+    if (len != 20 || s[off + 4] != '-' || s[off + 7] != '-' || s[off + 10] != 'T' || s[off + 13] != ':'
+        || s[off + 16] != ':' || s[off + 19] != 'Z') {
       return null;
     }
-    int year = digits(s, 0, 4);
-    int month = digits(s, 5, 2);
-    int day = digits(s, 8, 2);
-    int hour = digits(s, 11, 2);
-    int minute = digits(s, 14, 2);
-    int second = digits(s, 17, 2);
+    int year = digits(s, off, 4);
+    int month = digits(s, off + 5, 2);
+    int day = digits(s, off + 8, 2);
+    int hour = digits(s, off + 11, 2);
+    int minute = digits(s, off + 14, 2);
+    int second = digits(s, off + 17, 2);
     if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
         || minute > 59 || second < 0 || second > 59) {
       return null;
@@ -266,10 +300,10 @@ public final class StreamingRequestReader {
   }
 
   /** The decimal number in {@code s[from, from + count)}, or -1 when a character is not a digit. */
-  private static int digits(String s, int from, int count) {
+  private static int digits(char[] s, int from, int count) {
     int v = 0;
     for (int i = from; i < from + count; i++) {
-      char c = s.charAt(i);
+      char c = s[i];
       if (c < '0' || c > '9') {
         return -1;
       }
@@ -279,7 +313,7 @@ public final class StreamingRequestReader {
   }
 
   /** As {@code Values.untyped}: strings, booleans, 64-bit integers, lists as sets, entities, records; nulls absent. */
-  private static Value untyped(JsonParser p, JsonToken t) throws IOException, GiveUp {
+  private Value untyped(JsonParser p, JsonToken t) throws IOException, GiveUp {
     switch (t) {
       case VALUE_STRING:
         return new Value.Str(string(p, t));
@@ -309,14 +343,26 @@ public final class StreamingRequestReader {
   }
 
   /** @param entityForm whether {@code {entity: "T::id"}} alone is an entity (a value) or a record (the context) */
-  private static Value recordOrEntity(JsonParser p, boolean entityForm) throws IOException, GiveUp {
-    Map<String, Value> fields = new LinkedHashMap<>();
-    Set<String> keys = new HashSet<>();
+  private Value recordOrEntity(JsonParser p, boolean entityForm) throws IOException, GiveUp {
+    // A context usually has one field: it is held in locals, the map and the key set come with a second.
+    String firstKey = null;
+    Value firstValue = null;
+    Map<String, Value> fields = null;
+    Set<String> keys = null;
     JsonToken t;
     int count = 0;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String key = p.currentName();
-      expect(keys.add(key) && UnicodeText.loneSurrogate(key) < 0);
+      expect(UnicodeText.loneSurrogate(key) < 0);
+      if (count == 0) {
+        firstKey = key;
+      } else {
+        if (keys == null) {
+          keys = new HashSet<>();
+          keys.add(firstKey);
+        }
+        expect(keys.add(key));
+      }
       JsonToken v = p.nextToken();
       count++;
       if (entityForm && key.equals("entity")) {
@@ -326,13 +372,27 @@ public final class StreamingRequestReader {
         return new Value.EntityV(uid);
       }
       if (v != JsonToken.VALUE_NULL) { // null is absent, as for the full reader
-        fields.put(key, untyped(p, v));
+        Value value = untyped(p, v);
+        if (count == 1) {
+          firstValue = value;
+        } else {
+          if (fields == null) {
+            fields = new LinkedHashMap<>();
+            if (firstValue != null) {
+              fields.put(firstKey, firstValue);
+            }
+          }
+          fields.put(key, value);
+        }
       }
     }
-    return new Value.RecordV(fields);
+    if (fields != null) {
+      return new Value.RecordV(fields);
+    }
+    return new Value.RecordV(firstValue != null ? Map.of(firstKey, firstValue) : Map.of());
   }
 
-  private static Value.RecordV record(JsonParser p) throws IOException, GiveUp {
+  private Value.RecordV record(JsonParser p) throws IOException, GiveUp {
     return (Value.RecordV) recordOrEntity(p, false);
   }
 }

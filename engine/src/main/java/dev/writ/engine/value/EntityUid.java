@@ -53,7 +53,8 @@ public final class EntityUid implements Comparable<EntityUid> {
     return new EntityUid(type, id);
   }
 
-  private static boolean isTypeName(String s) {
+  /** Whether {@link #parse} takes {@code s} as the type of a uid. */
+  public static boolean isTypeName(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';

@@ -3,6 +3,7 @@ package dev.writ.engine.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -42,8 +43,99 @@ class StreamingRequestReaderProperties {
         }
         assertNotNull(fast, "the fast path gave up on an ordinary request: " + line);
         assertEquals(full(line), fast, line);
+        assertEquals(fast, new StreamingRequestReader(s.store()).tryRead(line), "with the store's uids: " + line);
       }
     });
+  }
+
+  private static final List<String> UID_PIECES = List.of("User::", "Doc::", "Bad-Type::", "::", "u", "alice", "d1",
+      "0123456789abcdefg", "\"", "\\", " ", "\u00e9", "\u0100", "\ud83d\ude00", "\ud800", "\n", "\t", "\u0000", "/");
+  private static final List<String> STORED = List.of("User::alice", "User::u", "Doc::d1", "Doc::\"a b\"",
+      "User::0123456789abcdefg", "User::\u00e9", "Doc::u::d1", "User::\u0100");
+
+  /** The text as a JSON string token, each character plain or escaped as the choices say (every JSON escape). */
+  private static String token(String text, long choices) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int how = (int) ((choices >>> (2 * (i % 32))) & 3);
+      String shortForm = switch (c) {
+        case '"' -> "\\\"";
+        case '\\' -> "\\\\";
+        case '\n' -> "\\n";
+        case '\t' -> "\\t";
+        case '\r' -> "\\r";
+        case '\b' -> "\\b";
+        case '\f' -> "\\f";
+        case '/' -> "\\/";
+        default -> null;
+      };
+      if (how == 0 && c >= 0x20 && c != '"' && c != '\\') {
+        out.append(c);
+      } else if (how == 1 && shortForm != null) {
+        out.append(shortForm);
+      } else {
+        String hex = String.format("%04x", (int) c);
+        out.append("\\u").append(how == 2 ? hex.toUpperCase(java.util.Locale.ROOT) : hex);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static org.quicktheories.core.Gen<String> uidText() {
+    return org.quicktheories.generators.SourceDSL.lists().of(org.quicktheories.generators.Generate.pick(UID_PIECES))
+        .ofSizeBetween(1, 4).map(l -> String.join("", l))
+        .mix(org.quicktheories.generators.Generate.pick(STORED), 40);
+  }
+
+  /** A context value of any kind, as JSON text: strings with escapes, booleans, numbers, lists, entities, records, null. */
+  private static String value(int kind, String text, long choices) {
+    return switch (kind) {
+      case 0 -> token(text, choices);
+      case 1 -> "true";
+      case 2 -> "false";
+      case 3 -> Long.toString(choices);
+      case 4 -> "null";
+      case 5 -> "[" + token(text, choices) + ",1,null,true," + token(text, ~choices) + "]";
+      case 6 -> "{\"entity\":" + token(text, choices) + "}";
+      case 7 -> "{\"entity\":" + token(text, choices) + ",\"x\":1}";
+      case 8 -> "{\"a\":" + token(text, choices) + ",\"b\":{\"c\":false}}";
+      case 9 -> "1.5";
+      default -> "{}";
+    };
+  }
+
+  @Test
+  void theStoresUidsAreWhatParsingGives() {
+    dev.writ.engine.entity.EntityStore store = dev.writ.engine.entity.MapEntityStore.of(STORED.stream()
+        .map(u -> new dev.writ.engine.entity.Entity(dev.writ.engine.value.EntityUid.parse(u),
+            dev.writ.language.vocab.EntityKind.RESOURCE, java.util.Map.of(), java.util.Set.of()))
+        .toList());
+    StreamingRequestReader withStore = new StreamingRequestReader(store);
+    int[] read = new int[2]; // lines the fast path bound; of them, lines whose principal came from the store
+    org.quicktheories.core.Gen<String> field = org.quicktheories.generators.SourceDSL.integers().between(0, 10)
+        .zip(uidText(), org.quicktheories.generators.SourceDSL.longs().all(),
+            org.quicktheories.generators.Generate.pick(List.of("mfa", "ip", "n", "entity", "\u00e9", "mfa")),
+            (kind, text, choices, key) -> token(key, choices >>> 7) + ":" + value(kind, text, choices));
+    qt().withExamples(3000).forAll(uidText(), uidText(), org.quicktheories.generators.SourceDSL.longs().all(),
+        org.quicktheories.generators.SourceDSL.lists().of(field).ofSizeBetween(0, 4))
+        .checkAssert((principal, resource, choices, context) -> {
+          String line = "{\"principal\":" + token(principal, choices) + ",\"actions\":[\"doc:read\"],"
+              + "\"resource\":" + token(resource, ~choices) + ",\"delegation\":[" + token(resource, choices >>> 3)
+              + "],\"approvals\":[" + token(principal, choices >>> 5) + "],\"context\":{"
+              + String.join(",", context) + "},\"time\":\"2026-06-15T10:00:00Z\"}";
+          AccessRequest plain = FAST.tryRead(line);
+          AccessRequest known = withStore.tryRead(line);
+          assertEquals(plain, known, line);
+          if (known != null) {
+            assertEquals(full(line), known, line);
+            read[0]++;
+            if (store.contains(known.principal()) && store.resolve(known.principal()).uid() == known.principal()) {
+              read[1]++;
+            }
+          }
+        });
+    assertTrue(read[0] > 150 && read[1] > 50, "the generated lines exercise both paths: " + read[0] + ", " + read[1]);
   }
 
   @Test
