@@ -1,11 +1,11 @@
 package dev.writ.engine.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.writ.engine.decision.Decision;
 import dev.writ.engine.decision.EvalErrorInfo;
 import dev.writ.engine.decision.Obligation;
@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The JSON form of a decision (docs/decisions.md), shared by the CLI, the server and reports:
- * as a tree ({@link #write(Decision)}) where it is embedded in a larger answer, or straight to a
+ * as a tree ({@link #write(Decision)}, derived from the token stream) where it is embedded in a larger answer, or straight to a
  * token stream ({@link #write(Decision, JsonGenerator)}) where decisions are written one after the
  * other (the server's answers), or as text from pre-written fragments ({@link #write(Decision, JsonText)})
  * for {@code writ eval --requests}. All give the same text, field for field (DecisionJsonProperties).
@@ -318,62 +318,19 @@ public final class DecisionJson {
     g.writeEndArray();
   }
 
+  /**
+   * The decision as a JSON tree, where it is embedded in a larger answer: exactly what {@link
+   * #write(Decision, JsonGenerator)} writes (one definition of the shape for trees and token
+   * streams), buffered as tokens and read back as a tree.
+   */
   public static ObjectNode write(Decision d) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode o = f.objectNode();
-    o.put("decision", d.decision().json());
-    if (d.ttlSeconds().isPresent()) {
-      o.put("ttl", Durations.format(d.ttlSeconds().get()));
-    } else {
-      o.putNull("ttl");
-    }
-    o.put("standing", d.standing());
-    ArrayNode policies = o.putArray("policies");
-    d.policies().forEach(policies::add);
-    ArrayNode forbids = o.putArray("forbids");
-    d.forbids().forEach(forbids::add);
-    ArrayNode pending = o.putArray("pending");
-    for (PendingApproval p : d.pending()) {
-      ObjectNode e = pending.addObject();
-      e.put("policy", p.policy());
-      e.put("from", p.from().toString());
-      e.put("required", p.required());
-      e.put("missing", p.missing());
-    }
-    ArrayNode obligations = o.putArray("obligations");
-    for (Obligation ob : d.obligations()) {
-      ObjectNode e = obligations.addObject();
-      e.put("name", ob.name());
-      if (ob.value() == null) {
-        e.putNull("value");
-      } else {
-        e.put("value", ob.value());
+    try (TokenBuffer buffer = new TokenBuffer(DataDocument.JSON, false)) {
+      write(d, buffer);
+      try (JsonParser p = buffer.asParser()) {
+        return (ObjectNode) DataDocument.JSON.readTree(p);
       }
-      e.put("policy", ob.policy());
+    } catch (IOException x) {
+      throw new java.io.UncheckedIOException(x); // a buffer in memory: only a bug gets here
     }
-    ObjectNode actions = o.putObject("actions");
-    d.actions().forEach((k, v) -> actions.put(k, v.json()));
-    ArrayNode reasons = o.putArray("reasons");
-    d.reasons().forEach(reasons::add);
-    ArrayNode errors = o.putArray("errors");
-    for (EvalErrorInfo err : d.errors()) {
-      ObjectNode e = errors.addObject();
-      e.put("policy", err.policy());
-      e.put("message", err.message());
-      e.put("at", err.at());
-    }
-    d.explanation().ifPresent(traces -> {
-      ArrayNode ex = o.putArray("explanation");
-      for (RuleTrace t : traces) {
-        ObjectNode e = ex.addObject();
-        e.put("policy", t.policy());
-        e.put("effect", t.effect());
-        e.put("action", t.action());
-        e.put("principal", t.principal());
-        e.put("result", t.result().json());
-        e.put("detail", t.detail());
-      }
-    });
-    return o;
   }
 }
