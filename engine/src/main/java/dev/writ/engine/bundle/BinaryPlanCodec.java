@@ -340,15 +340,16 @@ final class BinaryPlanCodec {
     }
     // The trailer is not trusted: a few bytes must not reserve much memory before it is inflated.
     long initial = Math.min(Math.min(hint, maxBytes) + 1, 64L * length + 65536);
-    byte[] buf = new byte[(int) Math.max(1024, initial)];
+    long limit = Math.min(maxBytes, Integer.MAX_VALUE - 17); // what one array can hold
+    byte[] buf = new byte[(int) Math.max(1024, Math.min(initial, limit + 1))];
     int n = 0;
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(data, offset, length), 64 * 1024)) {
       while (true) {
         if (n == buf.length) {
-          if (n > maxBytes) {
-            throw new PlanCodec.TooLarge(maxBytes);
+          if (n > limit) {
+            throw new PlanCodec.TooLarge(limit);
           }
-          buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, maxBytes + 1));
+          buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, limit + 1));
         }
         int r = in.read(buf, n, buf.length - n);
         if (r < 0) {
@@ -357,8 +358,8 @@ final class BinaryPlanCodec {
         n += r;
       }
     }
-    if (n > maxBytes) {
-      throw new PlanCodec.TooLarge(maxBytes);
+    if (n > limit) {
+      throw new PlanCodec.TooLarge(limit);
     }
     return new Inflated(buf, n);
   }

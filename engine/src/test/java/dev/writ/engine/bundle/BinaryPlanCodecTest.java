@@ -287,6 +287,17 @@ class BinaryPlanCodecTest {
     return b;
   }
 
+  /** A plan that compresses far better than gzip's trailer is believed: the buffer grows to it. */
+  @Test
+  void highlyCompressiblePlansGrowTheBufferAndRoundTrip() {
+    PlanRule r = new PlanRule(0, "r", false, null, null, null, null,
+        List.of(new PlanRule.Condition(false, PlanExpr.bool(true, "x"), "x".repeat(3_000_000), "x")), null, null,
+        List.of(), null, List.of(), null, "x");
+    PlanData plan = new PlanData(Schema.EMPTY, List.of(), List.of(r));
+    assertTrue(BinaryPlanCodec.encode(plan).gzip().length * 64L < 3_000_000, "compresses more than 64 times");
+    assertEquals(plan, roundTrip(plan));
+  }
+
   @Test
   void plansTooLargeOnceInflatedStopAtTheLimit() {
     byte[] big = new byte[4 * 1024 * 1024];
