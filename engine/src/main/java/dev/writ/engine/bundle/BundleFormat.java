@@ -6,13 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * The byte layout of a {@code .wbundle} file, version 1 (docs/bundle-format.md). All integers are
- * unsigned big-endian.
+ * The byte layout of a {@code .wbundle} file, versions 2 and 3 (docs/bundle-format.md): the same
+ * header, manifest and signature; the plan is gzip'd JSON in version 2, a gzip'd binary plan
+ * ({@link BinaryPlanCodec}) in version 3. All integers are unsigned big-endian.
  *
  * <pre>
  * offset  size  field
  *      0     8  magic "WBUNDLE" followed by a zero byte
- *      8     2  format version (1)
+ *      8     2  format version (3; readers also load 2)
  *     10     1  signature algorithm: 0 none, 1 Ed25519
  *     11     1  reserved, 0
  *     12     4  manifest length M
@@ -20,7 +21,7 @@ import java.util.Properties;
  *     20     4  signature length S (0 unsigned, 64 Ed25519)
  *     24    32  content digest: SHA-256 of bytes 0..23, the manifest and the plan
  *     56     M  manifest, UTF-8 JSON
- *   56+M     P  plan, gzip'd UTF-8 JSON
+ *   56+M     P  plan, gzip'd (binary in version 3, UTF-8 JSON in version 2)
  * 56+M+P     S  signature: Ed25519 over the 32 bytes of the content digest
  * </pre>
  *
@@ -31,9 +32,12 @@ final class BundleFormat {
   private BundleFormat() {}
 
   static final byte[] MAGIC = "WBUNDLE\0".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 2;
+  /** The version writers write: the binary plan. */
+  static final int VERSION = 3;
+  /** The previous version, whose plan is JSON: still read, so bundles of the previous release load. */
+  static final int JSON_PLAN_VERSION = 2;
   /** Versions this reader can load: a reader refuses every other one. */
-  static final String SUPPORTED = "2";
+  static final String SUPPORTED = "2 and 3";
 
   static final int VERSION_AT = 8;
   static final int SIG_ALG_AT = 10;

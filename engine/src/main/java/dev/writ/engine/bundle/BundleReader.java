@@ -81,9 +81,9 @@ public final class BundleReader {
     }
     checkMagic(bytes, name);
     int version = BundleFormat.u16(bytes, BundleFormat.VERSION_AT); // checkMagic made sure it is there
-    if (version != BundleFormat.VERSION) {
+    if (version != BundleFormat.VERSION && version != BundleFormat.JSON_PLAN_VERSION) {
       throw BundleException.of(name, "has bundle format version " + version + ", which " + BundleFormat.WRITER
-          + " cannot read (it reads version " + BundleFormat.SUPPORTED + "); load it with the engine that wrote it,"
+          + " cannot read (it reads versions " + BundleFormat.SUPPORTED + "); load it with the engine that wrote it,"
           + " or rebuild it with this one");
     }
     if (bytes.length < BundleFormat.HEADER_LEN) {
@@ -137,7 +137,9 @@ public final class BundleReader {
     PlanData plan;
     MessageDigest planDigest = PlanCodec.sha256();
     try {
-      plan = PlanCodec.decodePlan(bytes, planAt, (int) planLen, maxBytes, planDigest);
+      plan = version == BundleFormat.JSON_PLAN_VERSION
+          ? PlanCodec.decodePlan(bytes, planAt, (int) planLen, maxBytes, planDigest)
+          : BinaryPlanCodec.decodePlan(bytes, planAt, (int) planLen, maxBytes, planDigest);
     } catch (PlanCodec.TooLarge e) {
       throw BundleException.of(name, "is too large: its plan is over " + size(maxBytes) + " once decompressed");
     } catch (IOException e) {
@@ -234,7 +236,7 @@ public final class BundleReader {
   }
 
   /** One line, without Jackson's location dumps or Java class names where a plain message exists. */
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     String m;
     if (e instanceof JsonProcessingException j) {
       m = j.getOriginalMessage();

@@ -25,7 +25,7 @@ import java.util.TreeMap;
 /**
  * Writes compiled bundles (docs/bundle-format.md). A writer is immutable: configure it with a
  * revision, optionally a signing key and a fixed creation time, then write any number of bundles.
- * With a fixed creation time the output is byte-for-byte reproducible: the JSON is written in a
+ * With a fixed creation time the output is byte-for-byte reproducible: the plan and manifest are written in a
  * fixed order, gzip carries no timestamp, and Ed25519 signatures are deterministic.
  */
 public final class BundleWriter {
@@ -73,11 +73,11 @@ public final class BundleWriter {
    *                      {@link #sourceDigests} makes them
    */
   public byte[] write(PlanData plan, SortedMap<String, String> sourceDigests) {
-    PlanCodec.Encoded encoded = PlanCodec.encodePlan(plan);
+    BinaryPlanCodec.Encoded encoded = BinaryPlanCodec.encode(plan);
     BundleManifest manifest = new BundleManifest(BundleFormat.VERSION, revision,
         created != null ? created : Instant.now().truncatedTo(ChronoUnit.SECONDS), BundleFormat.WRITER,
         sourceDigests, plan.rules().stream().map(PlanRule::name).toList(), PlanCodec.schemaDigest(plan.schema()),
-        PlanCodec.digestString(encoded.jsonDigest()));
+        PlanCodec.digestString(encoded.digest()));
     byte[] manifestBytes = PlanCodec.json(manifest);
     byte[] planBytes = encoded.gzip();
     int sigLen = signingKey.isPresent() ? BundleFormat.ED25519_SIG_LEN : 0;

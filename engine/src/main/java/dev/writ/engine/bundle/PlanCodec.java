@@ -41,7 +41,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The JSON forms of the plan and the manifest. The plan records ({@link PlanData} and what it
+ * The JSON forms of the manifest, the schema (inside every plan, and what the schema digest
+ * covers) and the plan of bundle format version 2, which readers still load (version 3 stores
+ * the plan in {@link BinaryPlanCodec}'s form). The plan records ({@link PlanData} and what it
  * holds, {@link Schema} included) are written as they are, one JSON object per record with its
  * component names as fields; only {@link PlanExpr} has a form of its own (see
  * {@link #MAX_EXPR_DEPTH}). Reading is strict: an unknown or missing field in the plan is an error,
@@ -102,7 +104,7 @@ final class PlanCodec {
         .build();
   }
 
-  /** The plan as gzip'd JSON, and the SHA-256 of the JSON before compression. */
+  /** The plan as gzip'd JSON (format version 2), and the SHA-256 of the JSON before compression. */
   record Encoded(byte[] gzip, byte[] jsonDigest) {}
 
   static Encoded encodePlan(PlanData plan) {
@@ -128,7 +130,7 @@ final class PlanCodec {
   }
 
   /**
-   * Decodes the plan section.
+   * Decodes the plan section of a version 2 bundle.
    *
    * @param maxJsonBytes  largest uncompressed plan accepted (a small gzip can inflate enormously)
    * @param jsonDigest    receives the SHA-256 of the uncompressed JSON
@@ -221,7 +223,7 @@ final class PlanCodec {
     }
   }
 
-  private static void checkDepths(PlanData plan) {
+  static void checkDepths(PlanData plan) {
     for (var r : plan.rules()) {
       r.conditions().forEach(c -> checkDepth(c.expr(), r.at()));
       r.approvals().forEach(a -> checkDepth(a.where(), r.at()));

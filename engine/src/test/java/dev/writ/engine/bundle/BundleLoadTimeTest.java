@@ -89,14 +89,17 @@ class BundleLoadTimeTest {
       long t1 = System.nanoTime();
       BundleWriter writer = new BundleWriter("perf", Optional.of(keys.getPrivate()));
       byte[] bytes = writer.write(plan, new TreeMap<>());
-      PlanCodec.Encoded encoded = PlanCodec.encodePlan(plan);
+      PlanCodec.Encoded json = PlanCodec.encodePlan(plan); // the version 2 plan, for comparison
+      BinaryPlanCodec.Encoded binary = BinaryPlanCodec.encode(plan);
       int jsonBytes = PlanCodec.json(plan).length;
       int sources = files.values().stream().mapToInt(s -> s.getBytes(StandardCharsets.UTF_8).length).sum();
 
       median(rules >= 10_000 ? 6 : 40, 1, () -> open.read(bytes, "perf.wbundle")); // warm the JIT up
       String load = median(0, 7, () -> open.read(bytes, "perf.wbundle"));
       String verified = median(1, 5, () -> trusting.read(bytes, "perf.wbundle"));
-      String decode = median(1, 5, () -> PlanCodec.decodePlan(encoded.gzip(), 0, encoded.gzip().length,
+      String decode = median(1, 5, () -> BinaryPlanCodec.decodePlan(binary.gzip(), 0, binary.gzip().length,
+          Long.MAX_VALUE, PlanCodec.sha256()));
+      String decodeJson = median(1, 5, () -> PlanCodec.decodePlan(json.gzip(), 0, json.gzip().length,
           Long.MAX_VALUE, PlanCodec.sha256()));
       String build = median(1, 5, () -> EvaluationPlan.of(plan));
       LoadedBundle plain = open.read(bytes, "perf.wbundle");
@@ -107,12 +110,13 @@ class BundleLoadTimeTest {
       assertTrue(checkedSignature.verified(), "the signature was checked against the trusted key");
       String write = median(1, 3, () -> writer.write(plan, new TreeMap<>()));
       System.out.printf(Locale.ROOT,
-          "BUNDLE %,d rules: sources %,d bytes; plan JSON %,d bytes; bundle %,d bytes (%.0f bytes/rule)%n"
+          "BUNDLE %,d rules: sources %,d bytes; binary plan %,d bytes (%,d gzip'd); bundle %,d bytes (%.0f bytes/rule)%n"
+              + "BUNDLE   version 2 for comparison: plan JSON %,d bytes (%,d gzip'd), decode %s%n"
               + "BUNDLE   check+lower %.0f ms (cold); write (signed) %s%n"
               + "BUNDLE   load %s%nBUNDLE     of which plan decode %s, plan build %s%n"
               + "BUNDLE   load with signature verified %s%n",
-          rules, sources, jsonBytes, bytes.length, bytes.length / (double) rules, (t1 - t0) / 1e6, write,
-          load, decode, build, verified);
+          rules, sources, binary.rawLength(), binary.gzip().length, bytes.length, bytes.length / (double) rules,
+          jsonBytes, json.gzip().length, decodeJson, (t1 - t0) / 1e6, write, load, decode, build, verified);
     }
   }
 }

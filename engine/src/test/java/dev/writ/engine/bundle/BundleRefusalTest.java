@@ -95,16 +95,16 @@ class BundleRefusalTest {
 
   @Test
   void unknownFormatVersions() {
-    for (int v : new int[] {0, 1, 3, 0x0100, 0xffff}) {
+    for (int v : new int[] {0, 1, 4, 0x0100, 0xffff}) {
       byte[] b = UNSIGNED.clone();
       BundleFormat.putU16(b, BundleFormat.VERSION_AT, v);
       String m = refused(OPEN, b, "has bundle format version " + v + ",");
-      assertTrue(m.contains("reads version 2"), m);
+      assertTrue(m.contains("reads versions 2 and 3"), m);
     }
     // Even a future bundle cut short is reported by its version: its layout may differ.
     byte[] future = Arrays.copyOf(UNSIGNED, 12);
-    BundleFormat.putU16(future, BundleFormat.VERSION_AT, 3);
-    refused(OPEN, future, "format version 3");
+    BundleFormat.putU16(future, BundleFormat.VERSION_AT, 4);
+    refused(OPEN, future, "format version 4");
   }
 
   @Test
@@ -201,13 +201,19 @@ class BundleRefusalTest {
   }
 
   // Bundles whose digest is right but whose insides are wrong: only a foreign or buggy writer
-  // makes them, and they must be refused as cleanly as damaged ones.
+  // makes them, and they must be refused as cleanly as damaged ones. Most of them edit the plan
+  // JSON, so they are version 2 bundles (which readers still load); BinaryPlanCodecTest does the
+  // same for the binary plan of version 3.
 
-  /** Assembles a bundle from its parts with a correct content digest (and signature, if keys are given). */
+  /** Assembles a version 2 bundle from its parts with a correct content digest (and signature, if keys are given). */
   static byte[] assemble(int sigAlg, byte[] manifest, byte[] plan, int sigLen, KeyPair keys) {
+    return assemble(BundleFormat.JSON_PLAN_VERSION, sigAlg, manifest, plan, sigLen, keys);
+  }
+
+  static byte[] assemble(int version, int sigAlg, byte[] manifest, byte[] plan, int sigLen, KeyPair keys) {
     byte[] out = new byte[BundleFormat.HEADER_LEN + manifest.length + plan.length + sigLen];
     System.arraycopy(BundleFormat.MAGIC, 0, out, 0, 8);
-    BundleFormat.putU16(out, BundleFormat.VERSION_AT, BundleFormat.VERSION);
+    BundleFormat.putU16(out, BundleFormat.VERSION_AT, version);
     out[BundleFormat.SIG_ALG_AT] = (byte) sigAlg;
     BundleFormat.putU32(out, BundleFormat.MANIFEST_LEN_AT, manifest.length);
     BundleFormat.putU32(out, BundleFormat.PLAN_LEN_AT, plan.length);
@@ -241,7 +247,12 @@ class BundleRefusalTest {
   }
 
   static BundleManifest manifestFor(PlanData plan, byte[] planJson) {
-    return new BundleManifest(BundleFormat.VERSION, "7", java.time.Instant.EPOCH, "test", new java.util.TreeMap<>(),
+    return manifestFor(BundleFormat.JSON_PLAN_VERSION, plan, planJson);
+  }
+
+  /** A manifest for {@code plan} whose plan digest is that of {@code planBytes} (JSON or binary, uncompressed). */
+  static BundleManifest manifestFor(int version, PlanData plan, byte[] planJson) {
+    return new BundleManifest(version, "7", java.time.Instant.EPOCH, "test", new java.util.TreeMap<>(),
         plan.rules().stream().map(r -> r.name()).toList(), PlanCodec.schemaDigest(plan.schema()),
         PlanCodec.digestString(PlanCodec.sha256().digest(planJson)));
   }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The plan section on its own: every record survives JSON exactly. */
+/** The version 2 plan section (JSON) on its own: every record survives JSON exactly. */
 class PlanCodecTest {
 
   static PlanData roundTrip(PlanData plan) {
@@ -141,9 +141,11 @@ class PlanCodecTest {
   }
 
   /**
-   * The plan JSON of a small bundle, pinned. If this fails, the stored form of the plan changed
-   * (a record component was added, renamed or reordered): bump {@code BundleFormat.VERSION},
-   * say so in docs/bundle-format.md, then update the expected text.
+   * The plan JSON of a small bundle, pinned: the form version 2 bundles store, which readers still
+   * load. If this fails, a plan record changed (a component added, renamed or reordered): the new
+   * binary form needs a new format version (see {@code BinaryPlanCodecTest.binaryPlanIsPinned}),
+   * and version 2 bundles can then only be read if the change leaves their JSON meaning intact;
+   * say which in docs/bundle-format.md, then update the expected text.
    */
   @Test
   void planJsonIsPinned() throws IOException {
