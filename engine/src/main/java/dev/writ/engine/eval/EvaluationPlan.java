@@ -8,7 +8,7 @@ import dev.writ.engine.plan.PlanIntent;
 import dev.writ.engine.entity.AttributeTable;
 import dev.writ.engine.entity.UidTable;
 import dev.writ.language.vocab.Schema;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -39,8 +39,6 @@ public final class EvaluationPlan {
     this.attributes = new AttributeTable(attributeNames(data));
     ExprCompiler compiler = new ExprCompiler(attributes);
     this.rules = new CompiledRule[data.rules().size()];
-    List<CompiledRule> grantList = new ArrayList<>();
-    List<CompiledRule> forbidList = new ArrayList<>();
     Map<String, CompiledRule> names = new HashMap<>();
     for (PlanRule r : data.rules()) {
       if (r.id() != names.size()) {
@@ -49,7 +47,6 @@ public final class EvaluationPlan {
       CompiledRule c = new CompiledRule(r, compiler);
       rules[r.id()] = c;
       names.put(r.name(), c);
-      (r.forbid() ? forbidList : grantList).add(c);
     }
     this.byName = Collections.unmodifiableMap(names);
     Map<String, CompiledIntent> in = new HashMap<>();
@@ -57,8 +54,9 @@ public final class EvaluationPlan {
       in.put(i.name(), new CompiledIntent(i, compiler));
     }
     this.intents = Collections.unmodifiableMap(in);
-    this.grants = new RuleIndex(grantList, compiler);
-    this.forbids = new RuleIndex(forbidList, compiler);
+    RuleIndex[] indexes = RuleIndex.build(Arrays.asList(rules), data.schema().actions().keySet());
+    this.grants = indexes[0];
+    this.forbids = indexes[1];
     this.actionGroups = Set.copyOf(data.schema().groups().keySet());
     this.declaredActions = Set.copyOf(data.schema().actions().keySet());
     this.uids = compiler.uidTable(); // last: every step above may number entities
