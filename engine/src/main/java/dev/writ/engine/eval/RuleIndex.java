@@ -80,9 +80,12 @@ public final class RuleIndex {
   /** The action levels of one action name, per side: resolved once per plan and action. */
   static final class ActionLevels {
     final int[][] levels; // [side] -> level ids
+    // False for one made for one lookup (past the cache's bound): not a memo key, it would evict the others.
+    final boolean memoKey;
 
-    ActionLevels(int[] grant, int[] forbid) {
+    ActionLevels(int[] grant, int[] forbid, boolean memoKey) {
       this.levels = new int[][] {grant, forbid};
+      this.memoKey = memoKey;
     }
   }
 
@@ -245,10 +248,10 @@ public final class RuleIndex {
       this.bigLeaves = bigMap;
 
       for (Map.Entry<String, int[]> e : exactLevels.entrySet()) {
-        known.put(e.getKey(), resolve(e.getKey()));
+        known.put(e.getKey(), resolve(e.getKey(), true));
       }
       for (String a : actions) {
-        known.computeIfAbsent(a, this::resolve);
+        known.computeIfAbsent(a, k -> resolve(k, true));
       }
     }
 
@@ -330,7 +333,7 @@ public final class RuleIndex {
     }
 
     /** The action levels {@code action} reaches: its exact level, the prefixes it starts with, and "any". */
-    private ActionLevels resolve(String action) {
+    private ActionLevels resolve(String action, boolean memoKey) {
       int[] exact = exactLevels.get(action);
       Ints[] out = {new Ints(), new Ints()};
       for (int side = 0; side < 2; side++) {
@@ -346,7 +349,7 @@ public final class RuleIndex {
           out[side].add(anyLevel[side]);
         }
       }
-      return new ActionLevels(out[GRANT].toArray(), out[FORBID].toArray());
+      return new ActionLevels(out[GRANT].toArray(), out[FORBID].toArray(), memoKey);
     }
 
     ActionLevels levels(String action) {
@@ -356,10 +359,13 @@ public final class RuleIndex {
       }
       a = others.get(action);
       if (a == null) {
-        a = resolve(action);
         if (others.size() < OTHERS_LIMIT) {
-          others.putIfAbsent(action, a); // bounded: a lax schema's caller may name any action
+          a = resolve(action, true);
+          // Bounded: a lax schema's caller may name any action. The cached instance is the memo's key.
+          ActionLevels first = others.putIfAbsent(action, a);
+          return first == null ? a : first;
         }
+        a = resolve(action, false);
       }
       return a;
     }
@@ -476,7 +482,9 @@ public final class RuleIndex {
       }
       // One probe sequence for both indexes: the forbid half is needed by every decision anyway.
       Object[] both = {reach(a.levels[GRANT], numbers, type, s.principal), reach(a.levels[FORBID], numbers, type, s.principal)};
-      numbers.indexMemo(PrincipalMemo.with(m, type, a, both));
+      if (a.memoKey) {
+        numbers.indexMemo(PrincipalMemo.with(m, type, a, both));
+      }
       return both;
     }
   }

@@ -1,6 +1,7 @@
 package dev.writ.engine.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -198,5 +199,42 @@ class RuleIndexProperties {
     // The generator must reach the probed path and find candidates, or the property says little.
     assertTrue(withBigNodes.get() >= 30, "bundles with big nodes: " + withBigNodes.get());
     assertTrue(nonEmpty.get() >= 300 * 40, "lookups with candidates: " + nonEmpty.get());
+  }
+
+  @Test
+  void actionsPastTheCacheBoundAreFoundAndDoNotEvictTheMemo() {
+    EvaluationPlan plan = TestPolicies.plan(SCHEMA + """
+        grant by_prefix { principal User action "doc:*" resource Doc in Folder::"f_0" ttl 1h }
+        grant exact { principal User action "doc:read" ttl 1h }
+        forbid any_action { principal any resource Doc::"d_0" }
+        """);
+    EntityStore store = TestPolicies.entities(plan, """
+        - { uid: User::u_0 }
+        - { uid: Folder::f_0 }
+        - { uid: Doc::d_0, parents: [Folder::f_0] }
+        """);
+    LevelIndexReference grants = new LevelIndexReference(plan, false);
+    LevelIndexReference forbids = new LevelIndexReference(plan, true);
+    EntityUid user = EntityUid.parse("User::u_0");
+    EntityUid doc = EntityUid.parse("Doc::d_0");
+    RuleIndex.Candidates got = new RuleIndex.Candidates();
+    EvalState read = state(plan, store, user, doc, "doc:read");
+    plan.grantIndex().candidates("doc:read", read, got);
+    Object memo = read.principalNumbers.indexMemo();
+    for (int i = 0; i < 3000; i++) {
+      String action = (i % 2 == 0 ? "doc:x" : "other:x") + i; // the lax schema's undeclared actions
+      EvalState s = state(plan, store, user, doc, action);
+      plan.grantIndex().candidates(action, s, got);
+      assertArrayEquals(grants.candidates(action, s), ids(got), action);
+      plan.forbidIndex().candidates(action, s, got);
+      assertArrayEquals(forbids.candidates(action, s), ids(got), action);
+      if (i > 1100) {
+        // Past the cache's bound (1,024 actions) an action is resolved for one lookup and not kept in the memo.
+        assertSame(memo, s.principalNumbers.indexMemo(), action);
+      }
+      memo = s.principalNumbers.indexMemo();
+    }
+    plan.grantIndex().candidates("doc:read", read, got);
+    assertArrayEquals(grants.candidates("doc:read", read), ids(got));
   }
 }
