@@ -58,8 +58,8 @@ public final class UidTable {
     public final int self;
     private final int[] ancestors;
 
-    // What a plan's rule index derived from this entity alone (the principal-level nodes it
-    // reaches, per action level): kept here so it is computed once per entity and plan, and
+    // What a plan's rule index derived from this entity alone (the leaves it reaches as a
+    // principal, per action): kept here so it is computed once per entity and plan, and
     // dropped exactly when these numbers are (a new plan, a new store). Racy but idempotent: the
     // index replaces it whole with an immutable value.
     private volatile Object indexMemo;

@@ -8,7 +8,7 @@ import dev.writ.engine.plan.PlanIntent;
 import dev.writ.engine.entity.AttributeTable;
 import dev.writ.engine.entity.UidTable;
 import dev.writ.language.vocab.Schema;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -39,11 +39,8 @@ public final class EvaluationPlan {
     this.attributes = new AttributeTable(attributeNames(data));
     ExprCompiler compiler = new ExprCompiler(attributes, fused);
     this.rules = new CompiledRule[data.rules().size()];
-    int n = data.rules().size();
-    List<CompiledRule> grantList = new ArrayList<>(n);
-    List<CompiledRule> forbidList = new ArrayList<>();
-    // Presized: growing a map of 100,000 names rehashes it a dozen times (a fifth of a large load).
-    Map<String, CompiledRule> names = new HashMap<>((int) (n / 0.75f) + 1);
+    // Presized: growing a map of 100,000 names rehashes it a dozen times.
+    Map<String, CompiledRule> names = new HashMap<>((int) (data.rules().size() / 0.75f) + 1);
     for (PlanRule r : data.rules()) {
       if (r.id() != names.size()) {
         throw new IllegalStateException("internal invariant violated: rule ids must be 0..n-1 in order");
@@ -51,7 +48,6 @@ public final class EvaluationPlan {
       CompiledRule c = new CompiledRule(r, compiler);
       rules[r.id()] = c;
       names.put(r.name(), c);
-      (r.forbid() ? forbidList : grantList).add(c);
     }
     this.byName = Collections.unmodifiableMap(names);
     Map<String, CompiledIntent> in = new HashMap<>();
@@ -59,8 +55,9 @@ public final class EvaluationPlan {
       in.put(i.name(), new CompiledIntent(i, compiler));
     }
     this.intents = Collections.unmodifiableMap(in);
-    this.grants = new RuleIndex(grantList, compiler);
-    this.forbids = new RuleIndex(forbidList, compiler);
+    RuleIndex[] indexes = RuleIndex.build(Arrays.asList(rules), data.schema().actions().keySet());
+    this.grants = indexes[0];
+    this.forbids = indexes[1];
     this.actionGroups = Set.copyOf(data.schema().groups().keySet());
     this.declaredActions = Set.copyOf(data.schema().actions().keySet());
     this.uids = compiler.uidTable(); // last: every step above may number entities

@@ -1,10 +1,10 @@
 package dev.writ.engine.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.writ.engine.entity.AttributeTable;
 import dev.writ.engine.entity.Entity;
@@ -24,26 +24,26 @@ import org.junit.jupiter.api.Test;
 /** The dense structures of the decision path agree with the hash maps and sets they replace. */
 class IntMapProperties {
   @Test
-  void intMapAnswersAsAHashMap() {
-    qt().forAll(lists().of(integers().between(0, 5000)).ofSizeBetween(0, 300),
-        lists().of(integers().between(0, 5000)).ofSizeBetween(0, 100)).checkAssert((keys, probes) -> {
-          IntMap<String> map = new IntMap<>(1);
-          Map<Integer, String> reference = new HashMap<>();
-          for (int k : keys) {
-            String v = map.computeIfAbsent(k, () -> "v" + k);
-            assertSame(reference.computeIfAbsent(k, x -> v), v);
+  void longIntMapAnswersAsAHashMap() {
+    // Keys as the rule index packs them: a small high half (level or node) and a key below.
+    qt().forAll(lists().of(longs().between(0, 40)).ofSizeBetween(0, 300),
+        lists().of(longs().between(0, 40)).ofSizeBetween(0, 100), integers().between(0, 1 << 20))
+        .checkAssert((highs, probes, salt) -> {
+          LongIntMap map = new LongIntMap(1);
+          Map<Long, Integer> reference = new HashMap<>();
+          for (int i = 0; i < highs.size(); i++) {
+            long k = highs.get(i) << 32 | ((highs.get(i) * 7 + i + salt) % 97);
+            int v = map.putIfAbsent(k, i);
+            assertEquals(reference.computeIfAbsent(k, x -> v), v);
           }
           assertEquals(reference.size(), map.size());
-          for (int k : probes) {
-            assertEquals(reference.get(k), map.get(k));
-          }
-          Map<Integer, String> listed = new HashMap<>();
-          for (int i = 0; i < map.capacity(); i++) {
-            if (map.keyAt(i) >= 0) {
-              listed.put(map.keyAt(i), map.valueAt(i));
+          for (long p : probes) {
+            for (long low = 0; low < 97; low += 13) {
+              long k = p << 32 | low;
+              assertEquals(reference.getOrDefault(k, LongIntMap.MISSING), map.get(k));
             }
           }
-          assertEquals(reference, listed);
+          reference.forEach((k, v) -> assertEquals(v, map.get(k)));
         });
   }
 
