@@ -271,7 +271,11 @@ public final class Router extends Handler.Abstract {
                 failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure),
                 origin, name, method, start);
           } catch (Throwable t) { // nothing above this thread would fail the call: it would hang until the idle timeout
-            Response.writeError(request, response, callback, t);
+            if (response.isCommitted()) {
+              callback.failed(t); // an answer already started (or the call failed meanwhile): end it
+            } else {
+              Response.writeError(request, response, callback, t);
+            }
           }
         });
         return true;

@@ -443,13 +443,15 @@ public final class FileAuditTrail implements AuditTrail {
   }
 
   /**
-   * Group commit without a waiting thread per commit: the caller's stage is queued, and the first
-   * caller that finds no one completing the queue forces the trail (through {@link
-   * #awaitDurable}, so it shares forces with waiting callers too) and completes every queued
-   * stage the force covers, then looks again, until the queue is empty. Later callers queue and
-   * return at once, so their threads go back to work while a force runs; the force that covers
-   * them completes them. A caller queues before it tries to lead, and a leader looks at the queue
-   * again after it stops leading, so no stage is left behind.
+   * Group commit without a waiting thread per commit: the caller's stage is queued; a caller
+   * that finds nobody completing the queue forces the trail (through {@link #awaitDurable}, so it
+   * shares forces with waiting callers too) and completes every queued stage that force covers,
+   * for one round only, so that its own answer (attached to the stage once this returns) is not
+   * held up by later callers; whatever is queued after that round is left to the trail's flusher
+   * thread, which completes rounds until the queue is empty. Callers that find a round running
+   * queue and return at once, and their threads go back to work; the round that covers them
+   * completes them. A caller queues before it tries to lead, and whoever ends a round looks at
+   * the queue again and wakes the flusher when something is left, so no stage is left behind.
    */
   @Override
   public CompletionStage<Void> whenDurable(long seq) {
@@ -462,37 +464,110 @@ public final class FileAuditTrail implements AuditTrail {
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     waiters.add(new Waiter(seq, done));
-    while (!waiters.isEmpty() && completing.compareAndSet(false, true)) {
-      try {
-        completeWaiters();
-      } finally {
-        completing.set(false);
-      }
+    if (completing.compareAndSet(false, true)) {
+      completeRound();
     }
     return done;
   }
 
-  /** Forces for the queued stages and completes those it covers (all of them, when the force fails). */
+  /** One round by the thread that holds {@link #completing}; then hands what is left to the flusher. */
+  private void completeRound() {
+    try {
+      completeWaiters();
+    } finally {
+      completing.set(false);
+      if (!waiters.isEmpty()) {
+        flusher().wake();
+      }
+    }
+  }
+
+  /**
+   * Forces for the queued stages and completes those it covers. When the force fails, the stages
+   * it did not cover fail with it (those a force before covered complete as they should).
+   */
   private void completeWaiters() {
     long target = 0;
     for (Waiter w : waiters) {
       target = Math.max(target, w.seq);
     }
+    Throwable failure = null;
     try {
       awaitDurable(target);
-    } catch (RuntimeException e) { // the trail now refuses every write: so must every waiting commit
-      for (Waiter w; (w = waiters.poll()) != null; ) {
-        w.done.completeExceptionally(e);
-      }
-      return;
+    } catch (RuntimeException | Error e) { // the trail now refuses every write: so must every commit not on disk
+      failure = e;
     }
     long d = durable.seq();
     waiters.removeIf(w -> w.seq <= d && complete(w));
+    if (failure != null) {
+      for (Waiter w; (w = waiters.poll()) != null; ) {
+        w.done.completeExceptionally(failure);
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+    }
   }
 
   private static boolean complete(Waiter w) {
     w.done.complete(null); // runs what depends on it (an answer's write) here: it does not block
     return true;
+  }
+
+  private volatile Flusher flusher;
+
+  private Flusher flusher() {
+    Flusher fl = flusher;
+    if (fl != null) {
+      return fl;
+    }
+    synchronized (waiters) { // not the trail's monitor: writers hold that
+      if (flusher == null) {
+        Flusher started = new Flusher();
+        started.thread.start();
+        flusher = started;
+      }
+      return flusher;
+    }
+  }
+
+  /**
+   * The thread that completes the rounds no caller leads: under a steady load of concurrent
+   * commits it forces batch after batch, the callers' threads only queue. Started when first
+   * needed; ends with the trail.
+   */
+  private final class Flusher implements Runnable {
+    final Thread thread = new Thread(this, "writ-trail-flusher");
+    volatile boolean stopped;
+
+    Flusher() {
+      thread.setDaemon(true);
+    }
+
+    void wake() {
+      java.util.concurrent.locks.LockSupport.unpark(thread);
+    }
+
+    void stop() {
+      stopped = true;
+      wake();
+    }
+
+    @Override
+    public void run() {
+      while (!stopped || !waiters.isEmpty()) {
+        if (!waiters.isEmpty() && completing.compareAndSet(false, true)) {
+          try {
+            completeRound();
+          } catch (Error e) {
+            // completeWaiters failed every stage it could not complete with it; the thread goes on
+          }
+          continue;
+        }
+        // Nothing queued, or a caller leads a round: it wakes this thread if it leaves anything.
+        java.util.concurrent.locks.LockSupport.park(this);
+      }
+    }
   }
 
   /** How many forces to disk have completed since open (each covers one or more commits). */
@@ -589,6 +664,10 @@ public final class FileAuditTrail implements AuditTrail {
       }
     } catch (AuditException e) {
       // nothing was acknowledged past the last force; a restart reads back what the disk holds
+    }
+    Flusher fl = flusher;
+    if (fl != null) {
+      fl.stop(); // it completes what is queued (durable by now) and ends
     }
     try {
       channel.close();

@@ -500,23 +500,29 @@ public final class GrantTable {
   /** Brings {@code id} and every evicted grant above it back into memory (a change is about to reach them). */
   private void bringBack(String id) {
     boolean changed = false;
-    for (String at = id; at != null; ) {
-      Evicted e = evicted.remove(at);
-      if (e != null) {
-        grants.put(at, rebuild(at, e.seqs(), records.read(e.seqs())));
-        traces.put(at, new Trace(e.order(), e.seqs().clone(), e.seqs().length));
-        changed = true;
+    try {
+      for (String at = id; at != null; ) {
+        Evicted e = evicted.get(at);
+        if (e != null) {
+          // Read first: should the trail not answer, the grant stays evicted (never lost).
+          Grant back = rebuild(at, e.seqs(), records.read(e.seqs()));
+          evicted.remove(at);
+          grants.put(at, back);
+          traces.put(at, new Trace(e.order(), e.seqs().clone(), e.seqs().length));
+          changed = true;
+        }
+        Grant g = grants.get(at);
+        at = g == null ? null : g.parent();
       }
-      Grant g = grants.get(at);
-      at = g == null ? null : g.parent();
-    }
-    if (changed) {
-      // Back in its place: the table's order is the order grants were first recorded.
-      List<Grant> sorted = new ArrayList<>(grants.values());
-      sorted.sort(java.util.Comparator.comparingLong(g -> order(g.id())));
-      grants.clear();
-      sorted.forEach(g -> grants.put(g.id(), g));
-      // The parties of grants still evicted stay known; those brought back are in memory.
+    } finally {
+      if (changed) {
+        // Back in its place: the table's order is the order grants were first recorded.
+        List<Grant> sorted = new ArrayList<>(grants.values());
+        sorted.sort(java.util.Comparator.comparingLong(g -> order(g.id())));
+        grants.clear();
+        sorted.forEach(g -> grants.put(g.id(), g));
+        // The parties of grants still evicted stay known; those brought back are in memory.
+      }
     }
   }
 

@@ -113,6 +113,55 @@ class DeferredCommitTest {
     reopened.close();
   }
 
+  /**
+   * Callers in a closed loop (each sends its next check only once it has its answer), as
+   * keep-alive clients do: no answer is left behind (each arrives within its deadline), including
+   * those of the callers whose threads forced for the others. The number of forces between a
+   * check and its answer is printed, not asserted: it counts the forces that ran while the
+   * checking thread waited for a core, too.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void everyCallerInAClosedLoopGetsItsAnswer() throws Exception {
+    EventSourcedGrantStore store = EventSourcedGrantStore.open(dir);
+    GrantRuntime rt = new GrantRuntime(store, Clock.fixed(Gov.T0, ZoneOffset.UTC), Gov.context());
+    String id = rt.request(Gov.request(Gov.ALICE, List.of("db:select"), Gov.METRICS, Gov.incident("INC-2"), 3600L))
+        .id();
+    FileAuditTrail trail = (FileAuditTrail) store.trail();
+    java.util.concurrent.atomic.AtomicLong worst = new java.util.concurrent.atomic.AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    for (int t = 0; t < THREADS; t++) {
+      done.add(pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < 300; i++) {
+          long before = trail.forces();
+          // Forces counted when the answer is there for its caller: attached at once, so this runs
+          // on the thread that completes the answer, or right away if it came back complete.
+          long[] after = new long[1];
+          ActionAnswer a = rt.actDeferred(new ActionFact(id, "db:select", Gov.METRICS, Optional.empty()), null)
+              .thenApply(x -> {
+                after[0] = trail.forces();
+                return x;
+              }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          assertEquals(Answer.ALLOW, a.answer());
+          worst.accumulateAndGet(after[0] - before, Math::max);
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (var f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    System.out.println("closed loop: " + (THREADS * 300) + " checks, " + trail.forces() + " forces, at most "
+        + worst.get() + " forces between a check and its answer");
+    assertTrue(trail.forces() < THREADS * 300L, "forces are shared between concurrent checks");
+    store.close();
+  }
+
   @Test
   void aCheckOfAnUnknownGrantIsAnsweredAtOnceAndNotRecorded() throws Exception {
     EventSourcedGrantStore store = EventSourcedGrantStore.open(dir);

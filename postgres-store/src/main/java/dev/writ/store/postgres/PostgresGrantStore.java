@@ -362,10 +362,10 @@ public final class PostgresGrantStore implements GrantStore {
         head = h;
         commits.incrementAndGet();
         grouped.addAndGet(recorded);
-        evictIfDue();
       }
       group.forEach(Pending::succeed);
       recovered();
+      evictIfDue(); // after the group is answered: it committed, whatever evicting does
     } catch (SQLException e) {
       rollbackQuietly(c);
       forget(applied);
@@ -602,7 +602,12 @@ public final class PostgresGrantStore implements GrantStore {
   private void evictIfDue() {
     if (seq - evictedAt >= evictEvery) {
       evictedAt = seq;
-      table.evict(seq);
+      try {
+        table.evict(seq);
+      } catch (RuntimeException e) { // a broken invariant: the table is rebuilt from the trail before its next use
+        LOG.error("store: evicting ended grants failed; the grant table is rebuilt from the trail", e);
+        forget(true);
+      }
     }
   }
 
@@ -729,6 +734,17 @@ public final class PostgresGrantStore implements GrantStore {
    * should the rows end inside one all the same, its records are left for the next look.
    */
   private void catchUp(ResultSet r) throws SQLException {
+    try {
+      catchUpRows(r);
+    } catch (RuntimeException e) {
+      // Part of a commit may be applied (an ended grant that could not be read back, a damaged
+      // row): the table no longer matches a seq, so it is rebuilt from the trail before its next use.
+      forget(true);
+      throw e;
+    }
+  }
+
+  private void catchUpRows(ResultSet r) throws SQLException {
     List<AuditEvent> commit = new ArrayList<>();
     long s = seq;
     String h = head;
