@@ -176,6 +176,7 @@ public final class Router extends Handler.Abstract {
       path = null;
     }
     if (route != null && route.direct && (!hasBody(request) || directBody(BodyPrefetch.prefetchedLength(request)))) {
+      SparingEndPoint.answeringInline(request); // answered here: the next read can wait for the selector
       return handleNow(request, response, callback, path, route, start);
     }
     String[] p = path;

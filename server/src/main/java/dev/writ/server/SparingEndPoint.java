@@ -19,8 +19,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * been sent: the caller is still reading the answer), and, when that found nothing, a second read
  * at once (Jetty retries an empty read, for TLS). Both last reads fail with {@code EAGAIN}, and
  * Jetty then asks the selector to wait for the socket. Here a read returns "nothing yet" (0)
- * without asking the kernel when it cannot be useful: right after a write on this socket, or
- * right after a read that found nothing, with no readiness reported by the selector in between.
+ * without asking the kernel when it cannot be useful: right after the write of an answer given on
+ * the thread that read its call (a direct route), or right after a read that found nothing, with
+ * no readiness reported by the selector in between.
  *
  * <p>Why this loses nothing: 0 is always a valid answer of {@link #fill} ("nothing to read now"),
  * and whoever gets it registers interest in reading; the JDK's selector is level-triggered, so if
@@ -59,10 +60,33 @@ final class SparingEndPoint extends SocketChannelEndPoint {
     return filled;
   }
 
+  /**
+   * Set by the router when it answers a call on the thread that read it (a direct route): that
+   * thread goes straight back to reading, so a read right after the answer's write can only find
+   * nothing. An answer written on another thread (the pool's, the group commit's) leaves the
+   * next read to the kernel: there Jetty's reader comes back later, and a skipped read would
+   * cost a selector round trip per call (a wake-up write and two interest changes) instead.
+   */
+  private volatile boolean answeringInline;
+
+  /** Marks the call being answered as read and answered on this thread (see {@link #answeringInline}). */
+  static void answeringInline(org.eclipse.jetty.server.Request request) {
+    if (request.getConnectionMetaData().getConnection().getEndPoint() instanceof SparingEndPoint e) {
+      e.markAnsweringInline();
+    }
+  }
+
+  void markAnsweringInline() {
+    answeringInline = true;
+  }
+
   @Override
   public boolean flush(ByteBuffer... buffers) throws IOException {
     boolean done = super.flush(buffers);
-    drained = true;
+    if (answeringInline) {
+      answeringInline = false;
+      drained = true;
+    }
     return done;
   }
 

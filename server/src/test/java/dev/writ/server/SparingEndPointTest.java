@@ -47,16 +47,28 @@ class SparingEndPointTest {
         awaitReadable(selector, endPoint);
         assertEquals(3, endPoint.fill(in));
 
+        // An answer written by another thread than the reader's: the next read asks the kernel.
         assertTrue(endPoint.flush(ByteBuffer.wrap("answer".getBytes(StandardCharsets.US_ASCII))));
         ByteBuffer answer = ByteBuffer.allocate(6);
         while (answer.hasRemaining()) {
           client.read(answer);
         }
+        assertEquals(0, endPoint.fill(in)); // really asked: nothing there yet
+        send(client, "xy");
+        awaitReadable(selector, endPoint);
+        assertEquals(2, endPoint.fill(in));
+        // An answer given on the thread that read its call (a direct route): the next read is skipped.
+        endPoint.markAnsweringInline();
+        assertTrue(endPoint.flush(ByteBuffer.wrap("answer".getBytes(StandardCharsets.US_ASCII))));
+        answer.clear();
+        while (answer.hasRemaining()) {
+          client.read(answer);
+        }
         send(client, "ghi");
-        assertEquals(0, endPoint.fill(in), "a read right after a write is skipped");
+        assertEquals(0, endPoint.fill(in), "a read right after an inline answer's write is skipped");
         awaitReadable(selector, endPoint);
         assertEquals(3, endPoint.fill(in));
-        assertEquals("abcdefghi", BufferUtil.toString(in, StandardCharsets.US_ASCII));
+        assertEquals("abcdefxyghi", BufferUtil.toString(in, StandardCharsets.US_ASCII));
         assertEquals(0, endPoint.fill(in)); // really asked: nothing there
 
         client.shutdownOutput();
