@@ -13,11 +13,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.writ.engine.TestPolicies;
 import dev.writ.engine.entity.EntityStore;
 import dev.writ.engine.value.EntityUid;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -76,28 +74,7 @@ class PrincipalMemoProperties {
   private static String entities(long seed) {
     Random r = new Random(seed);
     StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 4; i++) {
-      out.append("- { uid: Role::r_").append(i).append(", parents: [")
-          .append(i < 3 && r.nextBoolean() ? "Role::r_" + (i + 1 + r.nextInt(3 - i)) : "").append("] }\n");
-    }
-    for (int i = 0; i < 3; i++) {
-      out.append("- { uid: Team::t_").append(i).append(" }\n");
-    }
-    for (int i = 0; i < 4; i++) {
-      List<String> parents = new ArrayList<>();
-      for (int k = 0; k < 4; k++) {
-        if (r.nextInt(3) == 0) {
-          parents.add("Role::r_" + k);
-        }
-      }
-      if (r.nextBoolean()) {
-        parents.add("Team::t_" + r.nextInt(3));
-      }
-      out.append("- { uid: User::u_").append(i).append(", parents: [").append(String.join(", ", parents)).append("] }\n");
-    }
-    for (int i = 0; i < 2; i++) {
-      out.append("- { uid: Bot::b_").append(i).append(", parents: [Team::t_").append(r.nextInt(3)).append("] }\n");
-    }
+    IndexTestData.people(r, out);
     out.append("- { uid: Folder::f_0 }\n- { uid: Folder::f_1, parents: [Folder::f_0] }\n- { uid: Folder::f_2 }\n");
     for (int i = 0; i < 3; i++) {
       out.append("- { uid: Doc::d_").append(i).append(", parents: [Folder::f_").append(r.nextInt(3)).append("] }\n");
@@ -107,9 +84,7 @@ class PrincipalMemoProperties {
 
   private static EvalState state(EvaluationPlan plan, EntityStore store, EntityUid principal, EntityUid resource,
                                  String action) {
-    EvalScope scope = new EvalScope(store, plan, principal, null, List.of(), resource, null, null, null, Map.of(),
-        null, Instant.EPOCH);
-    return scope.forAction(action).acting();
+    return IndexTestData.state(plan, store, principal, resource, action);
   }
 
   private static int[] ids(RuleIndex.Candidates c) {

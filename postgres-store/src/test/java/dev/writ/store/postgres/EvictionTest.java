@@ -15,12 +15,9 @@ import dev.writ.engine.grant.GrantIds;
 import dev.writ.engine.grant.GrantRuntime;
 import dev.writ.engine.grant.GrantStore;
 import dev.writ.engine.grant.RequestResult;
+import dev.writ.engine.testing.MutableClock;
 import dev.writ.engine.value.EntityUid;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,27 +36,8 @@ class EvictionTest {
   static final Instant T0 = Instant.parse("2026-06-15T10:00:00Z");
   static final EntityUid BOT = EntityUid.parse("Assistant::triage-bot");
 
-  /** A clock the test moves; shared by every runtime, so they decide at the same times. */
-  static final class TestClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final TestClock clock = new TestClock();
+  /** Shared by every runtime, so they decide at the same times. */
+  final MutableClock clock = new MutableClock(T0);
   HikariDataSource ds;
   PostgresGrantStore a;
   PostgresGrantStore b;
@@ -135,7 +113,7 @@ class EvictionTest {
       if (i < 37) {
         same("revoke " + i, i % 2 == 0 ? ra : rb, rt -> rt.revoke(r.id(), "manual", Optional.empty()));
       }
-      clock.now = clock.now.plus(Duration.ofSeconds(20));
+      clock.advance(20);
     }
     sameState(ra, a);
     sameState(rb, b);
@@ -153,7 +131,7 @@ class EvictionTest {
       same("act " + id, rt, x -> x.act(select(id, METRICS)));
     }
     same("offboard", ra, rt -> rt.offboard(BOT, Optional.empty()));
-    clock.now = clock.now.plus(Duration.ofHours(5));
+    clock.advance(5 * 3600);
     same("expiry sweep", rb, rt -> rt.expireDue(Optional.empty()));
     sameState(ra, a);
     sameState(rb, b);
