@@ -8,6 +8,9 @@
 #       SIZES     trail lengths to start on (default "10000 111000 1000000"; "" skips part 2)
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
+#   WRIT_BENCH_WARMUP=DURATION        load before the measured runs (default 20s, 16 connections)
+#   WRIT_BENCH_THINK_MS=N             each connection pauses N ms before each request (a client that
+#                                     works between checks): latency below the service's capacity
 #   WRIT_BENCH_START_REPEATS=N        starts per line in part 2 (default REPEATS)
 #   WRIT_BENCH_FULL_REPEATS=N         of which full replays (default the same; at least 1: the first
 #                                     full replay's clean stop writes the snapshot)
@@ -21,13 +24,20 @@
 # missing (reactor builds, no install). Policies and entities are replicas-it's (an incident intent
 # on production databases; every action check is recorded in the trail, as in production).
 #
-# 1. Throughput: a fresh data directory, 256 grants issued up front, a 5 s warm-up, then POST
+# 1. Throughput: a fresh data directory, 256 grants issued up front, a 20 s warm-up, then POST
 #    /v1/actions with 1 connection (wrk -t1) and 16 connections (wrk -t2), REPEATS runs each, with
 #    the server's CPU time (user + system, /proc) per check: what the check costs whatever the load;
 #    of which system time (the kernel's part: sockets, fdatasync, futexes), and the checks per
 #    fdatasync of each run (from the service's writ_store_flushes_total).
 #    Context switches of the server's threads per check (/proc/PID/task/*/status): the wake-ups
 #    and hand-offs a check costs, a figure that does not depend on how loaded the machine is.
+#    The service's own p50 and p99 of the run (its writ_http_requests_seconds histogram for
+#    /v1/actions: from the moment the router has the call to the answer's write, read as the
+#    upper bounds of Micrometer's buckets), beside wrk's, which adds the time a request waits
+#    before the service reads it and the time wrk's own threads wait for a core.
+#    And the CPU the JIT compiler threads used during each run: more than a few hundred ms means
+#    the run was still warming up (with a 5 s warm-up the first 10 s run had C2 compiling for
+#    5-6 s of it, on a core the server or wrk needed: a slower, noisier first line).
 # 2. Start: for each size, a trail written by dev.writ.bench.TrailGenerator (no snapshot), then
 #    REPEATS starts with the snapshot removed (a full replay) and REPEATS starts after a clean stop
 #    (which writes the snapshot): milliseconds from `java -jar` to the first 200 from /health, the
@@ -93,6 +103,30 @@ flushes() { # forces of the trail so far (writ_store_flushes_total; 0 for builds
 switches() { # context switches of the server's threads so far (voluntary: waits and hand-offs; involuntary: preemption)
   cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}'
 }
+jit_ms() { # CPU time of the JIT compiler threads so far, in ms
+  for t in /proc/"$pid"/task/*; do
+    if grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null; then awk '{print $14 + $15}' "$t/stat" 2>/dev/null || true; fi
+  done | awk '{s += $1} END {print s * 1000 / '"$(getconf CLK_TCK)"'}'
+}
+service_latency() { # METRICS_BEFORE METRICS_AFTER: the service's p50 and p99 of /v1/actions between the two
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+def buckets(path):
+    d = {}
+    for line in open(path):
+        if line.startswith("writ_http_requests_seconds_bucket") and 'route="/v1/actions"' in line and 'status="200"' in line:
+            le = re.search(r'le="([^"]+)"', line).group(1)
+            d[float("inf") if le == "+Inf" else float(le)] = d.get(float("inf") if le == "+Inf" else float(le), 0) + float(line.split()[-1])
+    return d
+before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
+delta = [(le, after[le] - before.get(le, 0)) for le in sorted(after)]
+total = delta[-1][1] if delta else 0
+def q(p):
+    return next((le * 1000 for le, c in delta if c >= p * total), float("nan"))
+if total:
+    print("service latency (histogram upper bounds): p50 <= %.2f ms, p99 <= %.2f ms" % (q(0.5), q(0.99)))
+PY
+}
 sys_ms() { # of which system (kernel: sockets, fdatasync, futexes), in ms
   awk '{print $15 * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
 }
@@ -142,11 +176,13 @@ for i in $(seq 1 256); do
 done
 echo "}" >> "$work/actions.lua"
 run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU time during the run
-  local before after sys_before sys_after
+  local before after sys_before sys_after jit_before
   before=$(cpu_ms)
   sys_before=$(sys_ms)
+  jit_before=$(jit_ms)
   flushes_before=$(flushes)
   read -r vol_before invol_before < <(switches)
+  curl -sf "http://127.0.0.1:$port/metrics" > "$work/metrics-before" || true
   WRIT_BENCH_BODIES="$work/actions.lua" WRIT_BENCH_PATH="/v1/actions" \
     wrk -t"$2" -c"$3" -d"$4" --latency -s "$here/post-bodies.lua" "http://127.0.0.1:$port" > "$1" 2>&1
   after=$(cpu_ms)
@@ -155,9 +191,12 @@ run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU
   echo "server context switches: $((vol_after - vol_before)) voluntary, $((invol_after - invol_before)) involuntary" >> "$1"
   echo "server CPU ms: $(awk "BEGIN {print $after - $before}")" >> "$1"
   echo "server system CPU ms: $(awk "BEGIN {print $sys_after - $sys_before}")" >> "$1"
+  echo "JIT compiler CPU ms: $(awk "BEGIN {print $(jit_ms) - $jit_before}")" >> "$1"
+  curl -sf "http://127.0.0.1:$port/metrics" > "$work/metrics-after" || true
+  service_latency "$work/metrics-before" "$work/metrics-after" >> "$1" || true
   echo "flushes: $(awk "BEGIN {print $(flushes) - $flushes_before}")" >> "$1"
 }
-run_wrk "$out/warmup.txt" 2 16 5s
+run_wrk "$out/warmup.txt" 2 16 "${WRIT_BENCH_WARMUP:-20s}"
 for c in 1 16; do
   t=$([[ $c == 1 ]] && echo 1 || echo 2)
   for r in $(seq 1 "$repeats"); do
@@ -232,9 +271,9 @@ def fmt(values, unit=""):
     return "%s [%s – %s]%s" % (g(statistics.median(values)), g(min(values)), g(max(values)), unit)
 import os
 loaded = os.path.exists(out + "/wrk-c1-r1.txt")
-lines = ["| connections | requests/s | p50 | p99 | server CPU per check | of which system | checks per fdatasync | context switches per check | non-2xx |", "|---:|---:|---|---|---|---|---|---|---:|"] if loaded else []
+lines = ["| connections | requests/s | p50 | p99 | server CPU per check | of which system | checks per fdatasync | context switches per check | JIT CPU in the run | service p50 / p99 (histogram) | non-2xx |", "|---:|---:|---|---|---|---|---|---|---|---|---:|"] if loaded else []
 for c in ((1, 16) if loaded else ()):
-    rps, p50, p99, bad, cpu, sys_cpu, per_flush, sw = [], [], [], 0, [], [], [], []
+    rps, p50, p99, bad, cpu, sys_cpu, per_flush, sw, jit, s50, s99 = [], [], [], 0, [], [], [], [], [], [], []
     for r in range(1, repeats + 1):
         text = open("%s/wrk-c%d-r%d.txt" % (out, c, r)).read()
         rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
@@ -252,12 +291,19 @@ for c in ((1, 16) if loaded else ()):
         m = re.search(r"flushes: ([\d.]+)", text)
         if m and float(m.group(1)) > 0:
             per_flush.append(n / float(m.group(1)))
+        m = re.search(r"p50 <= ([\d.]+) ms, p99 <= ([\d.]+) ms", text)
+        if m:
+            s50.append(float(m.group(1))); s99.append(float(m.group(2)))
+        m = re.search(r"JIT compiler CPU ms: ([\d.]+)", text)
+        if m:
+            jit.append(float(m.group(1)))
         m = re.search(r"server context switches: (\d+) voluntary, (\d+) involuntary", text)
         if m and n:
             sw.append((int(m.group(1)) + int(m.group(2))) / n)
-    lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
+    lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (c, fmt(rps), fmt(p50, " ms"), fmt(p99, " ms"),
         fmt(cpu, " µs") if cpu else "n/a", fmt(sys_cpu, " µs") if sys_cpu else "n/a",
-        fmt(per_flush) if per_flush else "n/a", fmt(sw) if sw else "n/a", bad))
+        fmt(per_flush) if per_flush else "n/a", fmt(sw) if sw else "n/a", fmt(jit, " ms") if jit else "n/a",
+        "%s / %s ms" % (g(statistics.median(s50)), g(statistics.median(s99))) if s50 else "n/a", bad))
 rows = list(csv.DictReader(open(out + "/start.tsv"), delimiter="\t"))
 lines += [] if not rows else ["", "| records | start | to /health | CPU until /health | opening the trail (log) | RSS | live heap after GC | snapshot read |",
           "|---:|---|---|---|---|---|---|---|"]
