@@ -224,6 +224,7 @@ for n in $sizes; do
   data="$work/n$n"
   if [[ -n "${WRIT_BENCH_TRAILS:-}" ]]; then
     if [[ ! -f "$WRIT_BENCH_TRAILS/n$n/audit.jsonl" ]]; then
+      mkdir -p "$WRIT_BENCH_TRAILS"
       rm -rf "$WRIT_BENCH_TRAILS/n$n.tmp"
       java -cp "$bench_jar" dev.writ.bench.TrailGenerator "$WRIT_BENCH_TRAILS/n$n.tmp" "$n" \
         | tee "$WRIT_BENCH_TRAILS/n$n.txt"
