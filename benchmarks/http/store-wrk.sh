@@ -116,7 +116,8 @@ def buckets(path):
     for line in open(path):
         if line.startswith("writ_http_requests_seconds_bucket") and 'route="/v1/actions"' in line and 'status="200"' in line:
             le = re.search(r'le="([^"]+)"', line).group(1)
-            d[float("inf") if le == "+Inf" else float(le)] = d.get(float("inf") if le == "+Inf" else float(le), 0) + float(line.split()[-1])
+            bound = float("inf") if le == "+Inf" else float(le)
+            d[bound] = d.get(bound, 0) + float(line.split()[-1])
     return d
 before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
 delta = [(le, after[le] - before.get(le, 0)) for le in sorted(after)]
