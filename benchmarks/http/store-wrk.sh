@@ -8,6 +8,8 @@
 #       SIZES     trail lengths to start on (default "10000 111000 1000000"; "" skips part 2)
 #   WRIT_BENCH_JAR=path/to/writ.jar   measure another build (e.g. the commit before a change)
 #   WRIT_BENCH_JFR=1                  also record a JFR profile of the loaded server (load.jfr)
+#   WRIT_BENCH_JVM_OPTS="..."         more JVM options for every server start (e.g. a class-data
+#                                     archive: -XX:SharedArchiveFile=writ.jsa, see docs/server.md)
 #   WRIT_BENCH_WARMUP=DURATION        load before the measured runs (default 20s, 16 connections)
 #   WRIT_BENCH_THINK_MS=N             each connection pauses N ms before each request (a client that
 #                                     works between checks): latency below the service's capacity
@@ -137,7 +139,8 @@ serve() { # NAME DATA [JVM OPTIONS...]: starts writ serve, sets $pid and $ms (un
   shift 2
   local t0
   t0=$(date +%s%N)
-  java -Xmx2g "$@" -jar "$writ_jar" serve --policies "$policies" --entities "$entities" --host 127.0.0.1 \
+  # shellcheck disable=SC2086 # WRIT_BENCH_JVM_OPTS is a list of options
+  java -Xmx2g ${WRIT_BENCH_JVM_OPTS:-} "$@" -jar "$writ_jar" serve --policies "$policies" --entities "$entities" --host 127.0.0.1 \
     --port "$port" --data "$data" > "$out/server-$name.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1; do
