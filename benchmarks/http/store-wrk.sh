@@ -99,8 +99,8 @@ trap cleanup EXIT
 cpu_ms() { # CPU time (user + system) the server has used so far, in ms
   awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$pid/stat"
 }
-flushes() { # forces of the trail so far (writ_store_flushes_total; 0 for builds without the counter)
-  curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^writ_store_flushes_total' | awk '{print $2}' | grep . || echo 0
+flushes() { # METRICS_FILE: forces of the trail in that scrape (writ_store_flushes_total; 0 for builds without it)
+  grep -E '^writ_store_flushes_total' "$1" | awk '{print $2}' | grep . || echo 0
 }
 switches() { # context switches of the server's threads so far (voluntary: waits and hand-offs; involuntary: preemption)
   cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}'
@@ -181,12 +181,11 @@ done
 echo "}" >> "$work/actions.lua"
 run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU time during the run
   local before after sys_before sys_after jit_before
+  curl -sf "http://127.0.0.1:$port/metrics" > "$work/metrics-before" || true # before the CPU counters: not a cost of the run
   before=$(cpu_ms)
   sys_before=$(sys_ms)
   jit_before=$(jit_ms)
-  flushes_before=$(flushes)
   read -r vol_before invol_before < <(switches)
-  curl -sf "http://127.0.0.1:$port/metrics" > "$work/metrics-before" || true
   WRIT_BENCH_BODIES="$work/actions.lua" WRIT_BENCH_PATH="/v1/actions" \
     wrk -t"$2" -c"$3" -d"$4" --latency -s "$here/post-bodies.lua" "http://127.0.0.1:$port" > "$1" 2>&1
   after=$(cpu_ms)
@@ -198,7 +197,7 @@ run_wrk() { # OUTFILE THREADS CONNECTIONS DURATION: also writes the server's CPU
   echo "JIT compiler CPU ms: $(awk "BEGIN {print $(jit_ms) - $jit_before}")" >> "$1"
   curl -sf "http://127.0.0.1:$port/metrics" > "$work/metrics-after" || true
   service_latency "$work/metrics-before" "$work/metrics-after" >> "$1" || true
-  echo "flushes: $(awk "BEGIN {print $(flushes) - $flushes_before}")" >> "$1"
+  echo "flushes: $(awk "BEGIN {print $(flushes "$work/metrics-after") - $(flushes "$work/metrics-before")}")" >> "$1"
 }
 run_wrk "$out/warmup.txt" 2 16 "${WRIT_BENCH_WARMUP:-20s}"
 for c in 1 16; do
